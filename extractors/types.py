@@ -1,0 +1,140 @@
+"""Records passed between the reading, segmenting, entity and flag stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+DocumentType = Literal["agenda", "board_papers", "minutes", "spf_paper", "report", "other"]
+Purpose = Literal["decision", "approval", "discussion", "assurance", "information"]
+Consultation = Literal["consulted", "not_consulted", "planned", "unknown"]
+
+PURPOSES: tuple[str, ...] = ("decision", "approval", "discussion", "assurance", "information")
+CATEGORIES: tuple[str, ...] = (
+    "terms_and_conditions",
+    "restructuring",
+    "job_security",
+    "staff_transfer",
+    "working_patterns",
+    "employment_policy",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text in reading order: a paragraph, a heading, a list item or a table row."""
+
+    text: str
+    page: int | None = None  # 1-based page of the source; None where the format has no pages
+    kind: BlockKind = "paragraph"
+    level: int | None = None  # heading level, 1 = top, where known
+    size: float | None = None  # dominant font size in points, where known
+    bold: bool = False
+    table: int | None = None  # index of the table within the document, for table rows
+    cells: tuple[str, ...] = ()  # the row's cells, for table rows
+    style: str | None = None  # the source's paragraph style name (DOCX), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a reader returns: every block of a file in reading order."""
+
+    format: str  # pdf | docx | doc | rtf | odt
+    blocks: tuple[Block, ...]
+    page_count: int | None = None
+    ocr: bool = False
+    metadata: Mapping[str, str] = field(default_factory=dict)  # title, author, ... from the file
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An agenda item, a paper in a pack, a numbered minute or a section of a report."""
+
+    heading: str
+    text: str
+    number: str | None = None  # as printed: "7.2", "BoD 23/045"
+    page_start: int | None = None
+    page_end: int | None = None
+    purpose: Purpose | None = None
+    presenter: str | None = None
+    kind: str = "section"  # agenda_item | paper | minute | section | action_log
+    paper_ref: str | None = None
+    # Cover-sheet and agenda fields as printed, keyed by a normalised label
+    # ("executive_lead", "staff_side_consulted", "previously_considered_by", ...).
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInfo:
+    organisation: str | None = None
+    meeting: str | None = None
+    meeting_date: date | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedDocument:
+    document_type: DocumentType
+    meeting: MeetingInfo
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    label: str  # TRUST | ICB | UNION | BODY | PERSON | ROLE | DATE | MONEY | PAPER_REF
+    start: int  # character offsets into the item's text
+    end: int
+    id: str | None = None  # ods:CODE, union:ABBR, body:ABBR
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    text: str
+    owner: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnnotations:
+    entities: tuple[Entity, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str | None = None
+    ods_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentAnnotations:
+    """The entity stage's output: one ItemAnnotations per item, plus better meeting details."""
+
+    items: tuple[ItemAnnotations, ...]
+    organisation: Organisation = Organisation()
+    meeting: MeetingInfo = MeetingInfo()
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    category: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """The workforce classifier's verdict on one item."""
+
+    workforce_impacting: bool
+    score: float
+    categories: tuple[CategoryScore, ...] = ()
+    evidence: tuple[str, ...] = ()
+    consultation: Consultation = "unknown"

@@ -1,0 +1,1 @@
+"""Orchestration and the outside world: the store, Prefect flows, email, configuration, CLI."""

