@@ -16,9 +16,11 @@ class ReadError(NosurprisesError):
 
     code = "corrupt"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:  # a reason found outside the readers, e.g. while fetching a URL
+            self.code = code
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

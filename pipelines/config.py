@@ -1,4 +1,4 @@
-"""All configuration in one place: environment variables (NOSURPRISES_*) and an optional TOML file."""
+"""All configuration in one place: NOSURPRISES_* environment variables and an optional TOML file."""
 
 from __future__ import annotations
 

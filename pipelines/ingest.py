@@ -1,0 +1,398 @@
+"""The Prefect ingest flow: find papers, read each in a child process, segment, enrich, store.
+
+A task handles one file from bytes to stored items so that it is safe to retry and one bad
+file never stops the run: every failure becomes a quarantine record with a stable code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
+from extractors.errors import CorruptError, ReadError, TooLargeError
+from pipelines.config import Settings, get_settings
+from pipelines.store.db import Store, open_store
+from pipelines.store.repository import (
+    FileFacts,
+    find_known,
+    finish_run,
+    forget_quarantined,
+    load_fetch_state,
+    record_copy,
+    save_fetch_state,
+    save_processed,
+    save_quarantined,
+    start_run,
+)
+
+_HASH_CHUNK = 1024 * 1024
+
+
+class InternalError(ReadError):
+    """A failure of this project's own stages on a file that was read: recorded, never fatal."""
+
+    code = "internal_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file or URL to ingest."""
+
+    location: str
+    is_url: bool = False
+    source_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.location.rstrip("/").rsplit("/", 1)[-1] or self.location
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    source: str
+    filename: str
+    status: str  # processed | duplicate | quarantined
+    reason_code: str | None = None
+    message: str | None = None
+    document_id: str | None = None
+    items: int = 0
+    flagged: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------
+# Per-process resources: a child reader per worker thread, models and store per process.
+
+_readers = threading.local()
+_all_readers: list[Any] = []
+_readers_lock = threading.Lock()
+
+
+def _isolated_reader(settings: Settings) -> Any:
+    from pipelines.isolation import IsolatedReader
+
+    reader = getattr(_readers, "reader", None)
+    if reader is None:
+        reader = IsolatedReader(settings.limits)
+        reader.__enter__()
+        _readers.reader = reader
+        with _readers_lock:
+            _all_readers.append(reader)
+    return reader
+
+
+@atexit.register
+def close_readers() -> None:
+    """Stop every child reader this process started."""
+    with _readers_lock:
+        while _all_readers:
+            _all_readers.pop().__exit__(None, None, None)
+    _readers.__dict__.clear()
+
+
+@lru_cache(maxsize=4)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+# ---------------------------------------------------------------------------------------
+# Steps of one file.
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
+    """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
+    from pipelines.sources import discover_files
+
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for given in inputs:
+        if given.lower().startswith(("http://", "https://")):
+            found = [Target(given, is_url=True, source_name=source_name)]
+        else:
+            path = Path(given).expanduser()
+            files = discover_files(path) if path.is_dir() else [path]
+            found = [Target(str(f), source_name=source_name) for f in files]
+        for target in found:
+            if target.location not in seen:
+                seen.add(target.location)
+                targets.append(target)
+    return targets
+
+
+def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
+    return FileFacts(source=source, filename=path.name if not target.is_url else target.name,
+                     sha256=sha256_of(path), size=path.stat().st_size,
+                     source_name=target.source_name)
+
+
+def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, settings: Settings,
+                   store: Store, retry_quarantined: bool) -> FileOutcome:
+    timings: dict[str, float] = {}
+    known = find_known(store, facts.sha256, facts.source)
+    if known is not None and known.status == "processed":
+        record_copy(store, known, facts, run_id)
+        return FileOutcome(facts.source, facts.filename, "duplicate",
+                           document_id=known.document_id)
+    if known is not None:  # quarantined before
+        if not retry_quarantined:
+            return FileOutcome(facts.source, facts.filename, "duplicate",
+                               message="quarantined in an earlier run",
+                               document_id=known.document_id)
+        forget_quarantined(store, known.document_id)
+    if facts.size > settings.limits.max_bytes:
+        limit_mb = settings.limits.max_bytes // (1024 * 1024)
+        return _quarantine(store, facts, TooLargeError(f"file is over the {limit_mb} MiB limit"),
+                           run_id)
+
+    started = time.perf_counter()
+    outcome = _isolated_reader(settings).run(path)
+    timings["read"] = time.perf_counter() - started
+    if outcome.error is not None:
+        return _quarantine(store, facts, outcome.error, run_id, timings)
+    read, segmented = outcome.result
+
+    started = time.perf_counter()
+    try:
+        from pipelines.enrich import get_enricher
+
+        enricher = get_enricher(settings.spacy_model,
+                                str(settings.model_path) if settings.model_path else None)
+        enriched = enricher.enrich(segmented)
+    except ReadError as exc:
+        return _quarantine(store, facts, exc, run_id, timings)
+    except Exception as exc:  # a bug of ours must not stop the night's run
+        error = InternalError(f"entity or flag stage failed ({type(exc).__name__})")
+        get_run_logger().exception("enrichment failed for %s", facts.filename)
+        return _quarantine(store, facts, error, run_id, timings)
+    timings["enrich"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    saved = save_processed(store, facts, read, segmented, enriched.annotations,
+                           enriched.flags, run_id, enriched.model_version)
+    timings["store"] = time.perf_counter() - started
+    if saved.duplicate:
+        return FileOutcome(facts.source, facts.filename, "duplicate",
+                           document_id=saved.document_id, timings=timings)
+    return FileOutcome(facts.source, facts.filename, "processed", document_id=saved.document_id,
+                       items=saved.items, flagged=saved.flagged, pages=read.page_count or 0,
+                       timings=timings)
+
+
+def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
+                timings: dict[str, float] | None = None) -> FileOutcome:
+    document_id = save_quarantined(store, facts, facts.source, error, run_id)
+    return FileOutcome(facts.source, facts.filename, "quarantined", reason_code=error.code,
+                       message=error.message, document_id=document_id, timings=timings or {})
+
+
+def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
+                retry_quarantined: bool) -> FileOutcome:
+    from pipelines.fetch import FetchError, FetchState, fetch_url
+
+    known_state = load_fetch_state(store, target.location)
+    state = FetchState(*known_state) if known_state else None
+    with tempfile.TemporaryDirectory(prefix="nosurprises-") as tmp:
+        try:
+            fetched = fetch_url(target.location, Path(tmp), settings, state)
+        except FetchError as exc:
+            error = ReadError(exc.message, code=exc.code)
+            save_quarantined(store, None, target.location, error, run_id)
+            return FileOutcome(target.location, target.name, "quarantined",
+                               reason_code=exc.code, message=exc.message)
+        if fetched.status == "not_modified" or fetched.path is None:
+            return FileOutcome(target.location, target.name, "duplicate",
+                               message="not modified since the last run")
+        facts = _local_facts(target, fetched.path, target.location)
+        outcome = _process_bytes(target, fetched.path, facts, run_id, settings, store,
+                                 retry_quarantined)
+        save_fetch_state(store, target.location, fetched.etag, fetched.last_modified,
+                         facts.sha256, outcome.document_id)
+        return outcome
+
+
+@task(name="ingest-file", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5,
+      task_run_name="ingest {target.location}")
+def ingest_file(target: Target, run_id: str, db_url: str,
+                retry_quarantined: bool = False) -> FileOutcome:
+    """Read, segment, enrich and store one file; every failure is recorded, none is raised."""
+    settings = get_settings()
+    store = _store(db_url)
+    started = time.perf_counter()
+    if target.is_url:
+        outcome = _ingest_url(target, run_id, settings, store, retry_quarantined)
+    else:
+        path = Path(target.location)
+        try:
+            facts = _local_facts(target, path, target.location)
+        except OSError as exc:
+            error = CorruptError(f"cannot open the file ({exc.strerror or type(exc).__name__})")
+            save_quarantined(store, None, target.location, error, run_id)
+            outcome = FileOutcome(target.location, path.name, "quarantined",
+                                  reason_code=error.code, message=error.message)
+        else:
+            outcome = _process_bytes(target, path, facts, run_id, settings, store,
+                                     retry_quarantined)
+    seconds = time.perf_counter() - started
+    _log_outcome(outcome, seconds)
+    return FileOutcome(**{**asdict(outcome), "seconds": round(seconds, 3)})
+
+
+def _log_outcome(outcome: FileOutcome, seconds: float) -> None:
+    from pipelines.observability import log_document
+
+    log_document(get_run_logger(), source=outcome.source, sha256=outcome.document_id,
+                 outcome=outcome.status, timings={**outcome.timings, "total": seconds},
+                 reason=outcome.reason_code, items=outcome.items, flagged=outcome.flagged)
+
+
+# ---------------------------------------------------------------------------------------
+# The flow.
+
+Observer = Callable[[str, Any], None]
+_observer: Observer | None = None
+
+
+def set_observer(observer: Observer | None) -> None:
+    """Let the CLI follow progress: called with ("total", n) and ("file", FileOutcome)."""
+    global _observer
+    _observer = observer
+
+
+def _notify(event: str, payload: Any) -> None:
+    if _observer is not None:
+        _observer(event, payload)
+
+
+def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float) -> dict[str, Any]:
+    statuses = Counter(outcome.status for outcome in outcomes)
+    reasons = Counter(o.reason_code for o in outcomes if o.status == "quarantined")
+    return {
+        "run_id": run_id,
+        "files": len(outcomes),
+        "processed": statuses["processed"],
+        "duplicate": statuses["duplicate"],
+        "quarantined": statuses["quarantined"],
+        "items": sum(o.items for o in outcomes),
+        "flagged": sum(o.flagged for o in outcomes),
+        "pages": sum(o.pages for o in outcomes),
+        "seconds": round(seconds, 2),
+        "reasons": dict(reasons),
+        "quarantined_files": [
+            {"source": o.source, "code": o.reason_code, "message": o.message}
+            for o in outcomes if o.status == "quarantined"
+        ],
+    }
+
+
+def _summary_markdown(summary: dict[str, Any]) -> str:
+    lines = [
+        "# Ingest run",
+        "",
+        "| files | processed | duplicate | quarantined | items | flagged |",
+        "|---|---|---|---|---|---|",
+        f"| {summary['files']} | {summary['processed']} | {summary['duplicate']} | "
+        f"{summary['quarantined']} | {summary['items']} | {summary['flagged']} |",
+    ]
+    if summary["quarantined_files"]:
+        lines += ["", "## Quarantined", "", "| file | reason | message |", "|---|---|---|"]
+        for row in summary["quarantined_files"]:
+            cells = [str(row[key] or "").replace("|", "\\|") for key in ("source", "code",
+                                                                          "message")]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def task_runner_for(workers: int) -> Any:
+    """Threads for one worker (reading already happens in a child process); Dask beyond."""
+    if workers <= 1:
+        return ThreadPoolTaskRunner(max_workers=2)
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
+
+
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters
+    targets = params.get("targets") or []
+    label = params.get("source_name") or (Path(targets[0]).name if targets else "nothing")
+    more = f" +{len(targets) - 1}" if len(targets) > 1 else ""
+    return f"ingest {label}{more}"
+
+
+@flow(name="ingest", flow_run_name=_run_name, log_prints=False)
+def ingest_flow(targets: list[str], source_name: str | None = None, db: str | None = None,
+                workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
+    """Ingest files, folders and URLs into the store and return the run summary."""
+    settings = get_settings()
+    db_url = db or settings.database_url
+    store = _store(db_url)
+    run_id = start_run(store, "ingest")
+    started = time.perf_counter()
+    outcomes: list[FileOutcome] = []
+    try:
+        found = discover_targets(targets, source_name)
+        _notify("total", len(found))
+        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined) for t in found]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            _notify("file", outcome)
+    except BaseException:
+        summary = summarise(outcomes, run_id, time.perf_counter() - started)
+        finish_run(store, run_id, "failed", _counts(summary), summary)
+        raise
+    order = {t: n for n, t in enumerate(targets)}
+    outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
+    summary = summarise(outcomes, run_id, time.perf_counter() - started)
+    finish_run(store, run_id, "completed", _counts(summary), summary)
+    create_markdown_artifact(_summary_markdown(summary), key="ingest-summary",
+                             description="Files processed, quarantined and flagged")
+    return summary
+
+
+def _counts(summary: dict[str, Any]) -> dict[str, int]:
+    return {"processed": summary["processed"], "duplicates": summary["duplicate"],
+            "quarantined": summary["quarantined"], "items": summary["items"],
+            "flagged": summary["flagged"]}
+
+
+def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
+               workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
+    """Run the ingest flow with the task runner that fits the number of workers."""
+    runner = task_runner_for(workers)
+    try:
+        return ingest_flow.with_options(task_runner=runner)(
+            targets, source_name=source_name, db=db, workers=workers,
+            retry_quarantined=retry_quarantined,
+        )
+    finally:
+        close_readers()

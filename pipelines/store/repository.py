@@ -1,0 +1,239 @@
+"""Writing a read paper into the store, one transaction per document, and the run bookkeeping."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from extractors.errors import ReadError
+from extractors.types import Document as ReadDocument
+from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
+from pipelines.store.db import Store
+from pipelines.store.schema import (
+    ActionRecord,
+    Document,
+    DocumentCopy,
+    EntityMention,
+    Item,
+    Quarantine,
+    Run,
+    SourceState,
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def document_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+def item_id_for(document_id: str, seq: int) -> str:
+    return f"{document_id}-{seq:03d}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What is known about a file before it is read."""
+
+    source: str  # path or URL as given
+    filename: str
+    sha256: str
+    size: int
+    source_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A file whose bytes the store has seen before."""
+
+    document_id: str
+    status: str
+    same_source: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    document_id: str
+    items: int
+    flagged: int
+    duplicate: bool = False  # another worker stored the same bytes first
+
+
+def start_run(store: Store, flow: str) -> str:
+    run_id = str(uuid.uuid4())
+    with store.session() as session:
+        session.add(Run(id=run_id, flow=flow, started_at=now(), status="running", summary={}))
+    return run_id
+
+
+def finish_run(store: Store, run_id: str, status: str, counts: dict[str, int],
+               summary: dict[str, Any]) -> None:
+    with store.session() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        run.finished_at = now()
+        run.status = status
+        for key in ("processed", "duplicates", "quarantined", "items", "flagged"):
+            setattr(run, key, counts.get(key, 0))
+        run.summary = summary
+
+
+def find_known(store: Store, sha256: str, source: str) -> Known | None:
+    with store.session() as session:
+        row = session.execute(
+            select(Document.id, Document.status, Document.source).where(Document.sha256 == sha256)
+        ).first()
+    if row is None:
+        return None
+    return Known(document_id=row.id, status=row.status, same_source=row.source == source)
+
+
+def record_copy(store: Store, known: Known, facts: FileFacts, run_id: str) -> None:
+    """Remember that the same bytes were also seen at another source (once per source)."""
+    if known.same_source:
+        return
+    with store.session() as session:
+        exists = session.execute(
+            select(DocumentCopy.id).where(
+                DocumentCopy.document_id == known.document_id,
+                DocumentCopy.source == facts.source,
+            )
+        ).first()
+        if exists is None:
+            session.add(DocumentCopy(document_id=known.document_id, source=facts.source,
+                                     filename=facts.filename, run_id=run_id, seen_at=now()))
+
+
+def _previous_version(session: Session, source: str, sha256: str) -> Document | None:
+    """The latest processed paper at the same source with other bytes: the one this supersedes."""
+    return session.execute(
+        select(Document)
+        .where(Document.source == source, Document.sha256 != sha256,
+               Document.status == "processed", Document.superseded_by_id.is_(None))
+        .order_by(Document.ingested_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def save_processed(
+    store: Store,
+    facts: FileFacts,
+    read: ReadDocument,
+    segmented: SegmentedDocument,
+    annotations: DocumentAnnotations,
+    flags: Sequence[Flag],
+    run_id: str,
+    model_version: str | None = None,
+) -> Saved:
+    """Store a document and its items in one transaction; a concurrent twin makes it a duplicate."""
+    document_id = document_id_for(facts.sha256)
+    stamp = now()
+    meeting = annotations.meeting
+    try:
+        with store.session() as session:
+            previous = _previous_version(session, facts.source, facts.sha256)
+            document = Document(
+                id=document_id, sha256=facts.sha256, source=facts.source,
+                filename=facts.filename, size_bytes=facts.size, status="processed",
+                format=read.format, pages=read.page_count, ocr=read.ocr,
+                title=meeting.title or segmented.meeting.title or read.metadata.get("title"),
+                document_type=segmented.document_type,
+                organisation_name=annotations.organisation.name or meeting.organisation,
+                organisation_ods=annotations.organisation.ods_code,
+                meeting=meeting.meeting, meeting_date=meeting.meeting_date,
+                supersedes_id=previous.id if previous else None,
+                source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
+                items_count=len(segmented.items),
+                flagged_count=sum(1 for flag in flags if flag.workforce_impacting),
+            )
+            session.add(document)
+            session.flush()  # the unique sha256 decides races between workers here
+            for seq, (item, notes, flag) in enumerate(
+                zip(segmented.items, annotations.items, flags, strict=True), start=1
+            ):
+                session.add(_item_row(document_id, seq, item, notes, flag, stamp, model_version))
+            if previous is not None:
+                session.execute(update(Document).where(Document.id == previous.id)
+                                .values(superseded_by_id=document_id))
+    except IntegrityError:
+        return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
+    return Saved(document_id=document_id, items=len(segmented.items),
+                 flagged=document.flagged_count)
+
+
+def _item_row(document_id: str, seq: int, item, notes, flag: Flag, stamp: datetime,
+              model_version: str | None) -> Item:  # type: ignore[no-untyped-def]
+    item_id = item_id_for(document_id, seq)
+    row = Item(
+        id=item_id, document_id=document_id, seq=seq, number=item.number,
+        heading=item.heading, kind=item.kind, page_start=item.page_start,
+        page_end=item.page_end, purpose=item.purpose, presenter=item.presenter,
+        paper_ref=item.paper_ref, text=item.text, fields=dict(item.fields),
+        workforce_impacting=flag.workforce_impacting, score=round(float(flag.score), 4),
+        categories=[{"category": c.category, "score": round(float(c.score), 4)}
+                    for c in flag.categories],
+        evidence=list(flag.evidence), consultation=flag.consultation,
+        model_version=model_version, created_at=stamp,
+    )
+    row.entities = [
+        EntityMention(text=e.text, label=e.label, start=e.start, end=e.end, entity_id=e.id)
+        for e in notes.entities
+    ]
+    row.actions = [
+        ActionRecord(seq=n, text=a.text, owner=a.owner, due=a.due)
+        for n, a in enumerate(notes.actions)
+    ]
+    return row
+
+
+def save_quarantined(store: Store, facts: FileFacts | None, source: str, error: ReadError,
+                     run_id: str) -> str | None:
+    """Record a file that could not be read; the document row keeps its reason for export."""
+    document_id = document_id_for(facts.sha256) if facts else None
+    stamp = now()
+    with store.session() as session:
+        if facts is not None and session.get(Document, document_id) is None:
+            session.add(Document(
+                id=document_id, sha256=facts.sha256, source=facts.source,
+                filename=facts.filename, size_bytes=facts.size, status="quarantined",
+                reason_code=error.code, reason_message=error.message,
+                source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
+            ))
+        session.add(Quarantine(run_id=run_id, document_id=document_id, source=source,
+                               sha256=facts.sha256 if facts else None, code=error.code,
+                               message=error.message, created_at=stamp))
+    return document_id
+
+
+def forget_quarantined(store: Store, document_id: str) -> None:
+    """Drop a quarantined document row so the file can be tried again (its history stays)."""
+    with store.session() as session:
+        document = session.get(Document, document_id)
+        if document is not None and document.status == "quarantined":
+            session.delete(document)
+
+
+def load_fetch_state(store: Store, location: str) -> tuple[str | None, str | None] | None:
+    """The ETag and Last-Modified seen when a URL was last fetched, if it was."""
+    with store.session() as session:
+        state = session.get(SourceState, location)
+        return (state.etag, state.last_modified) if state is not None else None
+
+
+def save_fetch_state(store: Store, location: str, etag: str | None, last_modified: str | None,
+                     sha256: str | None, document_id: str | None) -> None:
+    with store.session() as session:
+        state = session.get(SourceState, location) or SourceState(location=location)
+        state.etag, state.last_modified = etag, last_modified
+        state.sha256, state.document_id, state.checked_at = sha256, document_id, now()
+        session.add(state)
