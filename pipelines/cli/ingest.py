@@ -1,0 +1,207 @@
+"""`ingest`, `export` and `flagged`: reading papers in, getting records and flagged items out."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from extractors.types import CATEGORIES
+from pipelines.cli import db_option, main
+from pipelines.config import get_settings
+
+_URL_PREFIXES = ("http://", "https://")
+
+
+def _database_url(db: str | None) -> str:
+    return db or get_settings().database_url
+
+
+def _check_inputs(inputs: tuple[str, ...]) -> None:
+    for given in inputs:
+        if given.lower().startswith(_URL_PREFIXES):
+            continue
+        if "://" in given:
+            raise click.BadParameter(f"only http(s) URLs can be fetched: {given}")
+        if not Path(given).expanduser().exists():
+            raise click.BadParameter(f"no such file or folder: {given}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--source", "source_name", help="A name for where these papers came from.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for reading and analysing files (Dask beyond 1).")
+@click.option("--retry-quarantined", is_flag=True,
+              help="Try files again that an earlier run quarantined.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@db_option
+def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
+           retry_quarantined: bool, as_json: bool, db: str | None) -> None:
+    """Read papers from files, folders (recursively) and http(s) URLs into the store."""
+    try:
+        _check_inputs(inputs)
+    except click.BadParameter as exc:
+        exc.param_hint = "PATH_OR_URL"
+        raise
+    from pipelines.ingest import run_ingest, set_observer
+
+    console = Console(stderr=True)
+    progress = _progress(console, enabled=not as_json and console.is_terminal)
+    task_id = progress.add_task("reading", total=None) if progress else None
+
+    def observe(event: str, payload: Any) -> None:
+        if progress is None:
+            return
+        if event == "total":
+            progress.update(task_id, total=payload)
+        else:
+            progress.update(task_id, advance=1, description=payload.filename[:40])
+
+    set_observer(observe)
+    try:
+        with progress or nullcontext():
+            summary = run_ingest(list(inputs), source_name=source_name, db=_database_url(db),
+                                 workers=workers, retry_quarantined=retry_quarantined)
+    finally:
+        set_observer(None)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        _print_summary(Console(), summary)
+
+
+def _progress(console: Console, enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    return Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+def _print_summary(console: Console, summary: dict[str, Any]) -> None:
+    from pipelines.safety import terminal_safe
+
+    table = Table(title="Ingest summary", title_justify="left")
+    for column in ("files", "processed", "duplicate", "quarantined", "items", "flagged"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(summary[key]) for key in ("files", "processed", "duplicate",
+                                                  "quarantined", "items", "flagged")))
+    console.print(table)
+    if summary["quarantined_files"]:
+        reasons = Table(title="Quarantined", title_justify="left")
+        reasons.add_column("file")
+        reasons.add_column("reason")
+        reasons.add_column("message")
+        for row in summary["quarantined_files"]:
+            reasons.add_row(terminal_safe(Path(row["source"]).name, 60), row["code"] or "",
+                            terminal_safe(row["message"] or "", 100))
+        console.print(reasons)
+    console.print(f"{summary['pages']} pages in {summary['seconds']} s; run {summary['run_id']}")
+
+
+@main.command()
+@click.option("--what", type=click.Choice(["items", "documents", "actions"]), default="items",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+@db_option
+def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
+    """Export everything in the store, one record a line."""
+    from pipelines import export as records
+    from pipelines.store import open_store
+
+    store = open_store(_database_url(db))
+    producers = {
+        "items": (records.item_records, records.ITEM_FIELDS),
+        "documents": (records.document_records, records.DOCUMENT_FIELDS),
+        "actions": (records.action_records, records.ACTION_FIELDS),
+    }
+    produce, fields = producers[what]
+    target = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        with store.session() as session:
+            rows = produce(session)
+            count = (records.write_csv(rows, target, fields) if fmt == "csv"
+                     else records.write_jsonl(rows, target))
+    finally:
+        if out:
+            target.close()
+        store.dispose()
+    if out:
+        click.echo(f"{count} {what} written to {out}", err=True)
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only papers first read on or after this day (YYYY-MM-DD).")
+@click.option("--trust", metavar="ODS", help="Only items about this trust or ICB (ODS code).")
+@click.option("--union", metavar="ABBR", help="Only items naming this union (e.g. UNISON, RCN).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="Only items in this category.")
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Only items scoring at least X.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True)
+@db_option
+def flagged(since: Any, trust: str | None, union: str | None, category: str | None,
+            min_score: float | None, fmt: str, db: str | None) -> None:
+    """Workforce-impacting items, newest meeting first, with page citations."""
+    from pipelines.flagged import FlaggedFilter, flagged_records
+    from pipelines.store import open_store
+
+    filters = FlaggedFilter(since=since.date() if since else None, trust=trust, union=union,
+                            category=category, min_score=min_score)
+    store = open_store(_database_url(db))
+    try:
+        with store.session() as session:
+            rows = flagged_records(session, filters)
+    finally:
+        store.dispose()
+    if fmt == "jsonl":
+        from pipelines.export import write_jsonl
+
+        write_jsonl(rows, sys.stdout)
+        return
+    _print_flagged(Console(), rows)
+
+
+def _print_flagged(console: Console, rows: list[dict[str, Any]]) -> None:
+    from pipelines.flagged import citation
+    from pipelines.safety import terminal_safe
+
+    if not rows:
+        console.print("No flagged items match.")
+        return
+    table = Table(title=f"{len(rows)} flagged items", title_justify="left", show_lines=True)
+    for name in ("meeting", "organisation", "item", "categories", "score", "staff side",
+                 "cite"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        meeting = " ".join(filter(None, [row["meeting_date"], _days(row["lead_time_days"])]))
+        heading = " ".join(filter(None, [row["number"], row["heading"]]))
+        categories = ", ".join(c["category"].replace("_", " ") for c in row["categories"])
+        table.add_row(
+            meeting or "?",
+            terminal_safe(row["organisation"]["name"] or "?", 40),
+            terminal_safe(heading, 80),
+            categories,
+            f"{row['score']:.2f}",
+            row["consultation"].replace("_", " "),
+            terminal_safe(citation(row), 80),
+        )
+    console.print(table)
+
+
+def _days(lead: int | None) -> str:
+    if lead is None:
+        return ""
+    # Lead time: how much notice staff side had between the paper appearing and the meeting.
+    return f"({lead} d notice)" if lead >= 0 else "(read after the meeting)"
