@@ -1,0 +1,161 @@
+"""The store: migrations, one transaction per document, duplicates, superseding, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from extractors.errors import EncryptedError
+from pipelines.export import ITEM_FIELDS, document_records, item_records, write_csv, write_jsonl
+from pipelines.store import open_store
+from pipelines.store.db import StoreError
+from pipelines.store.repository import (
+    find_known,
+    record_copy,
+    save_processed,
+    save_quarantined,
+    start_run,
+)
+from pipelines.store.schema import Document, EntityMention, Item, Quarantine
+from tests.pipelines.store_fixtures import facts, paper
+
+PG_URL = os.environ.get("NOSURPRISES_TEST_PG_URL")
+
+
+def _postgres_database() -> Iterator[str]:
+    if not PG_URL:
+        pytest.skip("NOSURPRISES_TEST_PG_URL is not set")
+    name = f"nstest_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, db_url: str) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield db_url
+    else:
+        yield from _postgres_database()
+
+
+def test_open_store_twice_migrates_once(store_url: str) -> None:
+    first = open_store(store_url)
+    second = open_store(store_url)  # already at head: nothing to do, no error
+    with second.engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
+    first.dispose()
+    second.dispose()
+
+
+def test_bad_url_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("definitely not a url")
+
+
+def test_saved_document_round_trips_to_export(store_url: str) -> None:
+    store = open_store(store_url)
+    run_id = start_run(store, "ingest")
+    read, segmented, annotations, flags = paper(["Corporate restructure", "Finance report",
+                                                 "Rota change"])
+    saved = save_processed(store, facts("/papers/pack.pdf", b"v1"), read, segmented,
+                           annotations, flags, run_id, "test-model")
+    assert (saved.items, saved.flagged, saved.duplicate) == (3, 2, False)
+    with store.session() as session:
+        records = list(item_records(session))
+    assert [r["heading"] for r in records] == ["Corporate restructure", "Finance report",
+                                               "Rota change"]
+    first = records[0]
+    assert first["item_id"] == f"{saved.document_id}-001"
+    assert first["organisation"] == {"name": "Sheffield Teaching Hospitals NHS Foundation Trust",
+                                     "ods_code": "RHQ"}
+    assert first["meeting_date"] == "2026-12-03"
+    assert first["entities"][0] == {"text": "The Trust", "label": "TRUST", "start": 0, "end": 9,
+                                    "id": "ods:RHQ"}
+    assert first["actions"] == [{"text": "Circulate the revised policy", "owner": "HR",
+                                 "due": "2027-03-31"}]
+    assert first["workforce_impacting"] is True and first["categories"][0]["category"] == \
+        "restructuring"
+    assert isinstance(first["lead_time_days"], int)
+    assert set(first) == set(ITEM_FIELDS)
+    store.dispose()
+
+
+def test_same_bytes_twice_is_a_duplicate_not_a_new_row(store_url: str) -> None:
+    store = open_store(store_url)
+    run_id = start_run(store, "ingest")
+    read, segmented, annotations, flags = paper(["Only item"])
+    save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, annotations, flags,
+                   run_id)
+    again = save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, annotations,
+                           flags, run_id)
+    assert again.duplicate is True
+    known = find_known(store, facts("/b/copy.pdf", b"same").sha256, "/b/copy.pdf")
+    assert known is not None and not known.same_source
+    record_copy(store, known, facts("/b/copy.pdf", b"same"), run_id)
+    record_copy(store, known, facts("/b/copy.pdf", b"same"), run_id)  # once per source
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 1
+        assert session.scalar(select(func.count()).select_from(Item)) == 1
+        statuses = [r["status"] for r in document_records(session)]
+    assert statuses == ["processed", "duplicate"]
+    store.dispose()
+
+
+def test_new_version_at_same_source_supersedes_the_old(store_url: str) -> None:
+    store = open_store(store_url)
+    run_id = start_run(store, "ingest")
+    read, segmented, annotations, flags = paper(["Item"])
+    old = save_processed(store, facts("/a/pack.pdf", b"v1"), read, segmented, annotations,
+                         flags, run_id)
+    new = save_processed(store, facts("/a/pack.pdf", b"v2"), read, segmented, annotations,
+                         flags, run_id)
+    with store.session() as session:
+        by_id = {r["document_id"]: r for r in document_records(session)}
+        assert session.get(Document, old.document_id).superseded_by_id == new.document_id
+    assert by_id[new.document_id]["supersedes"] == old.document_id
+    assert by_id[old.document_id]["supersedes"] is None
+    store.dispose()
+
+
+def test_quarantine_keeps_reason_for_export(store_url: str) -> None:
+    store = open_store(store_url)
+    run_id = start_run(store, "ingest")
+    save_quarantined(store, facts("/a/locked.pdf", b"x"), "/a/locked.pdf",
+                     EncryptedError("password required"), run_id)
+    with store.session() as session:
+        (record,) = list(document_records(session))
+        assert session.scalar(select(Quarantine.code)) == "encrypted"
+    assert record["status"] == "quarantined"
+    assert record["reason"] == "encrypted: password required"
+    store.dispose()
+
+
+def test_exports_write_jsonl_and_formula_safe_csv(db_url: str) -> None:
+    store = open_store(db_url)
+    run_id = start_run(store, "ingest")
+    read, segmented, annotations, flags = paper(["=HYPERLINK(\"http://x\")"])
+    save_processed(store, facts("/a/p.pdf", b"1"), read, segmented, annotations, flags, run_id)
+    with store.session() as session:
+        out = io.StringIO()
+        assert write_jsonl(item_records(session), out) == 1
+        assert json.loads(out.getvalue())["heading"].startswith("=HYPERLINK")
+        out = io.StringIO()
+        write_csv(item_records(session), out, ITEM_FIELDS)
+    header, row = out.getvalue().splitlines()[:2]
+    assert header.split(",")[0] == "document_id"
+    assert "'=HYPERLINK" in row
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(EntityMention)) == 2
+    store.dispose()
