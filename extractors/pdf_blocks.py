@@ -1,0 +1,206 @@
+"""Turn a PDF's reading-order lines into Blocks: drop running headers, join lines and hyphens."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from extractors.hyphens import join_hyphenated
+from extractors.pdf_lines import Line
+from extractors.types import Block, BlockKind
+
+# Only the first and last rows of a page, within this share of its height, can be running lines.
+_MARGIN_SHARE = 0.12
+_EDGE_ROWS = 2
+_PAGE_WORD = re.compile(r"^page\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,4}\s*[-–)]?$")
+_BULLET = re.compile(r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7]\s*|[-–*]\s+)")
+_ENUMERATOR = re.compile(
+    r"^(\(?[a-zA-Z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,3}[.)]|\d{1,3}(\.\d{1,3})+\.?|[a-z][.])\s+\S"
+)
+_SENTENCE_END = re.compile(r"[.;:,]$")
+
+
+def remove_running_lines(
+    pages: Sequence[Sequence[Line]], heights: Sequence[float]
+) -> list[list[Line]]:
+    """Drop page numbers and header/footer lines repeated at the edges of neighbouring pages."""
+    edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights, strict=True)]
+    running = _running_keys([{_running_key(line.text) for line in edge} for edge in edges])
+    numbers = _page_number_lines(edges)
+    cleaned: list[list[Line]] = []
+    for lines, edge in zip(pages, edges, strict=True):
+        drop = {id(line) for line in edge if _running_key(line.text) in running}
+        drop |= {id(line) for line in edge if id(line) in numbers}
+        cleaned.append([line for line in lines if id(line) not in drop])
+    return cleaned
+
+
+def _page_number_lines(edges: list[list[Line]]) -> set[int]:
+    """Edge lines that count pages: "Page 3 of 20", or bare numbers in step with the next page.
+
+    A bare number alone is not enough: agenda item numbers also sit at the top of pages.
+    """
+    found: set[int] = set()
+    numbers: list[dict[int, Line]] = []
+    for edge in edges:
+        page_numbers = {}
+        for line in edge:
+            text = line.text.strip()
+            if _PAGE_WORD.match(text):
+                found.add(id(line))
+            elif _BARE_NUMBER.match(text):
+                page_numbers[int(re.sub(r"\D", "", text))] = line
+        numbers.append(page_numbers)
+    for index, page_numbers in enumerate(numbers):
+        for value, line in page_numbers.items():
+            before = index > 0 and value - 1 in numbers[index - 1]
+            after = index + 1 < len(numbers) and value + 1 in numbers[index + 1]
+            if before or after:
+                found.add(id(line))
+    return found
+
+
+def _edge_lines(lines: Sequence[Line], height: float) -> list[Line]:
+    text_lines = sorted((line for line in lines if line.table is None), key=lambda line: line.top)
+    top = [line for line in text_lines[:_EDGE_ROWS] if line.bottom <= height * _MARGIN_SHARE]
+    bottom = [line for line in text_lines[-_EDGE_ROWS:] if line.top >= height * (1 - _MARGIN_SHARE)]
+    return top + [line for line in bottom if line not in top]
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _running_keys(keys_by_page: list[set[str]]) -> set[str]:
+    """Keys seen on at least three pages (two in short documents), mostly on neighbouring pages."""
+    pages_with: dict[str, list[int]] = {}
+    for page_no, keys in enumerate(keys_by_page):
+        for key in keys:
+            pages_with.setdefault(key, []).append(page_no)
+    needed = 2 if len(keys_by_page) <= 4 else 3
+    running = set()
+    for key, pages in pages_with.items():
+        if len(pages) < needed:
+            continue
+        neighbours = sum(
+            1 for p in pages if p - 1 in pages or p + 1 in pages or p + 2 in pages or p - 2 in pages
+        )
+        if neighbours >= len(pages) / 2:
+            running.add(key)
+    return running
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size carrying most of the text."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.table is None:
+            weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def build_blocks(lines: Sequence[Line], vocabulary: set[str] | None = None) -> list[Block]:
+    """Paragraph, heading, list item and table-row blocks from lines in reading order."""
+    body = body_size(lines)
+    levels = _heading_levels(lines, body)
+    blocks: list[Block] = []
+    group: list[Line] = []
+    for line in lines:
+        if line.table is not None:
+            _close(group, blocks, body, levels, vocabulary)
+            group = []
+            blocks.append(_table_block(line))
+        elif group and _continues(group, line, body):
+            group.append(line)
+        else:
+            _close(group, blocks, body, levels, vocabulary)
+            group = [line]
+    _close(group, blocks, body, levels, vocabulary)
+    return blocks
+
+
+def _heading_levels(lines: Sequence[Line], body: float) -> dict[float, int]:
+    sizes = sorted({line.size for line in lines if _is_large(line.size, body)}, reverse=True)
+    return {size: level for level, size in enumerate(sizes, start=1)}
+
+
+def _is_large(size: float, body: float) -> bool:
+    return body > 0 and size >= body * 1.12 and size - body >= 1.0
+
+
+def _looks_like_heading(line: Line, body: float) -> bool:
+    if _is_large(line.size, body):
+        return len(line.text) <= 200
+    return line.bold and len(line.text) <= 120 and not _SENTENCE_END.search(line.text)
+
+
+def _starts_item(text: str) -> bool:
+    return bool((_BULLET.match(text) and len(text) > 1) or _ENUMERATOR.match(text))
+
+
+def _continues(group: list[Line], line: Line, body: float) -> bool:
+    """Whether `line` carries on the paragraph (or heading, or list item) in `group`."""
+    last = group[-1]
+    if line.page != last.page or abs(line.size - last.size) > 0.6 or line.bold != last.bold:
+        return False
+    if _BULLET.fullmatch(last.text.strip()):  # a bullet on its own row: the text follows
+        return True
+    if _starts_item(line.text):
+        return False
+    if line.top < last.top or line.top - last.bottom > 0.45 * max(line.size, 1.0):
+        return False
+    first = group[0]
+    if _looks_like_heading(first, body) != _looks_like_heading(line, body):
+        return False
+    if _looks_like_heading(first, body) and len(group) >= 3:
+        return False
+    # A new paragraph starts back at (or left of) the margin after an indented item.
+    indent = line.x0 - first.x0
+    if _starts_item(first.text):
+        return indent > -1.0
+    return abs(indent) <= max(line.size * 2.5, 12) or line.x0 >= first.x0
+
+
+def _close(
+    group: list[Line],
+    blocks: list[Block],
+    body: float,
+    levels: dict[float, int],
+    vocabulary: set[str] | None,
+) -> None:
+    if not group:
+        return
+    text = group[0].text
+    for line in group[1:]:
+        text = _join(text, line.text, vocabulary)
+    text = _BULLET.sub("", text, count=1)
+    first = group[0]
+    kind: BlockKind = "paragraph"
+    level = None
+    if _starts_item(group[0].text) or _BULLET.fullmatch(group[0].text.strip()):
+        kind = "list_item"
+    if _looks_like_heading(first, body) and not _BULLET.match(first.text):
+        kind = "heading"
+        level = levels.get(first.size, len(levels) + 1)
+    blocks.append(
+        Block(text=text, page=first.page, kind=kind, level=level, size=first.size, bold=first.bold)
+    )
+
+
+def _join(text: str, following: str, vocabulary: set[str] | None) -> str:
+    if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and following[:1].islower():
+        return join_hyphenated(text, following, vocabulary)
+    return f"{text} {following}"
+
+
+def _table_block(line: Line) -> Block:
+    return Block(
+        text=line.text,
+        page=line.page,
+        kind="table_row",
+        table=line.table,
+        cells=line.cells,
+        size=None,
+    )

@@ -1,0 +1,178 @@
+"""Cut a PDF page's characters (read through PDFium) into positioned text fragments."""
+
+from __future__ import annotations
+
+import ctypes
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+# PDFium marks a hyphen that it joined across a line end with this non-character.
+_PDFIUM_HYPHEN = 0xFFFE
+_BOLD_NAME_HINTS = ("bold", "black", "heavy", "semibold", "demi")
+_FONT_FORCE_BOLD = 1 << 18
+# A horizontal jump wider than this many font sizes separates columns or table cells.
+_GAP_IN_SIZES = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A run of text on one baseline with no wide gap; coordinates from the page's top-left."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of one column (or a whole-width line), in reading order."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    table: int | None = None  # set for rows of a ruled table found by pdfplumber
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    width: float
+    height: float
+    rotation: int  # 0, 90, 180 or 270 as displayed
+
+
+class _FragmentBuilder:
+    """Accumulates characters until a line break, a baseline change or a wide gap."""
+
+    def __init__(self) -> None:
+        self.fragments: list[Fragment] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.chars: list[str] = []
+        self.x0 = self.x1 = self.top = self.bottom = 0.0
+        self.sizes: Counter[float] = Counter()
+        self.bold_chars = 0
+        self.space_pending = False
+
+    def space(self) -> None:
+        if self.chars:
+            self.space_pending = True
+
+    def hyphen(self) -> None:
+        if self.chars:
+            self.chars.append("-")
+
+    def add(self, ch: str, box: tuple[float, float, float, float], size: float, bold: bool) -> None:
+        left, top, right, bottom = box
+        if self.chars and not self._continues(left, top, bottom, size):
+            self.flush()
+        if not self.chars:
+            self.x0, self.top, self.bottom = left, top, bottom
+        elif self.space_pending:
+            self.chars.append(" ")
+        self.space_pending = False
+        self.chars.append(ch)
+        self.x1 = max(self.x1, right)
+        self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
+        self.sizes[round(size * 2) / 2] += 1
+        self.bold_chars += bold
+
+    def _continues(self, left: float, top: float, bottom: float, size: float) -> bool:
+        middle = (top + bottom) / 2
+        if not self.top - 1 <= middle <= self.bottom + 1:
+            return False
+        gap = left - self.x1
+        return -size < gap <= _GAP_IN_SIZES * max(size, 4.0)
+
+    def flush(self) -> None:
+        text = "".join(self.chars).strip()
+        if text:
+            size = self.sizes.most_common(1)[0][0] if self.sizes else 0.0
+            count = sum(self.sizes.values()) or 1
+            self.fragments.append(
+                Fragment(
+                    text,
+                    self.x0,
+                    self.x1,
+                    self.top,
+                    self.bottom,
+                    size,
+                    self.bold_chars / count > 0.6,
+                )
+            )
+        self._reset()
+
+
+def page_geometry(page: object) -> PageGeometry:
+    width, height = page.get_size()  # type: ignore[attr-defined]
+    rotation = page.get_rotation() % 360  # type: ignore[attr-defined]
+    if rotation in (90, 270):
+        width, height = height, width
+    return PageGeometry(width, height, rotation)
+
+
+def _to_display(rect: pdfium_c.FS_RECTF, geo: PageGeometry) -> tuple[float, float, float, float]:
+    """PDF user space (origin bottom-left) to displayed page space (origin top-left)."""
+    left, right, low, high = rect.left, rect.right, rect.bottom, rect.top
+    if geo.rotation == 90:
+        return low, left, high, right
+    if geo.rotation == 180:
+        return geo.width - right, low, geo.width - left, high
+    if geo.rotation == 270:
+        return geo.width - high, geo.height - right, geo.width - low, geo.height - left
+    return left, geo.height - high, right, geo.height - low
+
+
+class _BoldFonts:
+    """Whether a character's font is bold, asked of PDFium once per distinct font name."""
+
+    def __init__(self) -> None:
+        self._buffer = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+
+    def is_bold(self, textpage: object, index: int) -> bool:
+        if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= 600:
+            return True
+        pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, 256, self._flags)
+        if self._flags.value & _FONT_FORCE_BOLD:
+            return True
+        name = self._buffer.value.lower()
+        return any(hint.encode() in name for hint in _BOLD_NAME_HINTS)
+
+
+def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
+    """Every text fragment on a page, in PDFium's (content stream) order."""
+    builder = _FragmentBuilder()
+    rect = pdfium_c.FS_RECTF()
+    fonts = _BoldFonts()
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    for index in range(count):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        if code in (10, 13):
+            builder.flush()
+            continue
+        if code == _PDFIUM_HYPHEN:
+            builder.hyphen()
+            continue
+        ch = chr(code) if code < 0x110000 else ""
+        if not ch or ch.isspace() or code < 32:
+            builder.space()
+            continue
+        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
+            continue
+        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        builder.add(ch, _to_display(rect, geo), size, fonts.is_bold(textpage, index))
+    builder.flush()
+    return builder.fragments
