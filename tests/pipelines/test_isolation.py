@@ -60,6 +60,20 @@ def exit_target(path: Path, limits: ReadLimits) -> str:
     os._exit(3)
 
 
+def oom_killed_target(path: Path, limits: ReadLimits) -> str:
+    os.kill(os.getpid(), signal.SIGKILL)  # what the kernel's out-of-memory killer does
+    return "unreachable"
+
+
+def hanging_subprocess_target(path: Path, limits: ReadLimits) -> str:
+    import subprocess
+
+    helper = subprocess.Popen(["sleep", "60"])
+    path.with_suffix(".pid").write_text(str(helper.pid))
+    helper.wait()
+    return "unreachable"
+
+
 def forbidden_type_target(path: Path, limits: ReadLimits) -> object:
     return Path("/etc/passwd")  # a type the parent must refuse to rebuild
 
@@ -150,6 +164,24 @@ def test_a_segfault_is_reported_as_corrupt_with_the_signal(file_saying) -> None:
     assert outcome.error is not None
     assert outcome.error.code == "corrupt"
     assert outcome.error.message == "the reader crashed (signal 11) while reading this file"
+
+
+def test_a_kill_by_the_kernel_is_reported_as_memory(file_saying) -> None:
+    with _reader(oom_killed_target) as reader:
+        outcome = reader.run(file_saying("x"))
+    assert str(outcome.error) == "resource_limit: the reader ran out of memory (limit 1024 MiB)"
+
+
+def test_a_timeout_also_kills_the_childs_subprocesses(file_saying) -> None:
+    path = file_saying("x")
+    with _reader(hanging_subprocess_target, seconds=1.5) as reader:
+        outcome = reader.run(path)
+    assert outcome.error is not None and outcome.error.code == "resource_limit"
+    helper_pid = int(path.with_suffix(".pid").read_text())
+    deadline = time.monotonic() + 5
+    while not _pid_gone(helper_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _pid_gone(helper_pid)
 
 
 def test_an_exit_without_answer_is_corrupt(file_saying) -> None:
