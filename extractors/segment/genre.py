@@ -1,0 +1,61 @@
+"""Which genre a document is: board pack, agenda, minutes, forum paper or report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from extractors.segment.agenda import AgendaEntry
+from extractors.segment.coversheet import CoverSheet
+from extractors.segment.minutes import MinuteStart
+from extractors.types import Block, DocumentType
+
+_FRONT_BLOCKS = 25
+
+
+def front_text(blocks: Sequence[Block], metadata: Mapping[str, str]) -> str:
+    head = " \n".join(block.text for block in blocks[:_FRONT_BLOCKS])
+    return f"{metadata.get('title', '')}\n{head}"
+
+
+def document_type(
+    blocks: Sequence[Block],
+    metadata: Mapping[str, str],
+    *,
+    sheets: Sequence[CoverSheet],
+    agenda: Sequence[AgendaEntry],
+    minutes: Sequence[MinuteStart],
+    page_count: int | None,
+) -> DocumentType:
+    front = front_text(blocks, metadata)
+    if len(sheets) >= 2:
+        return "board_papers"
+    if _is_minutes(front, minutes):
+        return "minutes"
+    if agenda and _is_agenda_only(blocks, agenda, page_count, front):
+        return "agenda"
+    if re.search(r"\b(?:R?SPF|NSPF)[ /-]?\d{2,4}\b|Social Partnership Forum", front, re.I):
+        return "spf_paper"
+    if not blocks:
+        return "other"
+    return "report"
+
+
+def _is_minutes(front: str, minutes: Sequence[MinuteStart]) -> bool:
+    titled = re.search(
+        r"\b(?:minutes|notes of (?:the )?meeting|record of (?:the )?meeting)\b", front, re.I
+    )
+    cover = re.search(r"\b(?:title of (?:the )?(?:report|paper))\b", front, re.I)
+    return bool(titled) and len(minutes) >= 2 and not (cover and len(minutes) < 4)
+
+
+def _is_agenda_only(
+    blocks: Sequence[Block], agenda: Sequence[AgendaEntry], page_count: int | None, front: str
+) -> bool:
+    """An agenda alone: titled so, and the entries cover most of a short document."""
+    if not re.search(r"\bagenda\b", front, re.I):
+        return False
+    if page_count is not None and page_count > 6:
+        return False
+    tail = len(blocks) - agenda[-1].index
+    return tail <= max(40, len(blocks) // 2)

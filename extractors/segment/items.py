@@ -1,0 +1,48 @@
+"""Turning block ranges into Items: text in reading order, page spans, tidy headings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from extractors.segment.text import clean_heading, join_blocks, page_span
+from extractors.types import Block, Item, Purpose
+
+
+def item_from_range(
+    blocks: Sequence[Block],
+    start: int,
+    end: int,
+    *,
+    heading: str,
+    kind: str,
+    number: str | None = None,
+    purpose: Purpose | None = None,
+    presenter: str | None = None,
+    paper_ref: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Item:
+    part = blocks[start:end]
+    page_start, page_end = page_span(part)
+    return Item(
+        heading=clean_heading(heading) or (number or ""),
+        text=join_blocks(part),
+        number=number,
+        page_start=page_start,
+        page_end=page_end,
+        purpose=purpose,
+        presenter=presenter,
+        kind=kind,
+        paper_ref=paper_ref,
+        fields=dict(fields or {}),
+    )
+
+
+def split_at(starts: Sequence[int], total: int) -> list[tuple[int, int]]:
+    """Consecutive ranges [start, next start) for sorted block indexes."""
+    bounds = [*starts, total]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(starts)) if bounds[i] < bounds[i + 1]]
+
+
+def has_substance(blocks: Sequence[Block], start: int, end: int, minimum: int = 80) -> bool:
+    """Whether a stretch of blocks holds enough text to stand as an item of its own."""
+    return sum(len(b.text.strip()) for b in blocks[start:end]) >= minimum

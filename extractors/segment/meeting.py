@@ -1,0 +1,184 @@
+"""Meeting details from a document's first pages: organisation, meeting name, date and title."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from extractors.segment.text import clean_heading, find_date
+from extractors.types import Block, MeetingInfo
+
+_FRONT_PAGES = 2
+_FRONT_BLOCKS = 80
+_SCAN_BLOCKS = 4000
+
+_ORG_RE = re.compile(
+    r"((?:[A-Z][\w'’&,.-]*\s+|(?:and|of|the|for|&)\s+){0,10}?"
+    r"(?:NHS\s+(?:Foundation\s+)?Trust|NHS\s+Integrated\s+Care\s+Board|Integrated\s+Care\s+Board"
+    r"|Health\s+and\s+Care\s+Partnership|Social\s+Partnership\s+Forum|Acute\s+Federation"
+    r"|Provider\s+Collaborative|Mental\s+Health\s+Alliance|Collaborative|NHS\s+England))"
+)
+_NHS_LEADING_RE = re.compile(r"\bNHS\s+[A-Z][\w ,&'’-]*?Integrated\s+Care\s+Board")
+_MEETING_RE = re.compile(
+    r"((?:(?:Public|Private|Trust|Unitary|Partnership|Integrated\s+Care|ICB|Health\s+and\s+Care"
+    r"|Extraordinary|Annual|Joint)\s+)*Board(?:\s+of\s+Directors)?(?:\s+meeting)?"
+    r"(?:\s*\((?:held\s+)?in\s+(?:public|private)\)|\s*\((?:public|private)\)|\s+(?:meeting\s+)?held\s+in\s+(?:public|private)|\s+in\s+public)?"
+    r"|Joint\s+(?:Negotiating\s+and\s+Consultative|Consultative\s+and\s+Negotiating|Local\s+Negotiating)\s+Committee"
+    r"|(?:Regional\s+)?Social\s+Partnership\s+Forum(?:\s+meeting)?"
+    r"|Council\s+of\s+Governors"
+    r"|(?:[A-Z][\w&,-]*\s+){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?(?:\s+in\s+(?:public|common))?)",
+)
+_NATIONAL_RE = re.compile(r"^(?:NHS England|Social Partnership Forum)$")
+_MEETING_WORD_RE = re.compile(
+    r"\b(?:meeting|board|committee|forum|held|minutes|agenda|JNCC|JCNC|JLNC)\b", re.IGNORECASE
+)
+_MEETING_ABBREVIATIONS = {
+    "JNCC": "Joint Negotiating and Consultative Committee",
+    "JCNC": "Joint Consultative and Negotiating Committee",
+    "JLNC": "Joint Local Negotiating Committee",
+}
+
+
+def find_meeting(
+    blocks: Sequence[Block],
+    metadata: Mapping[str, str],
+    cover_fields: Sequence[Mapping[str, str]] = (),
+) -> MeetingInfo:
+    """The organisation, meeting, date and title a document belongs to."""
+    front = _front_blocks(blocks)
+    front_text = "\n".join(block.text for block in front)
+    meta_text = " ".join(str(metadata.get(key, "")) for key in ("title", "subject", "header"))
+    return MeetingInfo(
+        organisation=_organisation(front, meta_text) or _most_named_organisation(blocks),
+        meeting=_meeting_name(front, cover_fields, meta_text),
+        meeting_date=_meeting_date(front, front_text, cover_fields),
+        title=_title(front, metadata),
+    )
+
+
+def _front_blocks(blocks: Sequence[Block]) -> list[Block]:
+    first_page = next((b.page for b in blocks if b.page is not None), None)
+    if first_page is None:
+        return list(blocks[:_FRONT_BLOCKS])
+    return [
+        b
+        for b in blocks[: _FRONT_BLOCKS * 2]
+        if b.page is not None and b.page < first_page + _FRONT_PAGES
+    ][:_FRONT_BLOCKS]
+
+
+def _organisation(front: Sequence[Block], meta_text: str) -> str | None:
+    for text in [meta_text, *(block.text for block in front)]:
+        name = organisation_in(text)
+        if name:
+            return name
+    return None
+
+
+def _most_named_organisation(blocks: Sequence[Block]) -> str | None:
+    """Where the first pages name no organisation, the one the document names most."""
+    counts: Counter[str] = Counter()
+    for block in blocks[:_SCAN_BLOCKS]:
+        if "NHS" in block.text or "Board" in block.text or "Trust" in block.text:
+            name = organisation_in(block.text)
+            if name:
+                counts[name] += 1
+    # A paper names national bodies often; the trust or board it belongs to is what we want.
+    local = Counter({name: n for name, n in counts.items() if not _NATIONAL_RE.search(name)})
+    best = local or counts
+    return best.most_common(1)[0][0] if best else None
+
+
+def organisation_in(text: str) -> str | None:
+    """The first organisation name written in a line, as printed."""
+    line = re.sub(r"\s+", " ", text)
+    nhs_first = _NHS_LEADING_RE.search(line)
+    if nhs_first:
+        return nhs_first.group(0).strip()
+    match = _ORG_RE.search(line)
+    if match is None:
+        return None
+    name = re.sub(
+        r"^(?:(?:the|of|and|for|&|[A-Z][a-z]*day)\s+)+", "", match.group(1).strip(), flags=re.I
+    )
+    name = (
+        re.sub(r"^.*\b(?:of|for|by|from|to|at)\s+(?=[A-Z])", "", name)
+        if len(name.split()) > 8
+        else name
+    )
+    return name if len(name.split()) >= 2 else None
+
+
+def _meeting_name(
+    front: Sequence[Block], cover_fields: Sequence[Mapping[str, str]], meta_text: str
+) -> str | None:
+    # The first paper's cover sheet names the meeting the pack is for; annexes may name others.
+    if cover_fields and cover_fields[0].get("meeting"):
+        printed = [fields.get("meeting", "").split("\n")[0].strip() for fields in cover_fields]
+        return clean_heading(Counter(p for p in printed if p).most_common(1)[0][0])
+    for text in [*(block.text for block in front[:40]), meta_text]:
+        name = meeting_in(text)
+        if name:
+            return name
+    return None
+
+
+def meeting_in(text: str) -> str | None:
+    line = re.sub(r"\s+", " ", text)
+    for abbreviation, name in _MEETING_ABBREVIATIONS.items():
+        if re.search(rf"\b{abbreviation}\b", line) and not re.search(name.split()[1], line, re.I):
+            return name
+    match = _MEETING_RE.search(line)
+    if match is None:
+        return None
+    name = re.sub(
+        r"^(?:(?:the|of|and|a|to|meeting|minutes|agenda)\s+)+", "", match.group(1), flags=re.I
+    )
+    name = re.sub(r"\s+meeting$", "", name.strip(), flags=re.I)
+    if len(name.split()) < 2 and name.lower() != "board":
+        return None
+    return name[0].upper() + name[1:]
+
+
+def _meeting_date(
+    front: Sequence[Block], front_text: str, cover_fields: Sequence[Mapping[str, str]]
+) -> date | None:
+    # A title line naming the meeting and its date, or a date on its own line, comes first.
+    for block in front[:12]:
+        text = block.text.strip()
+        found = find_date(text)
+        if found and (_MEETING_WORD_RE.search(text) or len(text) <= 40):
+            return found
+    printed = [find_date(fields.get("date", "")) for fields in cover_fields]
+    printed = [value for value in printed if value is not None]
+    if printed:
+        return Counter(printed).most_common(1)[0][0]
+    for index, block in enumerate(front[:40]):
+        if re.search(r"\b(?:meeting|held on|date)\b", block.text, re.I):
+            found = find_date(block.text) or (
+                find_date(front[index + 1].text) if index + 1 < len(front) else None
+            )
+            if found:
+                return found
+    return find_date(front_text)
+
+
+def _title(front: Sequence[Block], metadata: Mapping[str, str]) -> str | None:
+    meta_title = str(metadata.get("title", "")).strip()
+    if meta_title and not re.fullmatch(
+        r"(?:microsoft word - )?[\w-]+\.(?:docx?|pdf)|untitled|document\d*", meta_title, re.I
+    ):
+        return clean_heading(meta_title)
+    headed = [b for b in front[:30] if b.kind == "heading" and len(b.text.strip()) > 3]
+    sized = [b for b in front[:30] if b.size]
+    if sized:
+        largest = max(b.size or 0 for b in sized)
+        top = [b.text for b in sized if b.size == largest]
+        if top:
+            return clean_heading(" ".join(top[:3]))
+    if headed:
+        return clean_heading(headed[0].text)
+    first = next((b.text for b in front if b.text.strip()), None)
+    return clean_heading(first) if first else None

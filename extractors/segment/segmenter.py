@@ -1,0 +1,213 @@
+"""Splitting a read Document into items according to its genre."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.segment.agenda import AgendaEntry, find_agenda
+from extractors.segment.coversheet import CoverSheet, find_cover_sheets
+from extractors.segment.genre import document_type
+from extractors.segment.items import has_substance, item_from_range, split_at
+from extractors.segment.meeting import find_meeting
+from extractors.segment.minutes import (
+    MinuteStart,
+    action_log_heading,
+    find_action_logs,
+    find_minutes,
+)
+from extractors.segment.pack import item_number, papers_from_cover_sheets
+from extractors.segment.sections import find_paper_refs, find_sections
+from extractors.segment.text import purpose_from_text
+from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
+
+_CHARS_PER_PAGE = 3000  # to estimate the length of formats without pages
+_AGENDA_FRONT_BLOCKS = 400  # an agenda sits at the front: don't look for one deep in a pack
+
+
+def segment_document(document: Document) -> SegmentedDocument:
+    """Items, genre and meeting details of a read document."""
+    blocks = tuple(b for b in document.blocks if b.text.strip())
+    sheets = find_cover_sheets(blocks)
+    agenda = find_agenda(blocks[:_AGENDA_FRONT_BLOCKS])
+    minutes = find_minutes(blocks)
+    kind = document_type(
+        blocks,
+        document.metadata,
+        sheets=sheets,
+        agenda=agenda,
+        minutes=minutes,
+        page_count=document.page_count,
+    )
+    meeting = find_meeting(blocks, document.metadata, [sheet.fields for sheet in sheets])
+    if kind == "board_papers":
+        items = papers_from_cover_sheets(blocks, sheets, agenda)
+        items = _front_matter(blocks, sheets[0].start, meeting) + items
+    elif kind == "minutes":
+        items = _minutes_items(blocks, minutes, meeting, sheets)
+    elif kind == "agenda":
+        items = _agenda_items(blocks, agenda)
+    else:
+        items = _report_items(blocks, sheets, document.page_count, meeting)
+    return SegmentedDocument(document_type=kind, meeting=meeting, items=tuple(items))
+
+
+def _front_matter(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> list[Item]:
+    """What precedes the first paper, unless it is the pack's agenda (already the papers)."""
+    if not has_substance(blocks, 0, end, minimum=300):
+        return []
+    head = " ".join(b.text for b in blocks[: min(end, 15)])
+    if re.search(r"\bagenda\b", head, re.I):
+        return []
+    return [
+        item_from_range(blocks, 0, end, heading=meeting.title or blocks[0].text, kind="section")
+    ]
+
+
+def _minutes_items(
+    blocks: Sequence[Block],
+    minutes: Sequence[MinuteStart],
+    meeting: MeetingInfo,
+    sheets: Sequence[CoverSheet],
+) -> list[Item]:
+    # Minutes sent to a later meeting carry that meeting's cover sheet: its agenda item
+    # number is no minute.
+    sheet = sheets[0] if sheets and sheets[0].start <= minutes[0].index else None
+    if sheet is not None:
+        minutes = [m for m in minutes if m.index >= sheet.end] or list(minutes)
+    logs = find_action_logs(blocks, after=minutes[0].index)
+    body_end = logs[0][0] if logs else len(blocks)
+    if not logs:
+        heading = action_log_heading(blocks, minutes[-1].index + 1, len(blocks))
+        if heading is not None:
+            logs, body_end = [(heading, len(blocks))], heading
+    starts = [m.index for m in minutes if m.index < body_end]
+    items = []
+    if sheet is not None:
+        items.append(_single_paper(blocks, sheet, starts[0], meeting, None))
+    elif has_substance(blocks, 0, starts[0]):
+        heading = _front_heading(blocks, starts[0], meeting)
+        items.append(item_from_range(blocks, 0, starts[0], heading=heading, kind="section"))
+    for minute, (start, end) in zip(minutes, split_at(starts, body_end), strict=False):
+        items.append(
+            item_from_range(
+                blocks, start, end, heading=minute.heading, kind="minute", number=minute.number
+            )
+        )
+    for position, (start, end) in enumerate(logs):
+        stop = logs[position + 1][0] if position + 1 < len(logs) else len(blocks)
+        end = end if end >= stop else stop
+        heading = blocks[start].text if blocks[start].kind != "table_row" else "Action log"
+        items.append(item_from_range(blocks, start, end, heading=heading, kind="action_log"))
+    return items
+
+
+def _front_heading(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> str:
+    for block in blocks[:end]:
+        if re.match(
+            r"^\s*(?:present|attendance|in attendance|members present)\b", block.text, re.I
+        ):
+            return "Attendance"
+    return meeting.title or blocks[0].text
+
+
+def _agenda_items(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> list[Item]:
+    items = []
+    for entry, (start, end) in zip(
+        agenda, split_at([e.index for e in agenda], len(blocks)), strict=True
+    ):
+        items.append(
+            item_from_range(
+                blocks,
+                start,
+                _agenda_entry_end(blocks, entry, end),
+                heading=entry.heading,
+                kind="agenda_item",
+                number=entry.number,
+                purpose=entry.purpose,
+                presenter=entry.presenter,
+                paper_ref=entry.paper_ref,
+            )
+        )
+    return items
+
+
+def _agenda_entry_end(blocks: Sequence[Block], entry: AgendaEntry, end: int) -> int:
+    """An agenda row owns the rows of its own table only, not the notes after the table."""
+    table = blocks[entry.index].table
+    if table is None:
+        return end
+    stop = entry.index + 1
+    while stop < end and blocks[stop].table == table:
+        stop += 1
+    return stop
+
+
+def _report_items(
+    blocks: Sequence[Block],
+    sheets: Sequence[CoverSheet],
+    page_count: int | None,
+    meeting: MeetingInfo,
+) -> list[Item]:
+    if not blocks:
+        return []
+    # Roughly a section every two pages at most: subsections stay inside their sections.
+    pages = max(page_count or 0, sum(len(b.text) for b in blocks) // _CHARS_PER_PAGE)
+    max_items = 15 + pages // 2
+    sections = [
+        s for s in find_sections(blocks, max_items) if not sheets or s.index >= sheets[0].end
+    ]
+    starts = [s.index for s in sections]
+    items: list[Item] = []
+    lead_end = starts[0] if starts else len(blocks)
+    refs = find_paper_refs(" ".join(b.text for b in blocks[:40]))
+    paper_ref = refs[0] if refs else None
+    if sheets:
+        items.append(_single_paper(blocks, sheets[0], lead_end, meeting, paper_ref))
+    elif has_substance(blocks, 0, lead_end) or not starts:
+        items.append(
+            item_from_range(
+                blocks,
+                0,
+                lead_end,
+                heading=meeting.title or blocks[0].text,
+                kind="section",
+                paper_ref=paper_ref,
+            )
+        )
+    for section, (start, end) in zip(sections, split_at(starts, len(blocks)), strict=True):
+        items.append(
+            item_from_range(
+                blocks,
+                start,
+                end,
+                heading=section.heading,
+                kind="section",
+                number=section.number,
+                paper_ref=paper_ref,
+            )
+        )
+    return items
+
+
+def _single_paper(
+    blocks: Sequence[Block],
+    sheet: CoverSheet,
+    end: int,
+    meeting: MeetingInfo,
+    paper_ref: str | None,
+) -> Item:
+    fields = sheet.fields
+    return item_from_range(
+        blocks,
+        0,
+        max(end, sheet.end),
+        heading=(fields.get("title") or meeting.title or blocks[0].text).split("\n")[0],
+        kind="paper",
+        number=item_number(fields.get("agenda_item", "")),
+        purpose=purpose_from_text(fields.get("purpose", "")),
+        presenter=(fields.get("presenter") or fields.get("executive_lead") or "").split("\n")[0]
+        or None,
+        paper_ref=fields.get("paper_ref") or paper_ref,
+        fields=fields,
+    )
