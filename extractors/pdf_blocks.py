@@ -130,7 +130,14 @@ def _is_large(size: float, body: float) -> bool:
     return body > 0 and size >= body * 1.12 and size - body >= 1.0
 
 
+def _broken_sentence(text: str, following: str) -> bool:
+    return not re.search(r"[.:;!?)]$", text.strip()) and following[:1].islower()
+
+
 def _looks_like_heading(line: Line, body: float) -> bool:
+    # Bold cell values such as "Y", "N" or "2025-26" in a table are not headings.
+    if sum(ch.isalpha() for ch in line.text) < 3:
+        return False
     if _is_large(line.size, body):
         return len(line.text) <= 200
     return line.bold and len(line.text) <= 120 and not _SENTENCE_END.search(line.text)
@@ -149,7 +156,11 @@ def _continues(group: list[Line], line: Line, body: float) -> bool:
         return True
     if _starts_item(line.text):
         return False
-    if line.top < last.top or line.top - last.bottom > 0.45 * max(line.size, 1.0):
+    gap = line.top - last.bottom
+    if line.top < last.top or gap > 0.9 * max(line.size, 1.0):
+        return False
+    # A wider gap still continues a sentence cut mid-way (converted documents break lines so).
+    if gap > 0.45 * max(line.size, 1.0) and not _broken_sentence(last.text, line.text):
         return False
     first = group[0]
     if _looks_like_heading(first, body) != _looks_like_heading(line, body):

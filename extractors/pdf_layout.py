@@ -146,7 +146,7 @@ def _table_lines(table: PageTable, page: int, index: int) -> list[Line]:
     height = (table.bottom - table.top) / max(len(table.rows), 1)
     return [
         Line(
-            text=" | ".join(cells),
+            text=" | ".join(cell for cell in cells if cell),
             page=page,
             x0=table.x0,
             x1=table.x1,

@@ -152,10 +152,24 @@ class _BoldFonts:
         return any(hint.encode() in name for hint in _BOLD_NAME_HINTS)
 
 
+def _char_size(textpage: object, index: int, matrix: pdfium_c.FS_MATRIX) -> float:
+    """The printed size in points: the font size scaled by the text and graphics matrices.
+
+    Some producers set every font at size 1 and scale it with the matrix instead.
+    """
+    size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if scale > 0:
+            size *= scale
+    return size
+
+
 def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
     """Every text fragment on a page, in PDFium's (content stream) order."""
     builder = _FragmentBuilder()
     rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     fonts = _BoldFonts()
     count = pdfium_c.FPDFText_CountChars(textpage)
     for index in range(count):
@@ -172,7 +186,7 @@ def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
             continue
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        size = _char_size(textpage, index, matrix)
         builder.add(ch, _to_display(rect, geo), size, fonts.is_bold(textpage, index))
     builder.flush()
     return builder.fragments

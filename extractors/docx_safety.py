@@ -1,0 +1,105 @@
+"""Pre-flight checks on a Word (.docx) package before any XML parser sees it."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import CorruptError, XmlAttackError, ZipBombError
+from extractors.limits import ReadLimits
+
+_MAIN_PART = "word/document.xml"
+# Parts python-docx reads; each is scanned for a DTD before parsing.
+_PARTS_TO_SCAN = re.compile(
+    r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/(core|app)\.xml"
+    r"|word/(document|styles|numbering|settings|header\d*|footer\d*|footnotes|endnotes)\.xml"
+    r"|word/_rels/[^/]+\.rels)$"
+)
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+# Small parts compress extremely well by nature; only large ones are judged by ratio.
+_RATIO_MIN_BYTES = 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFacts:
+    """What the pre-flight learnt that the reader can use."""
+
+    pages: int | None  # as Word last counted them (docProps/app.xml), if recorded
+
+
+def check_docx_package(path: Path, limits: ReadLimits) -> PackageFacts:
+    """Refuse ZIP bombs, DTDs and entity declarations, and packages without a main document."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            _check_sizes(infos, limits)
+            names = {info.filename for info in infos}
+            if _MAIN_PART not in names:
+                raise CorruptError("not a Word document: word/document.xml is missing")
+            for info in infos:
+                if _PARTS_TO_SCAN.match(info.filename):
+                    _scan_for_dtd(archive, info)
+            return PackageFacts(pages=_app_pages(archive, names))
+    except zipfile.BadZipFile as exc:
+        raise CorruptError("damaged Word file (not a readable ZIP archive)") from exc
+    except (zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise CorruptError("Word file uses an unsupported ZIP feature") from exc
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+    if len(infos) > limits.zip_max_entries:
+        raise ZipBombError(
+            f"{len(infos)} entries in the archive, over the limit of {limits.zip_max_entries}"
+        )
+    total = sum(info.file_size for info in infos)
+    if total > limits.zip_max_uncompressed:
+        raise ZipBombError(
+            f"expands to {total // 2**20} MiB, over the limit of "
+            f"{limits.zip_max_uncompressed // 2**20} MiB"
+        )
+    for info in infos:
+        if info.file_size < _RATIO_MIN_BYTES:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.zip_max_ratio:
+            raise ZipBombError(
+                f"{info.filename} compressed {ratio:.0f}:1, over the limit of "
+                f"{limits.zip_max_ratio:.0f}:1"
+            )
+
+
+def _scan_for_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Look for a DTD in a part, streaming so a lying size header cannot exhaust memory."""
+    patterns = [p for token in _FORBIDDEN for p in _encodings(token)]
+    overlap = max(len(p) for p in patterns) - 1
+    tail = b""
+    read = 0
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            read += len(chunk)
+            if read > max(info.file_size, 0) + _CHUNK:
+                raise ZipBombError(f"{info.filename} expands beyond its declared size")
+            window = tail + chunk
+            if any(p in window for p in patterns):
+                raise XmlAttackError(
+                    f"{info.filename} declares a DTD or entities (refused before parsing)"
+                )
+            tail = window[-overlap:]
+
+
+def _encodings(token: bytes) -> list[bytes]:
+    # XML may legally be UTF-16; a byte search in UTF-8 alone would miss it.
+    text = token.decode("ascii")
+    return [token, text.encode("utf-16-le"), text.encode("utf-16-be")]
+
+
+def _app_pages(archive: zipfile.ZipFile, names: set[str]) -> int | None:
+    if "docProps/app.xml" not in names:
+        return None
+    with archive.open("docProps/app.xml") as part:
+        head = part.read(_CHUNK)
+    match = re.search(rb"<(?:\w+:)?Pages>\s*(\d{1,6})\s*</", head)
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
