@@ -1,0 +1,91 @@
+"""A quick subset of the hostile corpus through the real reader in its child process."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import Limits
+from pipelines.isolation import IsolatedReader
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hostile_corpus.py"
+
+
+def _load_corpus():
+    spec = importlib.util.spec_from_file_location("hostile_corpus", _SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load_corpus()
+
+# (generator, file name, expected quarantine code or None for "read OK")
+CASES = [
+    (corpus.pdf_encrypted_user, "encrypted.pdf", "encrypted"),
+    (corpus.pdf_encrypted_owner_only, "owner-only.pdf", None),
+    (lambda path: path.write_bytes(b""), "zero.pdf", "empty"),
+    (corpus.pdf_truncated, "truncated.pdf", "corrupt"),
+    (lambda path: path.write_bytes(corpus.png_bytes()), "scan.pdf", "unsupported_type"),
+    (corpus.pdf_page_count_bomb, "many-pages.pdf", "too_many_pages"),
+    # 16 x 64 MiB of zeros in a 1 MiB file: over both the size and the ratio limits.
+    (lambda path: corpus.docx_zip_bomb(path, 16, 64 * corpus.MIB), "bomb.docx", "zip_bomb"),
+    (corpus.docx_billion_laughs, "laughs.docx", "xml_attack"),
+    (corpus.docx_xxe, "xxe.docx", "xml_attack"),
+]
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    pytest.importorskip("extractors.read", reason="the format readers are not available")
+    pytest.importorskip("extractors.segment", reason="the segmenter is not available")
+    pytest.importorskip("reportlab", reason="reportlab (dev extra) writes the encrypted PDFs")
+    folder = tmp_path_factory.mktemp("hostile")
+    results = {"folder": str(folder)}
+    with IsolatedReader(Limits(seconds_per_file=60)) as reader:
+        for build, name, _code in CASES:
+            path = folder / name
+            build(path)
+            results[name] = reader.run(path)
+    return results
+
+
+@pytest.mark.parametrize(("name", "code"), [(name, code) for _b, name, code in CASES])
+def test_hostile_file_gets_its_exact_outcome(outcomes, name: str, code: str | None) -> None:
+    outcome = outcomes[name]
+    if code is None:
+        assert outcome.error is None, str(outcome.error)
+        document, _segmented = outcome.result
+        assert corpus.MARKER in document.text
+    else:
+        assert outcome.error is not None, f"{name} was read instead of quarantined"
+        assert outcome.error.code == code, str(outcome.error)
+        # Our own sentence, not an exception's text quoting paths or bytes.
+        assert "Traceback" not in outcome.error.message
+        assert outcomes["folder"] not in outcome.error.message
+        assert "\\x" not in outcome.error.message
+
+
+def test_no_worker_went_over_the_memory_limit(outcomes) -> None:
+    peaks = [outcomes[name].peak_rss_bytes for _b, name, _c in CASES]
+    assert 0 < max(peaks) <= 1024**3
+
+
+def test_generated_pdfs_are_well_formed_where_meant_to_be(tmp_path: Path) -> None:
+    """The control files must be valid, or the hostile ones prove nothing."""
+    pdf = corpus.text_pdf()
+    assert pdf.startswith(b"%PDF-1.7") and pdf.rstrip().endswith(b"%%EOF")
+    start = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert pdf[start:].startswith(b"xref\n")
+
+    path = tmp_path / "control.docx"
+    path.write_bytes(corpus.docx_bytes())
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert corpus.MARKER.encode() in archive.read("word/document.xml")
