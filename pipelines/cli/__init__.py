@@ -61,6 +61,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from pipelines.cli import digest as _digest  # noqa: F401
     from pipelines.cli import ingest as _ingest  # noqa: F401  (commands register on import)
 
 

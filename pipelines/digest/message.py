@@ -13,6 +13,10 @@ from urllib.parse import quote
 from pipelines.digest.addresses import InvalidAddressError, normalise_address, one_line
 from pipelines.digest.render import RenderedDigest
 
+# Long header values (a Message-ID, a List-Unsubscribe URL) stay on one line instead of being
+# folded or RFC 2047-encoded, which some mail clients then fail to act on; 998 is RFC 5322's limit.
+MAIL_POLICY = SMTP.clone(max_line_length=998)
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -55,7 +59,7 @@ def build_message(
 ) -> EmailMessage:
     """One email; every header value passes through `one_line` so no field can add headers."""
     to = normalise_address(recipient)
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=MAIL_POLICY)
     local, _, domain = sender.address.rpartition("@")
     message["From"] = Address(display_name=sender.display_name, username=local, domain=domain)
     message["To"] = to
@@ -66,6 +70,7 @@ def build_message(
     message["List-Id"] = f"nosurprises digest <digest.{domain}>"
     message["List-Unsubscribe"] = f"<{one_line(unsubscribe_mailto(sender, unsubscribe_token))}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(digest.text, subtype="plain", charset="utf-8")
-    message.add_alternative(digest.html, subtype="html", charset="utf-8")
+    # Quoted-printable keeps every line 7-bit and short whatever the server supports.
+    message.set_content(digest.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(digest.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message

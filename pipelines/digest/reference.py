@@ -1,21 +1,14 @@
-"""The reference lists the digest needs: trust and ICB codes with their regions, union names.
-
-Read from the packaged CSVs in `extractors/reference/data`; one function to swap for a shared
-loader when the extractors package offers one.
-"""
+"""The reference lists the digest needs, seen through `extractors.reference.load_reference()`:
+trust and ICB codes with their successors and regions, and union ids."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import extractors
+from extractors.reference import Reference, id_key, load_reference
 
-DATA = Path(extractors.__file__).resolve().parent / "reference" / "data"
-STAFF_SIDE = "STAFF_SIDE"
+STAFF_SIDE = "STAFF_SIDE"  # the key of `union:STAFF_SIDE`, the unions collectively
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +19,7 @@ class Organisation:
     name: str
     kind: str  # trust | icb
     open: bool
-    successor: str | None
+    successor: str | None  # the single current code it became, if it merged
     region: str | None
 
 
@@ -35,11 +28,11 @@ class DigestReference:
     """Everything subscriptions are validated against and items are placed with."""
 
     organisations: dict[str, Organisation]
-    unions: dict[str, str]  # upper-cased abbreviation -> full name
+    unions: dict[str, str]  # id key (UNISON, MIP, BDA_DENTAL) -> full name
     regions: tuple[str, ...]
 
     def current_code(self, code: str) -> str:
-        """Follow successors until an open organisation (a merged trust's old code -> new)."""
+        """Follow successors to the organisation that exists now (an old trust code -> new)."""
         seen: set[str] = set()
         while code in self.organisations and code not in seen:
             seen.add(code)
@@ -50,7 +43,7 @@ class DigestReference:
         return code
 
     def predecessors(self, code: str) -> frozenset[str]:
-        """The code and every code that leads to it, so old papers still match."""
+        """The code and every code that became it, so papers from before a merger match."""
         found = {code}
         changed = True
         while changed:
@@ -68,62 +61,37 @@ class DigestReference:
     def is_nhs_employer(self, code: str) -> bool:
         return code in self.organisations
 
-
-def _rows(name: str) -> Iterator[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
-
-
-def _trusts() -> Iterator[Organisation]:
-    for name in ("nhs_trusts.csv", "nhs_trusts_nonstandard_codes.csv"):
-        for row in _rows(name):
-            yield Organisation(
-                code=row["ods_code"].upper(),
-                name=row["name"],
-                kind="trust",
-                open=row["status"] == "open",
-                successor=row["successor_ods_code"].upper() or None,
-                region=row["region"] or None,
-            )
+    def union_key(self, value: str) -> str | None:
+        """`unison`, `MiP`, `BDA (Dental)` -> the key of its `union:` id, or None."""
+        key = id_key(value)
+        return key if key in self.unions else None
 
 
-def _icbs() -> Iterator[Organisation]:
-    icbs = {
-        row["ods_code"].upper(): Organisation(
-            row["ods_code"].upper(), row["name"], "icb", True, None, row["region"] or None
+def _organisations(reference: Reference) -> dict[str, Organisation]:
+    found = {
+        code: Organisation(
+            code, trust.name, "trust", trust.status == "open", trust.successor, trust.region
         )
-        for row in _rows("nhs_icbs.csv")
+        for code, trust in reference.trusts.items()
     }
-    successions = list(_rows("nhs_icb_successions_2026.csv"))
-    # A predecessor split between several successors has no single current code: it stays.
-    targets: dict[str, set[str]] = {}
-    for row in successions:
-        targets.setdefault(row["predecessor_ods_code"].upper(), set()).add(
-            row["successor_ods_code"].upper()
-        )
-    for row in successions:
-        code = row["successor_ods_code"].upper()
-        region = icbs.get(row["predecessor_ods_code"].upper())
-        if code not in icbs:
-            icbs[code] = Organisation(
-                code, row["successor_name"], "icb", True, None, region.region if region else None
-            )
-    for code, successors in targets.items():
-        if code in icbs and len(successors) == 1:
-            old = icbs[code]
-            icbs[code] = Organisation(
-                code, old.name, "icb", False, next(iter(successors)), old.region
-            )
-    yield from icbs.values()
-
-
-def _unions() -> dict[str, str]:
-    return {row["abbreviation"].upper(): row["name"] for row in _rows("trade_unions.csv")}
+    regions_after: dict[str, str] = {}
+    for icb in reference.icbs.values():
+        for successor in icb.successors:
+            if icb.region:
+                regions_after.setdefault(successor, icb.region)
+    for code, icb in reference.icbs.items():
+        # A split ICB has no single current code, so it keeps its own.
+        successor = icb.successors[0] if len(icb.successors) == 1 else None
+        region = icb.region or regions_after.get(code)
+        found[code] = Organisation(code, icb.name, "icb", not icb.successors, successor, region)
+    return found
 
 
 @lru_cache(maxsize=1)
 def load_digest_reference() -> DigestReference:
     """The packaged reference data, read once per process."""
-    organisations = {org.code: org for org in (*_trusts(), *_icbs())}
+    reference = load_reference()
+    organisations = _organisations(reference)
     regions = tuple(sorted({org.region for org in organisations.values() if org.region}))
-    return DigestReference(organisations, _unions(), regions)
+    unions = {key: union.name for key, union in reference.unions.items()}
+    return DigestReference(organisations, unions, regions)

@@ -124,7 +124,10 @@ def citation_url(item: DigestItem) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     fragment = f"page={item.page_start}" if item.page_start else ""
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, fragment))
+    # Spaces and other raw characters in a stored path are percent-encoded (existing escapes kept).
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    query = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))
 
 
 def citation(item: DigestItem) -> str:

@@ -10,7 +10,6 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -142,7 +141,7 @@ class SmtpTransport:
             code, response = client.rcpt(recipient)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, response)})
-            payload = message.as_bytes(policy=SMTP)
+            payload = message.as_bytes()
             try:
                 client.data(payload)
             except smtplib.SMTPDataError:

@@ -122,8 +122,8 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 def _unions(values: tuple[str, ...], ref: DigestReference) -> tuple[str, ...]:
     found = []
     for value in values:
-        key = value.strip().upper()
-        if key not in ref.unions:
+        key = ref.union_key(value)
+        if key is None:
             known = ", ".join(sorted(ref.unions))
             raise UnknownValueError("--union", f"unknown union {value!r} (known: {known})")
         found.append(key)

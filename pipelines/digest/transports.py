@@ -7,7 +7,6 @@ import os
 import re
 import tempfile
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from typing import Protocol
 
@@ -54,7 +53,7 @@ class DirectoryTransport:
             target = self.directory / eml_name(message)
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")
             with os.fdopen(handle, "wb") as stream:
-                stream.write(message.as_bytes(policy=SMTP))
+                stream.write(message.as_bytes())
             os.replace(temporary, target)
         except OSError as exc:
             raise DeliveryRejected(f"cannot write to the outbox {self.directory}: {exc}") from exc
