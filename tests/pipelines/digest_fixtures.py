@@ -1,5 +1,5 @@
-"""Shared fixtures for the digest tests: a store with realistic flagged items, and a real
-SMTP server (aiosmtpd) speaking STARTTLS with a trustme certificate."""
+"""Shared fixtures for the digest tests: a store with realistic flagged items, and a real SMTP
+server (aiosmtpd) speaking STARTTLS with a trustme certificate. Import the `*_fixture` names."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ SMTP_USER = "digest"
 SMTP_PASSWORD = "s3cret-pa55word"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture(name="store")
+def store_fixture(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     yield opened
     opened.dispose()
@@ -179,24 +179,24 @@ def _start(
     return controller, SmtpServer(handler, port, cafile)
 
 
-@pytest.fixture
-def smtp_ca(tmp_path: Path) -> tuple[trustme.CA, Path]:
+@pytest.fixture(name="smtp_ca")
+def smtp_ca_fixture(tmp_path: Path) -> tuple[trustme.CA, Path]:
     ca = trustme.CA()
     cafile = tmp_path / "test-ca.pem"
     ca.cert_pem.write_to_path(str(cafile))
     return ca, cafile
 
 
-@pytest.fixture
-def smtp_server(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
     ca, cafile = smtp_ca
     controller, server = _start(RecordingHandler(), ca.issue_cert("127.0.0.1"), cafile)
     yield server
     controller.stop()
 
 
-@pytest.fixture
-def flaky_smtp_server(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+@pytest.fixture(name="flaky_smtp_server")
+def flaky_smtp_server_fixture(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
     """Accepts the first message of its life, then refuses every other one."""
     ca, cafile = smtp_ca
     controller, server = _start(RecordingHandler(accept=1), ca.issue_cert("127.0.0.1"), cafile)
@@ -204,8 +204,8 @@ def flaky_smtp_server(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
     controller.stop()
 
 
-@pytest.fixture
-def untrusted_smtp_server(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+@pytest.fixture(name="untrusted_smtp_server")
+def untrusted_smtp_server_fixture(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
     """Its certificate comes from a CA the client was never told to trust."""
     _, cafile = smtp_ca
     stranger = trustme.CA()
