@@ -86,7 +86,9 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
 
 def _zip_format(names: list[str], mimetype_or_head: bytes) -> str:
     name_set = set(names)
-    if "word/document.xml" in name_set and "[Content_Types].xml" in name_set:
+    # A package with Word parts is a Word document, even if its main part is missing
+    # (the Word reader then reports it as damaged rather than as some other kind of file).
+    if "[Content_Types].xml" in name_set and any(n.startswith("word/") for n in name_set):
         return "docx"
     # ODF keeps its media type uncompressed in a first entry named "mimetype".
     if "mimetype" in name_set and _ODT_MIMETYPE in mimetype_or_head:

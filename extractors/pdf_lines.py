@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
 
-# PDFium marks a hyphen that it joined across a line end with this non-character.
-_PDFIUM_HYPHEN = 0xFFFE
+# PDFium reports a hyphen it found at a line end as code 2 (0xFFFE in its text output).
+_PDFIUM_HYPHENS = (0x02, 0xFFFE)
 _BOLD_NAME_HINTS = ("bold", "black", "heavy", "semibold", "demi")
 _FONT_FORCE_BOLD = 1 << 18
 # A horizontal jump wider than this many font sizes separates columns or table cells.
@@ -177,7 +177,7 @@ def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
         if code in (10, 13):
             builder.flush()
             continue
-        if code == _PDFIUM_HYPHEN:
+        if code in _PDFIUM_HYPHENS:
             builder.hyphen()
             continue
         ch = chr(code) if code < 0x110000 else ""

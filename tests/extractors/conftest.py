@@ -1,0 +1,239 @@
+"""Builders for small reader fixtures made at test time: PDFs, DOCX, images, hostile files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Table, TableStyle
+
+REAL_PAPERS = Path(__file__).resolve().parents[2] / ".." / "shared" / "real-papers"
+HEADER = "Example Hospitals NHS Trust - Public Board 4 September 2025"
+SCANNED_LINES = ("Minutes of the Joint Negotiating Committee", "Staff side consulted on rotas")
+
+WIDTH, HEIGHT = A4
+
+
+def _running_lines(c: canvas.Canvas, page: int, pages: int) -> None:
+    c.setFont("Helvetica", 8)
+    c.drawString(72, HEIGHT - 30, HEADER)
+    c.drawString(WIDTH / 2 - 20, 30, f"Page {page} of {pages}")
+
+
+def _page_one(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica-Bold", 18)
+    c.drawString(72, 760, "7.2 Workforce plan")
+    c.setFont("Helvetica", 11)
+    body = [
+        "The Trust will consult staff side on the new organis-",
+        "ation of community nursing teams before any fixed-",
+        "term contracts end in March.",
+    ]
+    for i, line in enumerate(body):
+        c.drawString(72, 730 - 14 * i, line)
+    c.drawString(72, 680, "\u2022 Rotas move to twelve-hour shifts.")
+    c.drawString(72, 664, "\u2022 Night working is reviewed.")
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 630, "The board is asked to approve the plan.")
+
+
+def _page_two_columns(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(72, 770, "Two column report")
+    c.setFont("Helvetica", 10)
+    left = [f"Left column sentence {n} about estates." for n in range(1, 7)]
+    right = [f"Right column sentence {n} about finance." for n in range(1, 7)]
+    # Drawn row by row, alternating sides, so stream order is not reading order.
+    for i, (lt, rt) in enumerate(zip(left, right, strict=True)):
+        y = 740 - 13 * i
+        c.drawString(WIDTH - 72 - 200, y, rt)
+        c.drawString(72, y, lt)
+
+
+def _page_table(c: canvas.Canvas) -> None:
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, 770, "Action log")
+    table = Table(
+        [
+            ["Action", "Owner", "Due"],
+            ["Circulate revised policy", "Director of Workforce", "31 March 2026"],
+            ["Review on-call rota", "Medical Director", "30 April 2026"],
+        ],
+        colWidths=[200, 150, 100],
+    )
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.7, colors.black)]))
+    table.wrapOn(c, WIDTH, HEIGHT)
+    table.drawOn(c, 72, 650)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 600, "Text after the table.")
+
+
+def build_text_pdf(path: Path, encrypt: StandardEncryption | None = None) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    c.setTitle("Public Board papers")
+    c.setAuthor("Trust Secretary")
+    pages = (_page_one, _page_two_columns, _page_table)
+    for number, draw in enumerate(pages, start=1):
+        _running_lines(c, number, len(pages))
+        draw(c)
+        c.showPage()
+    c.save()
+    return path
+
+
+def build_scanned_pdf(path: Path) -> Path:
+    image = Image.new("L", (1400, 500), color=255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(Path(canvas.__file__).parents[1] / "fonts" / "Vera.ttf"), 44)
+    for i, line in enumerate(SCANNED_LINES):
+        draw.text((60, 80 + 120 * i), line, fill=0, font=font)
+    c = canvas.Canvas(str(path), pagesize=(560, 200))
+    c.drawImage(ImageReader(image), 0, 0, width=560, height=200)
+    c.showPage()
+    c.save()
+    return path
+
+
+def build_blank_image_pdf(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=(300, 200))
+    c.drawImage(ImageReader(Image.new("L", (300, 200), color=255)), 0, 0, width=300, height=200)
+    c.showPage()
+    c.save()
+    return path
+
+
+_NUMBERING = f"""
+<w:abstractNum {nsdecls("w")} w:abstractNumId="90">
+  <w:lvl w:ilvl="0">
+    <w:start w:val="7"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>
+  </w:lvl>
+  <w:lvl w:ilvl="1">
+    <w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/>
+  </w:lvl>
+</w:abstractNum>"""
+_BULLETS = f"""
+<w:abstractNum {nsdecls("w")} w:abstractNumId="91">
+  <w:lvl w:ilvl="0">
+    <w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>
+  </w:lvl>
+</w:abstractNum>"""
+
+
+def _add_numbering(document: docx.document.Document) -> None:
+    numbering = document.part.numbering_part.element
+    first_num = numbering.find(qn("w:num"))
+    for xml in (_NUMBERING, _BULLETS):
+        abstract = parse_xml(xml)
+        # abstractNum elements must come before num elements.
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+    for num_id, abstract_id in (("90", "90"), ("91", "91")):
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'
+            )
+        )
+
+
+def _number(paragraph: docx.text.paragraph.Paragraph, num_id: str, ilvl: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        )
+    )
+
+
+def build_docx(path: Path) -> Path:
+    document = docx.Document()
+    _add_numbering(document)
+    document.core_properties.title = "Workforce report"
+    document.core_properties.author = "Director of Workforce"
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Example Hospitals NHS Trust"
+    section.footer.paragraphs[0].text = "Public Board - September 2025"
+    document.add_paragraph("Board of Directors", style="Title")
+    _number(document.add_paragraph("Workforce", style="Heading 1"), "90", 0)
+    _number(document.add_paragraph("Workforce review", style="Heading 2"), "90", 1)
+    document.add_paragraph("The review is complete.")
+    _number(document.add_paragraph("Workforce plan", style="Heading 2"), "90", 1)
+    _number(
+        document.add_paragraph("Consult staff side on the rota.", style="List Paragraph"), "91", 0
+    )
+    _number(document.add_paragraph("Close the vacancy panel.", style="List Paragraph"), "91", 0)
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(0, 2).text = "Item", "Lead", "Due"
+    table.cell(1, 0).text, table.cell(1, 2).text = "TUPE transfer", "April"
+    table.cell(1, 1).text = "Chief People Officer"
+    table.cell(1, 1).merge(table.cell(2, 1))  # vertical merge: shown once
+    table.cell(2, 0).text = "Rota review"
+    table.cell(2, 2).text = "May"
+    merged = table.cell(0, 0).merge(table.cell(0, 1))  # horizontal merge
+    merged.text = "Item and lead"
+    document.add_paragraph("Text after the table.")
+    document.save(str(path))
+    return path
+
+
+def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
+    """Copy a ZIP, replacing (or adding) entries; entries mapped to b"" are left out."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename in replace:
+                continue
+            dst.writestr(info, src.read(info.filename))
+        for name, data in replace.items():
+            if data:
+                dst.writestr(name, data)
+    return target
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), color=(255, 0, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("reader-fixtures")
+
+
+@pytest.fixture(scope="session")
+def text_pdf(fixture_dir: Path) -> Path:
+    return build_text_pdf(fixture_dir / "board.pdf")
+
+
+@pytest.fixture(scope="session")
+def scanned_pdf(fixture_dir: Path) -> Path:
+    return build_scanned_pdf(fixture_dir / "scanned.pdf")
+
+
+@pytest.fixture(scope="session")
+def word_docx(fixture_dir: Path) -> Path:
+    return build_docx(fixture_dir / "report.docx")
+
+
+@pytest.fixture
+def make_file(tmp_path: Path) -> Callable[[str, bytes], Path]:
+    def make(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return make

@@ -1,0 +1,371 @@
+"""The document readers on small generated files, hostile files, and one real board pack."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+
+from extractors import legacy
+from extractors.detect import detect_format
+from extractors.errors import (
+    CorruptError,
+    EmptyDocumentError,
+    EncryptedError,
+    ResourceLimitError,
+    TooLargeError,
+    TooManyPagesError,
+    UnsupportedTypeError,
+    XmlAttackError,
+    ZipBombError,
+)
+from extractors.limits import ReadLimits
+from extractors.read import read_document
+from extractors.word import read_docx
+
+from .conftest import (
+    HEADER,
+    REAL_PAPERS,
+    SCANNED_LINES,
+    build_blank_image_pdf,
+    build_docx,
+    build_text_pdf,
+    png_bytes,
+    rewrite_zip,
+)
+
+
+def _page(doc, page: int) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in doc.blocks if b.page == page]
+
+
+# --- text PDFs ---------------------------------------------------------------------------
+
+
+def test_text_pdf_first_page_blocks(text_pdf: Path) -> None:
+    doc = read_document(text_pdf)
+    assert doc.format == "pdf"
+    assert doc.page_count == 3
+    assert not doc.ocr
+    assert _page(doc, 1) == [
+        ("heading", "7.2 Workforce plan"),
+        (
+            "paragraph",
+            "The Trust will consult staff side on the new organisation of community nursing "
+            "teams before any fixed-term contracts end in March.",
+        ),
+        ("list_item", "Rotas move to twelve-hour shifts."),
+        ("list_item", "Night working is reviewed."),
+        ("paragraph", "The board is asked to approve the plan."),
+    ]
+    heading = doc.blocks[0]
+    assert (heading.size, heading.bold, heading.level) == (18.0, True, 1)
+
+
+def test_running_header_and_page_footer_are_removed(text_pdf: Path) -> None:
+    text = read_document(text_pdf).text
+    assert HEADER not in text
+    assert "Page 2 of 3" not in text
+    assert "Workforce plan" in text
+
+
+def test_two_columns_are_read_left_then_right(text_pdf: Path) -> None:
+    blocks = _page(read_document(text_pdf), 2)
+    assert blocks[0] == ("heading", "Two column report")
+    left = " ".join(f"Left column sentence {n} about estates." for n in range(1, 7))
+    right = " ".join(f"Right column sentence {n} about finance." for n in range(1, 7))
+    assert blocks[1:] == [("paragraph", left), ("paragraph", right)]
+
+
+def test_ruled_table_becomes_rows_with_cells(text_pdf: Path) -> None:
+    doc = read_document(text_pdf)
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert [b.cells for b in rows] == [
+        ("Action", "Owner", "Due"),
+        ("Circulate revised policy", "Director of Workforce", "31 March 2026"),
+        ("Review on-call rota", "Medical Director", "30 April 2026"),
+    ]
+    assert {b.table for b in rows} == {0}
+    assert {b.page for b in rows} == {3}
+    assert rows[1].text == "Circulate revised policy | Director of Workforce | 31 March 2026"
+    # The table sits between its heading and the text under it.
+    assert _page(doc, 3)[0] == ("heading", "Action log")
+    assert _page(doc, 3)[-1] == ("paragraph", "Text after the table.")
+
+
+def test_pdf_metadata(text_pdf: Path) -> None:
+    metadata = read_document(text_pdf).metadata
+    assert metadata["title"] == "Public Board papers"
+    assert metadata["author"] == "Trust Secretary"
+
+
+def test_pdf_needing_a_password_is_quarantined_as_encrypted(tmp_path: Path) -> None:
+    path = build_text_pdf(tmp_path / "locked.pdf", StandardEncryption("secret", "owner"))
+    with pytest.raises(EncryptedError) as caught:
+        read_document(path)
+    assert str(caught.value) == "encrypted: password required"
+
+
+def test_pdf_with_owner_password_only_is_read(tmp_path: Path) -> None:
+    path = build_text_pdf(tmp_path / "owner.pdf", StandardEncryption("", "owner", canCopy=0))
+    doc = read_document(path)
+    assert doc.blocks[0].text == "7.2 Workforce plan"
+    assert doc.page_count == 3
+
+
+def test_too_many_pages(text_pdf: Path) -> None:
+    with pytest.raises(TooManyPagesError) as caught:
+        read_document(text_pdf, ReadLimits(max_pages=2))
+    assert caught.value.code == "too_many_pages"
+    assert "3 pages" in caught.value.message
+
+
+def test_truncated_pdf_is_corrupt(text_pdf: Path, make_file: Callable[[str, bytes], Path]) -> None:
+    data = text_pdf.read_bytes()
+    path = make_file("cut.pdf", data[:400])
+    with pytest.raises(CorruptError) as caught:
+        read_document(path)
+    assert str(caught.value) == "corrupt: not a readable PDF (damaged or truncated)"
+    assert "Pdfium" not in str(caught.value)
+
+
+# --- scanned PDFs ------------------------------------------------------------------------
+
+
+def test_scanned_pdf_is_read_with_ocr(scanned_pdf: Path) -> None:
+    doc = read_document(scanned_pdf)
+    assert doc.ocr
+    assert [(b.page, b.text) for b in doc.blocks] == [(1, line) for line in SCANNED_LINES]
+
+
+def test_ocr_page_cap_is_respected(scanned_pdf: Path) -> None:
+    with pytest.raises(EmptyDocumentError):
+        read_document(scanned_pdf, ReadLimits(ocr_pages_max=0))
+
+
+def test_blank_scan_has_no_text_even_after_ocr(tmp_path: Path) -> None:
+    path = build_blank_image_pdf(tmp_path / "blank.pdf")
+    with pytest.raises(EmptyDocumentError) as caught:
+        read_document(path)
+    assert str(caught.value) == "empty: no text found, even after OCR"
+
+
+# --- detection ---------------------------------------------------------------------------
+
+
+def test_zero_byte_file_is_empty(make_file: Callable[[str, bytes], Path]) -> None:
+    with pytest.raises(EmptyDocumentError) as caught:
+        read_document(make_file("nothing.pdf", b""))
+    assert str(caught.value) == "empty: file is empty (0 bytes)"
+
+
+def test_format_comes_from_bytes_not_extension(
+    text_pdf: Path, make_file: Callable[[str, bytes], Path]
+) -> None:
+    path = make_file("misnamed.docx", text_pdf.read_bytes())
+    doc = read_document(path)
+    assert doc.format == "pdf"
+    assert doc.blocks[0].text == "7.2 Workforce plan"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "looks_like"),
+    [
+        ("scan.pdf", png_bytes(), "PNG image"),
+        ("notes.doc", b"Dear colleague,\nplease find the papers attached.\n", "plain text"),
+        ("blob.pdf", bytes(range(256)) * 4, "unknown binary"),
+    ],
+)
+def test_other_files_are_unsupported(
+    make_file: Callable[[str, bytes], Path], name: str, data: bytes, looks_like: str
+) -> None:
+    with pytest.raises(UnsupportedTypeError) as caught:
+        read_document(make_file(name, data))
+    assert caught.value.code == "unsupported_type"
+    assert looks_like in caught.value.message
+
+
+def test_zip_that_is_not_word_is_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "papers.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("minutes.txt", "hello")
+    with pytest.raises(UnsupportedTypeError) as caught:
+        read_document(path)
+    assert "ZIP archive that is not a Word document" in caught.value.message
+
+
+def test_detect_format_magic_numbers(word_docx: Path) -> None:
+    assert detect_format(b"%PDF-1.7\n") == "pdf"
+    assert detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)) == "doc"
+    assert detect_format(b"{\\rtf1\\ansi hello}") == "rtf"
+    assert detect_format(word_docx.read_bytes()) == "docx"
+
+
+def test_size_cap(text_pdf: Path) -> None:
+    with pytest.raises(TooLargeError):
+        read_document(text_pdf, ReadLimits(max_bytes=1000))
+
+
+# --- Word --------------------------------------------------------------------------------
+
+
+def test_docx_blocks_in_body_order_with_generated_numbers(word_docx: Path) -> None:
+    doc = read_document(word_docx)
+    assert doc.format == "docx"
+    assert [(b.kind, b.level, b.text) for b in doc.blocks if b.kind != "table_row"] == [
+        ("heading", 1, "Board of Directors"),
+        ("heading", 1, "7. Workforce"),
+        ("heading", 2, "7.1 Workforce review"),
+        ("paragraph", None, "The review is complete."),
+        ("heading", 2, "7.2 Workforce plan"),
+        ("list_item", None, "Consult staff side on the rota."),
+        ("list_item", None, "Close the vacancy panel."),
+        ("paragraph", None, "Text after the table."),
+    ]
+    assert all(b.page is None for b in doc.blocks)
+    assert doc.blocks[4].style == "Heading 2"
+
+
+def test_docx_table_rows_with_merged_cells_once(word_docx: Path) -> None:
+    doc = read_document(word_docx)
+    kinds = [b.kind for b in doc.blocks]
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert kinds.index("table_row") == 7  # after the list, before the closing paragraph
+    assert [b.cells for b in rows] == [
+        ("Item and lead", "Due"),
+        ("TUPE transfer", "Chief People Officer", "April"),
+        ("Rota review", "", "May"),
+    ]
+    assert rows[2].text == "Rota review | May"
+    assert {b.table for b in rows} == {0}
+
+
+def test_docx_header_footer_and_properties_in_metadata(word_docx: Path) -> None:
+    doc = read_document(word_docx)
+    assert doc.metadata["header"] == "Example Hospitals NHS Trust"
+    assert doc.metadata["footer"] == "Public Board - September 2025"
+    assert doc.metadata["title"] == "Workforce report"
+    assert doc.metadata["author"] == "Director of Workforce"
+    assert "Example Hospitals NHS Trust" not in doc.text
+
+
+def test_docx_zip_bomb_is_refused(word_docx: Path, tmp_path: Path) -> None:
+    path = rewrite_zip(word_docx, tmp_path / "bomb.docx", {"word/media/pad.bin": bytes(4 << 20)})
+    with pytest.raises(ZipBombError) as caught:
+        read_document(path)
+    assert "over the limit of 200:1" in caught.value.message
+
+
+def test_docx_with_too_many_entries_is_refused(word_docx: Path) -> None:
+    with pytest.raises(ZipBombError) as caught:
+        read_document(word_docx, ReadLimits(zip_max_entries=5))
+    assert "entries in the archive" in caught.value.message
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_docx_with_doctype_is_refused(word_docx: Path, tmp_path: Path, part: str) -> None:
+    with zipfile.ZipFile(word_docx) as archive:
+        original = archive.read(part)
+    declaration, rest = original.split(b"?>", 1)
+    hostile = (
+        declaration
+        + b'?><!DOCTYPE w [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        + rest.replace(b"The review is complete.", b"&lol2;")
+    )
+    path = rewrite_zip(word_docx, tmp_path / "entity.docx", {part: hostile})
+    with pytest.raises(XmlAttackError) as caught:
+        read_document(path)
+    assert part in caught.value.message
+
+
+def test_docx_without_main_part_is_corrupt(word_docx: Path, tmp_path: Path) -> None:
+    path = rewrite_zip(word_docx, tmp_path / "hollow.docx", {"word/document.xml": b""})
+    with pytest.raises(CorruptError) as caught:
+        read_document(path)
+    assert "word/document.xml is missing" in caught.value.message
+
+
+def test_docx_reader_directly_refuses_missing_part(word_docx: Path, tmp_path: Path) -> None:
+    path = rewrite_zip(word_docx, tmp_path / "hollow.docx", {"word/document.xml": b""})
+    with pytest.raises(CorruptError):
+        read_docx(path)
+
+
+# --- legacy formats ----------------------------------------------------------------------
+
+needs_soffice = pytest.mark.skipif(legacy.find_soffice() is None, reason="LibreOffice missing")
+
+
+def _convert(source: Path, fmt: str, out_dir: Path) -> Path:
+    subprocess.run(
+        [
+            legacy.find_soffice() or "soffice",
+            f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out_dir / f"{source.stem}.{fmt}"
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["doc", "rtf", "odt"])
+def test_legacy_formats_are_converted_and_read(tmp_path: Path, fmt: str) -> None:
+    source = build_docx(tmp_path / "report.docx")
+    converted = _convert(source, fmt, tmp_path)
+    doc = read_document(converted.rename(tmp_path / f"legacy-paper.{fmt}"))
+    assert doc.format == fmt
+    texts = [b.text for b in doc.blocks]
+    assert "Workforce plan" in " ".join(texts)
+    assert "The review is complete." in texts
+    assert "TUPE transfer | Chief People Officer | April" in texts
+
+
+@needs_soffice
+def test_conversion_timeout_is_a_resource_limit(tmp_path: Path) -> None:
+    path = tmp_path / "old.rtf"
+    path.write_bytes(b"{\\rtf1\\ansi Staff side minutes.\\par}")
+    with pytest.raises(ResourceLimitError) as caught:
+        read_document(path, ReadLimits(convert_seconds=0.05))
+    assert caught.value.message == "conversion timed out after 0.05 s"
+
+
+def test_missing_libreoffice_is_unsupported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(legacy, "find_soffice", lambda: None)
+    path = tmp_path / "old.rtf"
+    path.write_bytes(b"{\\rtf1\\ansi Staff side minutes.\\par}")
+    with pytest.raises(UnsupportedTypeError) as caught:
+        read_document(path)
+    assert "LibreOffice" in caught.value.message
+
+
+# --- a real pack -------------------------------------------------------------------------
+
+LCH_PACK = REAL_PAPERS / "lch-trust-board-public-pack-2025-09-rerendered.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.real_papers
+@pytest.mark.skipif(not LCH_PACK.exists(), reason="real papers not available")
+def test_real_board_pack() -> None:
+    doc = read_document(LCH_PACK)
+    assert doc.page_count == 255
+    assert doc.metadata["title"].startswith("Leeds Community Healthcare NHS Trust")
+    page_40 = _page(doc, 40)
+    assert ("heading", "Regional and National Updates") in page_40
+    assert ("list_item", "A new workforce strategy is expected in the autumn.") in page_40
+    assert all(isinstance(b.page, int) and 1 <= b.page <= 255 for b in doc.blocks)
