@@ -49,7 +49,7 @@ DATE_HEADER_RE = re.compile(r"^(?:date|when)$", re.IGNORECASE)
 TABLE_ROW_RE = re.compile(r"^[^\n|]*(?:\|[^\n|]*)+$", re.MULTILINE)
 
 DUE_PHRASE_RE = re.compile(
-    r"\b(?:by|before|no\s+later\s+than|for|at|in|ahead\s+of|until|within|during)\s+"
+    r"\b(?:by|before|no\s+later\s+than|for|at|in|to|ahead\s+of|until|within|during)\s+"
     r"(?P<due>(?:the\s+)?(?:"
     r"next\s+(?:[A-Za-z]+\s+){0,2}meeting"
     r"|end\s+of\s+(?:the\s+)?(?:Q[1-4]|quarter\s+[1-4]|month|year|financial\s+year|quarter"
@@ -64,7 +64,7 @@ DUE_PHRASE_RE = re.compile(
 )
 SENTENCE_ACTION_RE = re.compile(
     r"^(?:(?:ACTION|Action)\s*(?:[:\-–]|\d+[.:)])?\s*)?"
-    r"(?:(?:It\s+was\s+)?[Aa]greed(?:\s+that)?[:,]?\s+)?"
+    r"(?:(?:It\s+was\s+)?[Aa]greed(?:\s+that)?[:,]?\s+)?(?:the\s+)?"
     r"(?P<owner>[A-Z][\w&/.'’-]*(?:[ \t,]+[\w&/.'’-]+){0,7}?)\s+"
     r"(?P<modal>to|will|would)\s+(?P<verb>[a-z]+)\b"
 )

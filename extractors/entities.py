@@ -39,6 +39,7 @@ FUZZY_HEADS = (
     "union",
     "partnership",
 )
+PART_OF_CODE_RE = re.compile(r"[/-]?\d")
 CONNECTORS = {"and", "of", "the", "upon", "for", "on", "&", "s"}
 
 
@@ -181,13 +182,10 @@ class OrganisationMatcher:
         spans: list[Span] = []
         taken: set[int] = set()
         for first, after, alias in self.gazetteer.matches(words):
-            span = doc.char_span(
-                words[first].start,
-                words[after - 1].end,
-                alias.label,
-                kb_id=alias.id,
-                alignment_mode="expand",
-            )
+            start, end = words[first].start, words[after - 1].end
+            if PART_OF_CODE_RE.match(text, end):  # "MYTT/25/089" is a paper reference
+                continue
+            span = doc.char_span(start, end, alias.label, kb_id=alias.id, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
                 taken.update(range(first, after))
@@ -277,14 +275,17 @@ _ROLE_PREFIX = (
 _ROLE_CORE = "|".join(
     (
         rf"Chief[ \t]+(?:{_CAP}[ \t]+(?:and[ \t]+)?){{0,3}}(?:Officer|Executive)",
-        rf"Director[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,4}}",
+        r"Chief[ \t]+(?:Nurse|Midwife|Pharmacist|Executive)",
+        rf"Director[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,4}}"
+        rf"(?:(?:,[ \t]+{_CAP}){{1,3}}[ \t]+(?:and|&)[ \t]+{_CAP}(?:[ \t]+{_CAP})?)?",
         r"Non[- ]Executive[ \t]+Director",
         r"(?:Medical|Finance|Nursing|Operations|Operational|Workforce|People|Strategy|"
         r"Estates|Quality|Managing|Programme|Service|Divisional|Care[ \t]+Group)[ \t]+Director",
         rf"Head[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,3}}",
         r"(?:Company|Trust|Board|Corporate)[ \t]+Secretary",
         r"Vice[- ]Chair",
-        r"Chair(?:man|woman|person)?",
+        r"Chair(?:man|woman|person)?(?:[ \t]+of[ \t]+the[ \t]+(?:Board|Trust))?",
+        r"Senior[ \t]+Officer|Convenor|Organiser|(?:Shop[ \t]+)?Steward",
         r"Freedom[ \t]+to[ \t]+Speak[ \t]+Up[ \t]+Guardian",
         r"Guardian[ \t]+of[ \t]+Safe[ \t]+Working(?:[ \t]+Hours)?",
         r"[Ss]taff[ \t]+[Ss]ide[ \t]+(?:[Cc]hair|[Ll]ead|[Ss]ecretary|[Rr]epresentative)",
@@ -338,6 +339,7 @@ DATE_RE = re.compile(
 MONEY_RE = re.compile(r"£[ \t]?\d[\d,]*(?:\.\d+)?(?:[ \t]?(?:million|billion|thousand|bn|m|k))?\b")
 PAPER_REF_RE = re.compile(
     r"\b(?:R?SPF[ \t]?\d{3,4}"
+    r"|[A-Z]\d{2,3}/\d{2}"
     r"|(?!FY\b)(?=[A-Za-z]*[A-Z][a-z]*[A-Z])[A-Z][A-Za-z]{1,5}[ \t]?/?[ \t]?\d{2}/\d{2,4}"
     r"(?:/\d{1,3})?)\b"
 )
@@ -348,7 +350,7 @@ TITLED_PERSON_RE = re.compile(
 )
 # "Jane Doe, Director of Workforce" / "Jane Doe (Chair)" / "Chair: Jane Doe" on one line.
 NAME_BEFORE_ROLE_RE = re.compile(
-    rf"(?m)(?:^|[,;•·]|\t)[ \t]*((?:{TITLE_RE}[ \t]+)?{_NAME}(?:[ \t]+{_NAME}){{1,2}})"
+    rf"(?m)(?:^|[,;:•·]|\t)[ \t]*((?:{TITLE_RE}[ \t]+)?{_NAME}(?:[ \t]+{_NAME}){{1,2}})"
     r"(?:[ \t]+(?:DL|OBE|MBE|CBE))?[ \t]*(?:,|\(|–|—| - )[ \t]*(?=\S)"
 )
 ROLE_COLON_NAME_RE = re.compile(
@@ -415,7 +417,7 @@ class PatternRecognizer:
     def _roles(self, doc: Doc) -> Iterator[Span]:
         for match in ROLE_RE.finditer(doc.text):
             words = match.group().split()
-            while len(words) > 1 and words[-1] in ROLE_TAIL_STOP:
+            while len(words) > 2 and words[-1] in ROLE_TAIL_STOP and words[-2] != "the":
                 words.pop()
             trimmed = match.group()[: match.group().rfind(words[-1]) + len(words[-1])]
             start = match.start()

@@ -13,7 +13,6 @@ from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from extractors.entities import ORG_SPANS, PATTERN_SPANS
 
@@ -104,7 +103,7 @@ class TrustLinker:
         people = [s for s in patterns if s.label_ == "PERSON" and not _overlaps(s, covered)]
         others = [s for s in patterns if s.label_ != "PERSON"]
         # Order breaks ties of equal length: organisations, then patterns, then people.
-        chosen = filter_spans(organisations + own + others + people)
+        chosen = longest_spans(organisations + own + others + people)
         doc.ents = [self._relinked(doc, span) for span in chosen]
         return doc
 
@@ -141,6 +140,19 @@ class TrustLinker:
             if DENTAL_RE.search(window) and not DIETETIC_RE.search(window):
                 return Span(doc, span.start, span.end, span.label_, kb_id="union:BDA_DENTAL")
         return span
+
+
+def longest_spans(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longest (in tokens, then characters) first; earlier in the
+    list wins a tie, which is how callers give organisations priority."""
+    ranked = sorted(enumerate(spans), key=lambda p: (-len(p[1]), -len(p[1].text), p[0]))
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for _, span in ranked:
+        if taken.isdisjoint(range(span.start, span.end)):
+            chosen.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda span: span.start)
 
 
 def _overlaps(span: Span, ranges: Iterable[tuple[int, int]]) -> bool:

@@ -43,6 +43,18 @@ CURATED_TRUST_ALIASES: dict[str, tuple[str, ...]] = {
     "RHQ": ("Sheffield Teaching Hospitals Trust",),
     "RP5": ("Doncaster and Bassetlaw",),
 }
+# Main sites missing from the RCPCH lists, added from general knowledge (not from a source).
+GENERAL_KNOWLEDGE = "general knowledge (not from a source)"
+CURATED_SITES: tuple[tuple[str, str], ...] = (
+    ("Royal Hallamshire Hospital", "RHQ"),
+    ("Weston Park Hospital", "RHQ"),
+    ("Montagu Hospital", "RP5"),
+    ("Dewsbury and District Hospital", "RXF"),
+    ("Pontefract Hospital", "RXF"),
+    ("Huddersfield Royal Infirmary", "RWY"),
+)
+# Forms that name a role or a generic thing rather than the body in the same row.
+EXCLUDED_FORMS = {"freedom to speak up guardian"}
 # Single words that are ordinary English too; they only link in a longer form.
 COMMON_WORDS = {"monitor", "prospect", "unison the public service union"}
 # Body rows that are kinds of organisation or agreements rather than an organisation.
@@ -134,7 +146,8 @@ def resolve_conflicts(aliases: list[Alias], ref: Reference) -> list[Alias]:
     """Keep one target per surface form: open trusts win; forms still ambiguous are dropped."""
     by_form: dict[tuple[str, bool], list[Alias]] = defaultdict(list)
     for alias in aliases:
-        if alias.text.lower() in COMMON_WORDS or len(normalised(alias.text)) < 2:
+        lowered = alias.text.lower()
+        if lowered in COMMON_WORDS or lowered in EXCLUDED_FORMS or len(normalised(lowered)) < 2:
             continue
         key = alias.text if alias.case_sensitive else normalised(alias.text)
         by_form[(key, alias.case_sensitive)].append(alias)
@@ -145,7 +158,8 @@ def resolve_conflicts(aliases: list[Alias], ref: Reference) -> list[Alias]:
             open_ids = {
                 a.id
                 for a in group
-                if a.label != "TRUST" or ref.trusts.get(a.id[4:], None) is None
+                if a.label != "TRUST"
+                or ref.trusts.get(a.id[4:], None) is None
                 or ref.trusts[a.id[4:]].status == "open"
             }
             if len(open_ids) != 1:
@@ -233,12 +247,18 @@ def main() -> None:
     ref = read_reference(TARGET)
     if args.rcpch:
         sites = sites_from_rcpch(args.rcpch, ref)
-        write_csv(
-            TARGET / "hospital_sites.csv",
-            ["site_name", "ods_code", "site_code", "source"],
-            [[s.name, s.ods, s.site_code, s.source] for s in sites],
-        )
-        ref = read_reference(TARGET)
+    else:
+        sites = [site for site in ref.sites if site.source != GENERAL_KNOWLEDGE]
+    known = {site.name for site in sites}
+    sites += [
+        Site(name, ods, "", GENERAL_KNOWLEDGE) for name, ods in CURATED_SITES if name not in known
+    ]
+    write_csv(
+        TARGET / "hospital_sites.csv",
+        ["site_name", "ods_code", "site_code", "source"],
+        [[s.name, s.ods, s.site_code, s.source] for s in sites],
+    )
+    ref = read_reference(TARGET)
     aliases = trust_aliases(ref) + icb_aliases(ref) + union_aliases(ref) + body_aliases(ref)
     kept = resolve_conflicts(aliases, ref)
     write_csv(
