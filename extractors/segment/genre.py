@@ -11,6 +11,7 @@ from extractors.segment.minutes import MinuteStart
 from extractors.types import Block, DocumentType
 
 _FRONT_BLOCKS = 25
+_TITLE_BLOCKS = 6
 
 
 def front_text(blocks: Sequence[Block], metadata: Mapping[str, str]) -> str:
@@ -32,7 +33,7 @@ def document_type(
         return "board_papers"
     if _is_minutes(front, minutes):
         return "minutes"
-    if agenda and _is_agenda_only(blocks, agenda, page_count, front):
+    if agenda and not sheets and _is_agenda_only(blocks, agenda, page_count, metadata):
         return "agenda"
     if re.search(r"\b(?:R?SPF|NSPF)[ /-]?\d{2,4}\b|Social Partnership Forum", front, re.I):
         return "spf_paper"
@@ -50,10 +51,14 @@ def _is_minutes(front: str, minutes: Sequence[MinuteStart]) -> bool:
 
 
 def _is_agenda_only(
-    blocks: Sequence[Block], agenda: Sequence[AgendaEntry], page_count: int | None, front: str
+    blocks: Sequence[Block],
+    agenda: Sequence[AgendaEntry],
+    page_count: int | None,
+    metadata: Mapping[str, str],
 ) -> bool:
     """An agenda alone: titled so, and the entries cover most of a short document."""
-    if not re.search(r"\bagenda\b", front, re.I):
+    title = f"{metadata.get('title', '')}\n" + "\n".join(b.text for b in blocks[:_TITLE_BLOCKS])
+    if not re.search(r"\bagenda\b(?!\s+item)", title, re.I):
         return False
     if page_count is not None and page_count > 6:
         return False

@@ -24,13 +24,20 @@ _NHS_LEADING_RE = re.compile(r"\bNHS\s+[A-Z][\w ,&'’-]*?Integrated\s+Care\s+Bo
 _MEETING_RE = re.compile(
     r"((?:(?:Public|Private|Trust|Unitary|Partnership|Integrated\s+Care|ICB|Health\s+and\s+Care"
     r"|Extraordinary|Annual|Joint)\s+)*Board(?:\s+of\s+Directors)?(?:\s+meeting)?"
-    r"(?:\s*\((?:held\s+)?in\s+(?:public|private)\)|\s*\((?:public|private)\)|\s+(?:meeting\s+)?held\s+in\s+(?:public|private)|\s+in\s+public)?"
+    r"(?i:\s*\((?:held\s+)?in\s+(?:public|private)\)|\s*\((?:public|private)\)"
+    r"|\s+(?:meeting\s+)?held\s+in\s+(?:public|private)|\s+in\s+public)?"
     r"|Joint\s+(?:Negotiating\s+and\s+Consultative|Consultative\s+and\s+Negotiating|Local\s+Negotiating)\s+Committee"
     r"|(?:Regional\s+)?Social\s+Partnership\s+Forum(?:\s+meeting)?"
-    r"|Council\s+of\s+Governors"
-    r"|(?:[A-Z][\w&,-]*\s+){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?(?:\s+in\s+(?:public|common))?)",
+    r"|Council\s+of\s+Governors|Committees?\s+in\s+Common"
+    r"|(?:[A-Z][\w&,-]*\s+(?:(?:and|of|&)\s+)?){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?"
+    r"(?:\s+in\s+(?:public|common))?)",
 )
 _NATIONAL_RE = re.compile(r"^(?:NHS England|Social Partnership Forum)$")
+_WEEKDAY_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+# "The minutes of the meeting held on 24 July were approved" dates another meeting.
+_EARLIER_MEETING_RE = re.compile(
+    r"\b(?:previous|last|next|were (?:approved|agreed)|was approved)\b", re.IGNORECASE
+)
 _MEETING_WORD_RE = re.compile(
     r"\b(?:meeting|board|committee|forum|held|minutes|agenda|JNCC|JCNC|JLNC)\b", re.IGNORECASE
 )
@@ -145,16 +152,17 @@ def meeting_in(text: str) -> str | None:
 def _meeting_date(
     front: Sequence[Block], front_text: str, cover_fields: Sequence[Mapping[str, str]]
 ) -> date | None:
-    # A title line naming the meeting and its date, or a date on its own line, comes first.
-    for block in front[:12]:
-        text = block.text.strip()
-        found = find_date(text)
-        if found and (_MEETING_WORD_RE.search(text) or len(text) <= 40):
-            return found
-    printed = [find_date(fields.get("date", "")) for fields in cover_fields]
-    printed = [value for value in printed if value is not None]
-    if printed:
-        return Counter(printed).most_common(1)[0][0]
+    # The first paper's cover sheet dates the meeting a pack is for.
+    if cover_fields and find_date(cover_fields[0].get("date", "")):
+        return find_date(cover_fields[0]["date"])
+    lines = [b.text.strip() for b in front[:15] if b.kind != "table_row" and b.text.strip()]
+    lines = [line for line in lines if not _EARLIER_MEETING_RE.search(line)]
+    # A title line with the weekday, or naming the meeting, or a date on its own line.
+    for strong in (_WEEKDAY_RE, _MEETING_WORD_RE, None):
+        for line in lines:
+            found = find_date(line)
+            if found and (strong.search(line) if strong else len(line) <= 40):
+                return found
     for index, block in enumerate(front[:40]):
         if re.search(r"\b(?:meeting|held on|date)\b", block.text, re.I):
             found = find_date(block.text) or (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.types import Block
 
@@ -122,6 +122,26 @@ def _with_heading(blocks: Sequence[Block], minute: MinuteStart) -> MinuteStart:
         if text and not _GENERIC_RE.match(text):
             return MinuteStart(minute.index, minute.number, text.split("\n")[0])
     return MinuteStart(minute.index, minute.number, heading or minute.number)
+
+
+# A minute number run into the previous paragraph, as OCR and some converters leave them.
+_RUN_ON_RE = re.compile(
+    r"(?<=[.!?])\s+(?=(?:Minute\s+\d{1,4}|[A-Z][A-Za-z&]{1,7}[ /]?\d{2,4}(?:/\d{2,4})?[ /]\d{1,4})"
+    r"\s+[A-Z])"
+)
+
+
+def split_run_on_minutes(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Blocks with a minute number starting mid-paragraph split there, so minutes can open."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "table_row" or not _RUN_ON_RE.search(block.text):
+            out.append(block)
+            continue
+        for part in _RUN_ON_RE.split(block.text):
+            if part.strip():
+                out.append(replace(block, text=part.strip()))
+    return tuple(out)
 
 
 def is_action_table_header(block: Block) -> bool:

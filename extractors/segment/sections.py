@@ -113,8 +113,11 @@ def _styled_sections(blocks: Sequence[Block], max_items: int) -> list[SectionSta
         return []
     counts = Counter(ranks.values())
     for rank in sorted(counts):
-        candidates = sorted(index for index, r in ranks.items() if r <= rank)
-        merged = _merge_adjacent(blocks, candidates)
+        # A rank used once above the chosen one is the document's title, not a section.
+        candidates = sorted(
+            index for index, r in ranks.items() if r == rank or (r < rank and counts[r] > 1)
+        )
+        merged = _merge_adjacent(blocks, candidates, ranks)
         if len(merged) < 2:
             continue
         if len(merged) > max_items:
@@ -159,14 +162,20 @@ def _body_size(blocks: Sequence[Block]) -> float | None:
     return float(sizes.most_common(1)[0][0]) if sizes else None
 
 
-def _merge_adjacent(blocks: Sequence[Block], indexes: list[int]) -> list[SectionStart]:
+def _merge_adjacent(
+    blocks: Sequence[Block], indexes: list[int], ranks: dict[int, float]
+) -> list[SectionStart]:
     """A heading wrapped over two lines is one heading."""
     starts: list[SectionStart] = []
     last_index = -2
     for index in indexes:
         text = blocks[index].text.strip()
         wrapped = (
-            starts and index == last_index + 1 and blocks[index].page == blocks[last_index].page
+            starts
+            and index == last_index + 1
+            and blocks[index].page is not None  # Word headings are whole paragraphs already
+            and blocks[index].page == blocks[last_index].page
+            and ranks[index] == ranks[last_index]
         )
         last_index = index
         if wrapped and len(starts[-1].heading) < 150:

@@ -15,6 +15,7 @@ from extractors.segment.minutes import (
     action_log_heading,
     find_action_logs,
     find_minutes,
+    split_run_on_minutes,
 )
 from extractors.segment.pack import item_number, papers_from_cover_sheets
 from extractors.segment.sections import find_paper_refs, find_sections
@@ -27,7 +28,7 @@ _AGENDA_FRONT_BLOCKS = 400  # an agenda sits at the front: don't look for one de
 
 def segment_document(document: Document) -> SegmentedDocument:
     """Items, genre and meeting details of a read document."""
-    blocks = tuple(b for b in document.blocks if b.text.strip())
+    blocks = split_run_on_minutes([b for b in document.blocks if b.text.strip()])
     sheets = find_cover_sheets(blocks)
     agenda = find_agenda(blocks[:_AGENDA_FRONT_BLOCKS])
     minutes = find_minutes(blocks)
