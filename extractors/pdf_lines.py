@@ -135,45 +135,74 @@ def _to_display(rect: pdfium_c.FS_RECTF, geo: PageGeometry) -> tuple[float, floa
     return left, geo.height - high, right, geo.height - low
 
 
-class _BoldFonts:
-    """Whether a character's font is bold, asked of PDFium once per distinct font name."""
+# FPDFText_GetTextObject re-declared to return a plain address: a dictionary key without a
+# ctypes cast per character, the costliest step on long packs.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
 
-    def __init__(self) -> None:
+
+class _CharStyles:
+    """Printed size and boldness of characters, asked of PDFium once per text object.
+
+    All characters of one text object share its font and matrix, so per-object answers
+    save most of the per-character calls on a long pack.
+    """
+
+    def __init__(self, textpage: object) -> None:
+        self._textpage = textpage
+        self._by_object: dict[int | None, tuple[float, bool]] = {}
+        self._bold_names: dict[bytes, bool] = {}
         self._buffer = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
+        self._matrix = pdfium_c.FS_MATRIX()
 
-    def is_bold(self, textpage: object, index: int) -> bool:
-        if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= 600:
+    def of(self, index: int) -> tuple[float, bool]:
+        key = _text_object_address(self._textpage, index)
+        style = self._by_object.get(key) if key is not None else None
+        if style is None:
+            style = (self._size(index), self._bold(index))
+            if key is not None:
+                self._by_object[key] = style
+        return style
+
+    def _size(self, index: int) -> float:
+        """The font size scaled by the text and graphics matrices.
+
+        Some producers set every font at size 1 and scale it with the matrix instead.
+        """
+        size = pdfium_c.FPDFText_GetFontSize(self._textpage, index)
+        matrix = self._matrix
+        if pdfium_c.FPDFText_GetMatrix(self._textpage, index, matrix):
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            if scale > 0:
+                size *= scale
+        return size
+
+    def _bold(self, index: int) -> bool:
+        if pdfium_c.FPDFText_GetFontWeight(self._textpage, index) >= 600:
             return True
-        pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, 256, self._flags)
+        pdfium_c.FPDFText_GetFontInfo(self._textpage, index, self._buffer, 256, self._flags)
         if self._flags.value & _FONT_FORCE_BOLD:
             return True
-        name = self._buffer.value.lower()
-        return any(hint.encode() in name for hint in _BOLD_NAME_HINTS)
-
-
-def _char_size(textpage: object, index: int, matrix: pdfium_c.FS_MATRIX) -> float:
-    """The printed size in points: the font size scaled by the text and graphics matrices.
-
-    Some producers set every font at size 1 and scale it with the matrix instead.
-    """
-    size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
-        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        if scale > 0:
-            size *= scale
-    return size
+        name = self._buffer.value
+        if name not in self._bold_names:
+            lowered = name.lower()
+            self._bold_names[name] = any(hint.encode() in lowered for hint in _BOLD_NAME_HINTS)
+        return self._bold_names[name]
 
 
 def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
     """Every text fragment on a page, in PDFium's (content stream) order."""
+    # The raw handle skips pypdfium2's per-call parameter conversion.
+    raw_page = getattr(textpage, "raw", textpage)
     builder = _FragmentBuilder()
     rect = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
-    fonts = _BoldFonts()
-    count = pdfium_c.FPDFText_CountChars(textpage)
-    for index in range(count):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+    styles = _CharStyles(raw_page)
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    for index in range(pdfium_c.FPDFText_CountChars(raw_page)):
+        code = get_unicode(raw_page, index)
         if code in (10, 13):
             builder.flush()
             continue
@@ -184,9 +213,9 @@ def page_fragments(textpage: object, geo: PageGeometry) -> list[Fragment]:
         if not ch or ch.isspace() or code < 32:
             builder.space()
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
+        if not get_box(raw_page, index, rect):
             continue
-        size = _char_size(textpage, index, matrix)
-        builder.add(ch, _to_display(rect, geo), size, fonts.is_bold(textpage, index))
+        size, bold = styles.of(index)
+        builder.add(ch, _to_display(rect, geo), size, bold)
     builder.flush()
     return builder.fragments
