@@ -55,6 +55,9 @@ _POLL_SECONDS = 0.1  # how often the parent samples the child's memory while it 
 _START_SECONDS = 60.0  # a fresh interpreter that cannot say hello in this time is broken
 _STOP_SECONDS = 2.0
 _REAP_SECONDS = 0.5
+# Libraries keep caches and freed-but-unreturned heap between files; a child still holding
+# this fraction of its limit after a file would fail the next large one for no good reason.
+_RECYCLE_RSS_FRACTION = 0.5
 _MAX_MESSAGE_CHARS = 300
 # A child that dies while its address space is this close to the limit ran out of memory,
 # whatever signal the allocator's failure turned into (SIGABRT from C++, SIGSEGV from C).
@@ -124,7 +127,6 @@ def read_and_segment(path: Path, read_limits: ReadLimits) -> tuple[Document, Seg
     """What the child runs for each file: read it, then split it into items."""
     # Imported here so that the parent never loads the PDF/DOCX libraries itself.
     from extractors.read import read_document
-
     from extractors.segment import segment_document
 
     document = read_document(path, read_limits)
@@ -224,6 +226,13 @@ class _Worker:
         except psutil.Error:
             return 0, 0
 
+    def resident_bytes(self) -> int:
+        """The child's own resident memory now (0 once it has gone)."""
+        try:
+            return self._psutil.memory_info().rss
+        except psutil.Error:
+            return 0
+
     def kill(self, grace: float = 0.0) -> None:
         """Kill the child and every subprocess in its session (LibreOffice, tesseract).
 
@@ -254,10 +263,12 @@ class IsolatedReader:
     """Reads files one at a time in a reusable, resource-limited child process.
 
     Use as a context manager. One child serves many files; it is replaced after
-    `max_files_per_child` files and after any crash, timeout or unexpected error. A clean
-    ReadError (an encrypted file, say) leaves the child in a good state, so it is kept.
-    `target` ("module:function" or a module-level function) replaces read_and_segment,
-    for tests. Not for concurrent use: run() calls are serialised by a lock.
+    `max_files_per_child` files, when it keeps more than half its memory limit resident, and
+    after any failure, a clean ReadError included: the PDF library keeps per-process state
+    (PDFium's last-error code survives later successful loads), so a file read after a
+    failure must not inherit it. `target` ("module:function" or a module-level function)
+    replaces read_and_segment, for tests. run() calls are serialised by a lock: use one
+    reader per worker thread for parallel reading.
     """
 
     def __init__(
@@ -303,7 +314,12 @@ class IsolatedReader:
             started = time.monotonic()
             outcome, healthy = self._exchange(worker, Path(path), started)
             worker.files += 1
-            if not healthy or worker.files >= self.max_files_per_child:
+            if (
+                not healthy
+                or outcome.error is not None
+                or worker.files >= self.max_files_per_child
+                or worker.resident_bytes() > self.limits.memory_bytes * _RECYCLE_RSS_FRACTION
+            ):
                 self._retire(healthy)
             return outcome
 
@@ -362,9 +378,8 @@ class IsolatedReader:
         peak_rss = max(peak_rss, child_peak)
         if kind == "ok":
             return self._outcome(path, started, peak_rss, worker, result=payload), True
-        code, text, clean = payload
-        error = _error_from(code, text)
-        return self._outcome(path, started, peak_rss, worker, error=error), clean
+        code, text = payload
+        return self._outcome(path, started, peak_rss, worker, error=_error_from(code, text)), True
 
     def _died(
         self, worker: _Worker, path: Path, started: float, peak_rss: int, last_vms: int
@@ -462,42 +477,35 @@ def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int) -> N
             return  # the parent closed its end
         if request[0] != "read":
             return
-        _reset_peak_rss()
+        peak = _PeakMemory()
         kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes)
         try:
-            data = pickle.dumps((kind, payload, _peak_rss()), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((kind, payload, peak.bytes()), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            payload = ("resource_limit", _out_of_memory(memory_bytes), False)
-            data = pickle.dumps(("error", payload, _peak_rss()))
+            payload = ("resource_limit", _out_of_memory(memory_bytes))
+            data = pickle.dumps(("error", payload, peak.bytes()))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            payload = (
-                "corrupt",
-                f"the reader's result cannot be sent ({type(exc).__name__})",
-                False,
-            )
-            data = pickle.dumps(("error", payload, _peak_rss()))
+            reason = f"the reader's result cannot be sent ({type(exc).__name__})"
+            payload = ("corrupt", reason)
+            data = pickle.dumps(("error", payload, peak.bytes()))
         conn.send_bytes(data)
 
 
 def _read_one(
     target: Callable[..., Any], path: Path, read_limits: ReadLimits, memory_bytes: int
 ) -> tuple[str, Any]:
-    """Run the target; turn every failure into (code, message, child still clean)."""
+    """Run the target; turn every failure into (code, message)."""
     try:
         return "ok", target(path, read_limits)
     except ReadError as exc:
-        return "error", (exc.code, exc.message, True)
+        return "error", (exc.code, exc.message)
     except MemoryError:
-        return "error", ("resource_limit", _out_of_memory(memory_bytes), False)
+        return "error", ("resource_limit", _out_of_memory(memory_bytes))
     except RecursionError:
-        return "error", ("corrupt", "the file is nested too deeply to read (RecursionError)", False)
+        return "error", ("corrupt", "the file is nested too deeply to read (RecursionError)")
     except Exception as exc:
         # The exception's text may quote the file's bytes or our paths: only its type is kept.
-        return "error", (
-            "corrupt",
-            f"the reader failed unexpectedly ({type(exc).__name__})",
-            False,
-        )
+        return "error", ("corrupt", f"the reader failed unexpectedly ({type(exc).__name__})")
 
 
 def _out_of_memory(memory_bytes: int) -> str:
@@ -508,25 +516,35 @@ def _send(conn: Connection, message: tuple) -> None:
     conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _reset_peak_rss() -> None:
-    """Let VmHWM measure one file, not the child's whole life (Linux 4.0+)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-    except OSError:
-        pass  # not Linux or not allowed: the peak then covers earlier files too
+class _PeakMemory:
+    """Peak resident memory during one file: this process's, or a subprocess's if larger."""
+
+    def __init__(self) -> None:
+        # VmHWM is reset to the current size so it measures this file, not the child's life
+        # (Linux 4.0+); subprocesses' peak cannot be reset, so it only counts when it grew.
+        self._children_before = _children_peak()
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+        except OSError:
+            pass  # not Linux or not allowed: the peak then covers earlier files too
+
+    def bytes(self) -> int:
+        peak = _own_peak()
+        children = _children_peak()
+        return max(peak, children) if children > self._children_before else peak
 
 
-def _peak_rss() -> int:
-    """Peak resident memory of this process since the last reset, and of waited subprocesses."""
-    peak = 0
+def _own_peak() -> int:
     try:
         with open("/proc/self/status") as handle:
             for line in handle:
                 if line.startswith("VmHWM:"):
-                    peak = int(line.split()[1]) * 1024
-                    break
+                    return int(line.split()[1]) * 1024
     except OSError:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return max(peak, children)
+        pass  # not Linux: the lifetime peak below is an upper bound
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _children_peak() -> int:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024

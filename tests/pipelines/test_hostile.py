@@ -56,6 +56,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return results
 
 
+@pytest.mark.slow  # a fresh child per quarantined file: about 6 s in all
 @pytest.mark.parametrize(("name", "code"), [(name, code) for _b, name, code in CASES])
 def test_hostile_file_gets_its_exact_outcome(outcomes, name: str, code: str | None) -> None:
     outcome = outcomes[name]
@@ -72,6 +73,7 @@ def test_hostile_file_gets_its_exact_outcome(outcomes, name: str, code: str | No
         assert "\\x" not in outcome.error.message
 
 
+@pytest.mark.slow
 def test_no_worker_went_over_the_memory_limit(outcomes) -> None:
     peaks = [outcomes[name].peak_rss_bytes for _b, name, _c in CASES]
     assert 0 < max(peaks) <= 1024**3

@@ -78,10 +78,26 @@ def forbidden_type_target(path: Path, limits: ReadLimits) -> object:
     return Path("/etc/passwd")  # a type the parent must refuse to rebuild
 
 
+_HELD: list[bytearray] = []
+
+
+def hold_target(path: Path, limits: ReadLimits) -> tuple[int, str, int]:
+    """Keeps 600 MiB resident after returning, like a library cache that never shrinks."""
+    block = bytearray(600 * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page so it is resident
+    _HELD.append(block)
+    return os.getpid(), "held", limits.max_pages
+
+
 def dispatch_target(path: Path, limits: ReadLimits) -> object:
     """One child, many behaviours: the file's text names what to do."""
     action = path.read_text()
-    behaviours = {"secret": secret_target, "encrypted": encrypted_target, "hog": hog_target}
+    behaviours = {
+        "secret": secret_target,
+        "encrypted": encrypted_target,
+        "hog": hog_target,
+        "hold": hold_target,
+    }
     if action in behaviours:
         return behaviours[action](path, limits)
     return echo_target(path, limits)
@@ -207,22 +223,32 @@ def test_the_parent_refuses_foreign_types_from_the_child(file_saying) -> None:
     assert "unexpected type" in outcome.error.message
 
 
-def test_the_reader_continues_after_failures(file_saying) -> None:
+def test_the_reader_continues_after_failures_in_a_fresh_child(file_saying) -> None:
     with _reader(dispatch_target) as reader:
+        first = reader.run(file_saying("fine", "a.txt"))
         clean_error = reader.run(file_saying("encrypted", "e.txt"))
         after_clean = reader.run(file_saying("fine", "f.txt"))
         crashed = reader.run(file_saying("secret", "s.txt"))
         hog = reader.run(file_saying("hog", "h.txt"))
         after_crash = reader.run(file_saying("still fine", "g.txt"))
+    assert first.ok and clean_error.worker_pid == first.worker_pid
     assert str(clean_error.error) == "encrypted: password required"
-    # A deliberate ReadError leaves the child usable, so it is kept ...
-    assert after_clean.result[0] == clean_error.worker_pid
-    # ... while an unexpected failure replaces it.
+    # Even a deliberate ReadError replaces the child: library state must not carry over.
+    assert after_clean.ok and after_clean.result[0] != clean_error.worker_pid
     assert crashed.error is not None and crashed.error.code == "corrupt"
     assert hog.worker_pid != crashed.worker_pid
     assert hog.error is not None and hog.error.code == "resource_limit"
     assert after_crash.ok and after_crash.result[1] == "still fine"
     assert after_crash.worker_pid != hog.worker_pid
+
+
+def test_a_child_holding_too_much_memory_is_replaced(file_saying) -> None:
+    with _reader(dispatch_target) as reader:
+        kept = reader.run(file_saying("keep", "k.txt"))
+        reader.run(file_saying("hold", "h.txt"))
+        after = reader.run(file_saying("fine", "f.txt"))
+    assert kept.ok and after.ok
+    assert after.result[0] != kept.worker_pid
 
 
 def test_the_child_is_recycled_after_max_files(file_saying) -> None:
