@@ -7,7 +7,7 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, getaddresses, make_msgid
 from urllib.parse import quote
 
 from pipelines.digest.addresses import InvalidAddressError, normalise_address, one_line
@@ -33,7 +33,10 @@ class Sender:
 def parse_sender(value: str) -> Sender:
     """`"nosurprises <digest@example.org>"` -> Sender; refuses anything that is not one
     plain address (the configured From may be `localhost`, so no TLD is required)."""
-    name, address = parseaddr(one_line(value))
+    parsed = getaddresses([one_line(value)])
+    if len(parsed) != 1:
+        raise InvalidAddressError(f"NOSURPRISES_SMTP_FROM is not one email address: {value!r}")
+    name, address = parsed[0]
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain or any(c in address for c in " <>,;\"'\\"):
         raise InvalidAddressError(f"NOSURPRISES_SMTP_FROM is not one email address: {value!r}")

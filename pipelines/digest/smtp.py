@@ -137,19 +137,24 @@ class SmtpTransport:
         with self._connect() as client:
             if self.settings.username:
                 client.login(self.settings.username, self.settings.password or "")
-            client.mail(self.envelope_from)
+            # The low-level calls report refusals as return codes, not exceptions.
+            code, response = client.mail(self.envelope_from)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, response, self.envelope_from)
             code, response = client.rcpt(recipient)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, response)})
             payload = message.as_bytes()
             try:
-                client.data(payload)
+                code, response = client.data(payload)
             except smtplib.SMTPDataError:
-                raise  # the server answered: it did not take the message
+                raise  # the server answered DATA itself with a refusal
             except (OSError, smtplib.SMTPServerDisconnected) as exc:
                 raise DeliveryUncertain(
                     f"connection to {self.settings.redacted} lost after sending: {exc}"
                 ) from exc
+            if code != 250:
+                raise smtplib.SMTPDataError(code, response)
 
     def send(self, message: EmailMessage, recipient: str) -> None:
         """Send once; retry with exponential backoff only while nothing can have arrived."""

@@ -133,8 +133,10 @@ class RecordingHandler:
     refusal: str = "554 5.3.0 Transaction failed"
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    attempts: int = 0
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        self.attempts += 1
         if self.accept is not None and len(self.messages) >= self.accept:
             return self.refusal
         self.messages.append(message_from_bytes(envelope.content, policy=default))
@@ -146,7 +148,7 @@ def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResul
     ok = isinstance(auth_data, LoginPassword) and (
         auth_data.login.decode() == SMTP_USER and auth_data.password.decode() == SMTP_PASSWORD
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # unhandled: the server answers 535
 
 
 @dataclass
@@ -157,7 +159,10 @@ class SmtpServer:
 
     @property
     def url(self) -> str:
-        return f"smtp://{SMTP_USER}:{SMTP_PASSWORD}@127.0.0.1:{self.port}?cafile={self.cafile}"
+        return (
+            f"smtp://{SMTP_USER}:{SMTP_PASSWORD}@127.0.0.1:{self.port}"
+            f"?cafile={self.cafile}&timeout=5"
+        )
 
 
 def _start(
@@ -200,6 +205,16 @@ def flaky_smtp_server_fixture(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[Smtp
     """Accepts the first message of its life, then refuses every other one."""
     ca, cafile = smtp_ca
     controller, server = _start(RecordingHandler(accept=1), ca.issue_cert("127.0.0.1"), cafile)
+    yield server
+    controller.stop()
+
+
+@pytest.fixture(name="busy_smtp_server")
+def busy_smtp_server_fixture(smtp_ca: tuple[trustme.CA, Path]) -> Iterator[SmtpServer]:
+    """Answers every message with a temporary failure (451)."""
+    ca, cafile = smtp_ca
+    handler = RecordingHandler(accept=0, refusal="451 4.3.0 Try again later")
+    controller, server = _start(handler, ca.issue_cert("127.0.0.1"), cafile)
     yield server
     controller.stop()
 
