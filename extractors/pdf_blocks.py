@@ -144,7 +144,7 @@ def _looks_like_heading(line: Line, body: float) -> bool:
 
 
 def _starts_item(text: str) -> bool:
-    return bool((_BULLET.match(text) and len(text) > 1) or _ENUMERATOR.match(text))
+    return bool(_BULLET.match(text) or _ENUMERATOR.match(text))
 
 
 def _continues(group: list[Line], line: Line, body: float) -> bool:
