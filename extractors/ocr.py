@@ -18,6 +18,7 @@ MIN_TEXT_CHARS = 20
 # ... and counts as scanned when images cover at least this share of it.
 MIN_IMAGE_COVER = 0.3
 OCR_SECONDS_PER_PAGE = 120
+MAX_RENDER_PIXELS = 5000  # longest side of a rendered page (A4 at 300 dpi is 3508)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,11 @@ def image_cover(page: object, width: float, height: float) -> float:
 
 
 def render_page(page: object, dpi: int = OCR_DPI) -> Image.Image:
-    """The page as a grayscale image at `dpi`, the resolution Tesseract reads best."""
-    bitmap = page.render(scale=dpi / 72, grayscale=True)  # type: ignore[attr-defined]
+    """The page as a grayscale image at `dpi` (Tesseract reads ~300 dpi best), size-capped."""
+    width, height = page.get_size()  # type: ignore[attr-defined]
+    # A poster-sized page at 300 dpi would take hundreds of megabytes; scale it down instead.
+    scale = min(dpi / 72, MAX_RENDER_PIXELS / max(width, height, 1.0))
+    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
     return bitmap.to_pil()
 
 
