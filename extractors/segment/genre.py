@@ -29,12 +29,13 @@ def document_type(
     page_count: int | None,
 ) -> DocumentType:
     front = front_text(blocks, metadata)
+    title = title_text(blocks, metadata)
     if len(sheets) >= 2:
         return "board_papers"
-    if _is_minutes(front, minutes):
-        return "minutes"
-    if agenda and not sheets and _is_agenda_only(blocks, agenda, page_count, metadata):
+    if agenda and not sheets and _is_agenda_only(blocks, agenda, page_count, title):
         return "agenda"
+    if _is_minutes(title, minutes):
+        return "minutes"
     if re.search(r"\b(?:R?SPF|NSPF)[ /-]?\d{2,4}\b|Social Partnership Forum", front, re.I):
         return "spf_paper"
     if not blocks:
@@ -42,22 +43,24 @@ def document_type(
     return "report"
 
 
-def _is_minutes(front: str, minutes: Sequence[MinuteStart]) -> bool:
+def title_text(blocks: Sequence[Block], metadata: Mapping[str, str]) -> str:
+    """The metadata title and the first few blocks, where a document says what it is."""
+    return f"{metadata.get('title', '')}\n" + "\n".join(b.text for b in blocks[:_TITLE_BLOCKS])
+
+
+def _is_minutes(title: str, minutes: Sequence[MinuteStart]) -> bool:
+    title = re.sub(r"minutes of the (?:last|previous) meeting", "", title, flags=re.I)
     titled = re.search(
-        r"\b(?:minutes|notes of (?:the )?meeting|record of (?:the )?meeting)\b", front, re.I
+        r"\b(?:minutes|notes of (?:the )?meeting|record of (?:the )?meeting)\b", title, re.I
     )
-    cover = re.search(r"\b(?:title of (?:the )?(?:report|paper))\b", front, re.I)
+    cover = re.search(r"\b(?:title of (?:the )?(?:report|paper))\b", title, re.I)
     return bool(titled) and len(minutes) >= 2 and not (cover and len(minutes) < 4)
 
 
 def _is_agenda_only(
-    blocks: Sequence[Block],
-    agenda: Sequence[AgendaEntry],
-    page_count: int | None,
-    metadata: Mapping[str, str],
+    blocks: Sequence[Block], agenda: Sequence[AgendaEntry], page_count: int | None, title: str
 ) -> bool:
     """An agenda alone: titled so, and the entries cover most of a short document."""
-    title = f"{metadata.get('title', '')}\n" + "\n".join(b.text for b in blocks[:_TITLE_BLOCKS])
     if not re.search(r"\bagenda\b(?!\s+item)", title, re.I):
         return False
     if page_count is not None and page_count > 6:

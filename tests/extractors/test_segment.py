@@ -1,0 +1,364 @@
+"""Segmentation of Documents built from Blocks: agendas, cover sheets, minutes, sections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.segment import segment_document
+from extractors.types import Block, Document
+
+
+def para(text: str, page: int | None = 1, **kw: object) -> Block:
+    return Block(text=text, page=page, **kw)
+
+
+def heading(text: str, page: int | None = 1, level: int = 1, size: float = 14.0) -> Block:
+    return Block(text=text, page=page, kind="heading", level=level, size=size, bold=True)
+
+
+def row(table: int, *cells: str, page: int | None = 1) -> Block:
+    return Block(
+        text=" | ".join(cells), page=page, kind="table_row", table=table, cells=tuple(cells)
+    )
+
+
+def doc(*blocks: Block, pages: int | None = None, fmt: str = "pdf", **metadata: str) -> Document:
+    page_count = pages or max((b.page or 0 for b in blocks), default=0) or None
+    return Document(format=fmt, blocks=tuple(blocks), page_count=page_count, metadata=metadata)
+
+
+# ----------------------------------------------------------------------------- agendas
+
+
+def test_agenda_table_gives_items_with_presenter_purpose_and_paper() -> None:
+    document = doc(
+        para("Barnsley Hospital NHS Foundation Trust"),
+        heading("Board of Directors (public) - Agenda"),
+        para("Thursday 4 December 2025, 9.30am, Boardroom"),
+        row(0, "Item", "Title", "Lead", "Purpose", "Paper"),
+        row(0, "1", "Welcome and apologies", "Chair", "For information", "Verbal"),
+        row(0, "2", "Declarations of interest", "Chair", "For information", "Verbal"),
+        row(0, "7.1", "Estates strategy", "Director of Estates", "For approval", "F"),
+        row(0, "7.2", "Nursing establishment review", "Chief Nurse", "For decision", "G"),
+    )
+    result = segment_document(document)
+    assert result.document_type == "agenda"
+    assert [(i.number, i.heading, i.presenter, i.purpose, i.paper_ref) for i in result.items] == [
+        ("1", "Welcome and apologies", "Chair", "information", "Verbal"),
+        ("2", "Declarations of interest", "Chair", "information", "Verbal"),
+        ("7.1", "Estates strategy", "Director of Estates", "approval", "F"),
+        ("7.2", "Nursing establishment review", "Chief Nurse", "decision", "G"),
+    ]
+    assert {i.kind for i in result.items} == {"agenda_item"}
+    assert result.meeting.organisation == "Barnsley Hospital NHS Foundation Trust"
+    assert result.meeting.meeting == "Board of Directors (public)"
+    assert result.meeting.meeting_date == date(2025, 12, 4)
+
+
+def test_numbered_agenda_list_reads_presenter_and_purpose_from_the_line() -> None:
+    document = doc(
+        heading("Agenda"),
+        para("Joint Negotiating and Consultative Committee, 9 October 2025"),
+        para("1. Welcome and apologies (Chair)"),
+        para("2. Minutes of the last meeting - for approval"),
+        para("3. Pay progression policy - Director of People - for decision"),
+        para("4. Any other business"),
+    )
+    result = segment_document(document)
+    assert result.document_type == "agenda"
+    assert [(i.number, i.heading, i.presenter, i.purpose) for i in result.items] == [
+        ("1", "Welcome and apologies", "Chair", None),
+        ("2", "Minutes of the last meeting", None, "approval"),
+        ("3", "Pay progression policy", "Director of People", "decision"),
+        ("4", "Any other business", None, None),
+    ]
+    assert result.meeting.meeting == "Joint Negotiating and Consultative Committee"
+
+
+# ------------------------------------------------------------------------ cover sheets
+
+
+def _cover(page: int, number: str, title: str, purpose: str, staff_side: str) -> list[Block]:
+    table = page
+    return [
+        row(table, "Agenda item", number, page=page),
+        row(table, "Title of paper", title, page=page),
+        row(table, "Meeting", "Trust Board (public)", page=page),
+        row(table, "Date of meeting", "4 December 2025", page=page),
+        row(table, "Executive lead", "Director of People", page=page),
+        row(table, "Purpose", purpose, page=page),
+        row(table, "Has staff side been consulted?", staff_side, page=page),
+        row(table, "Workforce impact", "Yes", page=page),
+    ]
+
+
+def test_board_pack_papers_start_at_cover_sheets_and_keep_their_fields() -> None:
+    document = doc(
+        heading("Trust Board (public) - Agenda", page=1),
+        para("1. Welcome and apologies (Chair)", page=1),
+        para("8. Ward reconfiguration (Chief Nurse) - for decision", page=1),
+        para("9. Finance report (Director of Finance) - for information", page=1),
+        *_cover(2, "8", "Ward reconfiguration", "For decision", "No - JNCC on 10 December"),
+        heading("Ward reconfiguration", page=3),
+        para("Two wards at the County Hospital will close and their beds move to ward 12.", page=3),
+        *_cover(4, "9", "Finance report month 7", "For information", "Not applicable"),
+        para("The Trust reports a deficit of £2.1m year to date.", page=5),
+    )
+    result = segment_document(document)
+    assert result.document_type == "board_papers"
+    papers = [(i.kind, i.number, i.heading, i.page_start, i.page_end) for i in result.items]
+    assert papers == [
+        ("paper", "8", "Ward reconfiguration", 2, 3),
+        ("paper", "9", "Finance report month 7", 4, 5),
+    ]
+    first = result.items[0]
+    assert first.purpose == "decision"
+    assert first.presenter == "Director of People"
+    assert first.fields["staff_side_consulted"] == "No - JNCC on 10 December"
+    assert first.fields["executive_lead"] == "Director of People"
+    assert first.fields["workforce_impact"] == "Yes"
+    assert "Two wards at the County Hospital" in first.text
+    assert "deficit" not in first.text
+    assert result.meeting.meeting == "Trust Board (public)"
+    assert result.meeting.meeting_date == date(2025, 12, 4)
+
+
+def test_cover_sheet_as_label_lines_with_tick_boxes() -> None:
+    labels = [
+        ("Agenda item:", "2025-26 (7i)"),
+        ("Title of report:", "Winter plan 2025-2026"),
+        ("Meeting:", "Trust Board Meeting Held in Public"),
+        ("Date:", "4 September 2025"),
+        ("Presented by:", "Director of Operations"),
+        ("Prepared by:", "Operations Business Manager"),
+    ]
+
+    def sheet(page: int, number: str, title: str) -> list[Block]:
+        blocks = []
+        for label, value in labels:
+            value = {"2025-26 (7i)": number, "Winter plan 2025-2026": title}.get(value, value)
+            blocks += [para(label, page=page, bold=True), para(value, page=page)]
+        blocks += [para(text, page=page) for text in ("Purpose:", "Assurance", "Discussion")]
+        blocks += [para("Approval", page=page), para("√", page=page)]
+        return blocks
+
+    document = doc(
+        *sheet(1, "2025-26 (7i)", "Winter plan 2025-2026"),
+        para("The plan sets out how services will manage seasonal pressures.", page=2),
+        *sheet(3, "2025-26 (8)", "Health equity strategy"),
+        para("The strategy was agreed in 2023.", page=4),
+    )
+    result = segment_document(document)
+    assert result.document_type == "board_papers"
+    assert [(i.number, i.heading, i.purpose, i.page_start, i.page_end) for i in result.items] == [
+        ("2025-26 (7i)", "Winter plan 2025-2026", "approval", 1, 2),
+        ("2025-26 (8)", "Health equity strategy", "approval", 3, 4),
+    ]
+    assert result.items[0].fields["author"] == "Operations Business Manager"
+    assert result.items[0].presenter == "Director of Operations"
+
+
+# ----------------------------------------------------------------------------- minutes
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        (["BoD 27/031", "BoD 27/032", "BoD 27/033"], ["BoD 27/031", "BoD 27/032", "BoD 27/033"]),
+        (
+            ["TB25/26 041", "TB25/26 042", "TB25/26 043"],
+            ["TB25/26 041", "TB25/26 042", "TB25/26 043"],
+        ),
+        (["JNCC/24/07", "JNCC/24/08", "JNCC/24/09"], ["JNCC/24/07", "JNCC/24/08", "JNCC/24/09"]),
+        (["Minute 12", "Minute 13", "Minute 14"], ["Minute 12", "Minute 13", "Minute 14"]),
+        (
+            ["Item 2025-26 (25)", "Item 2025-26 (26)", "2025-26 (27)"],
+            ["2025-26 (25)", "2025-26 (26)", "2025-26 (27)"],
+        ),
+        (["7.", "8.", "9."], ["7", "8", "9"]),
+        (["7.1", "7.2", "8.1"], ["7.1", "7.2", "8.1"]),
+    ],
+)
+def test_minute_numbering_styles(numbers: list[str], expected: list[str] | None) -> None:
+    headings = ["Apologies", "Finance report", "Estates strategy"]
+    blocks = [
+        heading("Minutes of the Trust Board meeting held on 3 July 2025"),
+        para("Present: Chair, Chief Executive, Director of Finance"),
+    ]
+    for number, title in zip(numbers, headings, strict=True):
+        blocks.append(para(f"{number} {title}", bold=True))
+        blocks.append(para(f"The Board discussed the {title.lower()} and noted the report."))
+    result = segment_document(doc(*blocks))
+    assert result.document_type == "minutes"
+    minutes = [i for i in result.items if i.kind == "minute"]
+    assert [m.number for m in minutes] == (expected or numbers)
+    assert [m.heading for m in minutes] == headings
+    assert "noted the report" in minutes[1].text
+    assert result.items[0].heading == "Attendance"
+    assert result.meeting.meeting_date == date(2025, 7, 3)
+
+
+def test_minute_heading_on_the_line_after_its_number() -> None:
+    result = segment_document(
+        doc(
+            heading("Minutes of the Board meeting held on 5 June 2025"),
+            para("Item 2025-26 (25)"),
+            para("Discussion points:"),
+            para("Welcome and apologies"),
+            para("The Chair opened the meeting."),
+            para("Item 2025-26 (26)"),
+            para("Declarations of interest"),
+            para("None were made."),
+        )
+    )
+    assert [(i.number, i.heading) for i in result.items if i.kind == "minute"] == [
+        ("2025-26 (25)", "Welcome and apologies"),
+        ("2025-26 (26)", "Declarations of interest"),
+    ]
+
+
+def test_action_log_table_is_its_own_item_with_rows_as_text() -> None:
+    result = segment_document(
+        doc(
+            heading("JNCC minutes"),
+            para("Minutes of the Joint Negotiating and Consultative Committee, 9 October 2025"),
+            para("JNCC/25/30 Pay progression", page=1),
+            para("Staff side asked for the policy to be paused.", page=1),
+            para("JNCC/25/31 Any other business", page=1),
+            para("None.", page=1),
+            heading("Action log", page=2),
+            row(5, "Ref", "Action", "Owner", "Due", "Status", page=2),
+            row(
+                5, "JNCC/25/30", "Circulate revised policy", "HR", "31 October 2025", "Open", page=2
+            ),
+            row(5, "JNCC/25/31", "Book room", "CS", "1 November 2025", "Open", page=2),
+        )
+    )
+    kinds = [(i.kind, i.number, i.heading) for i in result.items]
+    assert kinds[-1] == ("action_log", None, "Action log")
+    log = result.items[-1]
+    assert log.text.splitlines()[1] == "Ref | Action | Owner | Due | Status"
+    assert "JNCC/25/30 | Circulate revised policy | HR | 31 October 2025 | Open" in log.text
+    assert (log.page_start, log.page_end) == (2, 2)
+    assert "Circulate revised policy" not in result.items[-2].text
+
+
+def test_minute_number_run_into_the_previous_paragraph_still_opens_a_minute() -> None:
+    result = segment_document(
+        doc(
+            para("Minutes of the meeting held on 11 June 2019"),
+            para("Minute 12 Apologies"),
+            para("Apologies were noted. Minute 13 Annual leave policy"),
+            para("The policy was agreed."),
+        )
+    )
+    assert [(i.number, i.heading) for i in result.items if i.kind == "minute"] == [
+        ("Minute 12", "Apologies"),
+        ("Minute 13", "Annual leave policy"),
+    ]
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def test_numbered_sections_keep_subsections_inside() -> None:
+    result = segment_document(
+        doc(
+            heading("Review of on-call arrangements", level=1, size=18),
+            para("1. Purpose", bold=True),
+            para("1.1 This paper reviews on-call payments."),
+            para("2. Background", bold=True),
+            para("2.1 History", bold=True),
+            para("2.2 Current position", bold=True),
+            para("3. Proposal", bold=True, page=2),
+            para("3.1 Move to a single on-call rate.", page=2),
+        )
+    )
+    assert result.document_type == "report"
+    sections = [(i.number, i.heading, i.page_start) for i in result.items if i.number]
+    assert sections == [("1", "Purpose", 1), ("2", "Background", 1), ("3", "Proposal", 2)]
+    background = next(i for i in result.items if i.number == "2")
+    assert "2.2 Current position" in background.text
+
+
+def test_numbered_paragraphs_are_not_sections_and_styled_headings_are() -> None:
+    long = "This paragraph explains the position in some detail and goes on for a while"
+    result = segment_document(
+        doc(
+            heading("Individual funding requests", level=1, size=28),
+            heading("Introduction", level=2, size=20),
+            para(f"1. {long}, as numbered paragraphs in policies do."),
+            para(f"2. {long}, again."),
+            heading("The process", level=2, size=20, page=2),
+            para(f"3. {long}, and more.", page=2),
+            heading("Appendix one - application form", level=2, size=20, page=3),
+            para(f"4. {long}.", page=3),
+        )
+    )
+    # The title is no section of its own, and too short to stand as an item before them.
+    assert [(i.number, i.heading, i.page_start) for i in result.items] == [
+        (None, "Introduction", 1),
+        (None, "The process", 2),
+        (None, "Appendix one - application form", 3),
+    ]
+
+
+def test_spf_paper_reference_and_genre() -> None:
+    result = segment_document(
+        doc(
+            para("Social Partnership Forum"),
+            para("Paper reference: SPF 0051"),
+            heading("Partnership working in ICBs", level=1, size=18),
+            para("1. Introduction", bold=True),
+            para("1.1 The Forum is asked to note the paper."),
+            para("2. Principles", bold=True),
+            para("2.1 Employers will engage early."),
+            para("3. Recommendation", bold=True),
+            para("3.1 Note the paper."),
+        )
+    )
+    assert result.document_type == "spf_paper"
+    assert {i.paper_ref for i in result.items} == {"SPF 0051"}
+    assert [i.heading for i in result.items if i.number] == [
+        "Introduction",
+        "Principles",
+        "Recommendation",
+    ]
+    assert result.meeting.organisation == "Social Partnership Forum"
+
+
+def test_contents_page_lines_do_not_open_sections() -> None:
+    blocks = [heading("Constitution", level=1, size=20), para("Contents")]
+    blocks += [para(f"{n}.\tChapter {n}\t{n * 3}") for n in range(1, 6)]
+    for n in range(1, 4):
+        blocks.append(heading(f"Chapter {n}", level=1, size=16, page=n + 1))
+        blocks += [para(f"{n}.{k} Clause text that runs on.", page=n + 1) for k in range(1, 9)]
+    result = segment_document(doc(*blocks, fmt="docx"))
+    assert [i.heading for i in result.items[1:]] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+
+
+def test_word_metadata_title_and_date_on_its_own_line() -> None:
+    result = segment_document(
+        doc(
+            para("Leeds Teaching Hospitals NHS Trust", page=None),
+            para("People and Culture Committee", page=None),
+            para("6 November 2025", page=None),
+            heading("Agile working", page=None),
+            para("Text.", page=None),
+            fmt="docx",
+            title="Agile working policy review",
+        )
+    )
+    assert result.meeting.title == "Agile working policy review"
+    assert result.meeting.organisation == "Leeds Teaching Hospitals NHS Trust"
+    assert result.meeting.meeting == "People and Culture Committee"
+    assert result.meeting.meeting_date == date(2025, 11, 6)
+    assert all(i.page_start is None for i in result.items)
+
+
+def test_empty_document_has_no_items() -> None:
+    result = segment_document(doc())
+    assert result.items == ()
+    assert result.document_type == "other"
