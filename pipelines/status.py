@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipelines.config import Source
+from pipelines.observability import redact_url
 from pipelines.store.db import Store
 from pipelines.store.schema import Document, Quarantine, Run, SourceState
 
@@ -107,7 +108,7 @@ def _source_status(session: Session, source: Source) -> SourceStatus:
         if (source.path or source.url or source.listing)
         else "none"
     )
-    location = source.path or source.url or source.listing or ""
+    location = redact_url(source.path or source.url or source.listing or "")
     documents, last_ingested = session.execute(
         select(func.count(Document.id), func.max(Document.ingested_at)).where(
             Document.source_name == source.name
@@ -135,7 +136,7 @@ def _stalest(session: Session, limit: int) -> tuple[CheckedLocation, ...]:
     rows = session.execute(
         select(SourceState.location, SourceState.checked_at).order_by(*order).limit(limit)
     )
-    return tuple(CheckedLocation(location, _aware(checked)) for location, checked in rows)
+    return tuple(CheckedLocation(redact_url(where), _aware(checked)) for where, checked in rows)
 
 
 def _oldest_first(status: SourceStatus) -> tuple[int, datetime]:
