@@ -252,3 +252,17 @@ def test_a_location_named_twice_is_ingested_once_under_the_first_source(
 def test_malformed_sources_are_configuration_errors(source: Source, settings: Settings) -> None:
     with pytest.raises(SourceError, match=source.name):
         expand_sources([source], settings)
+
+
+def test_the_documented_example_configuration_is_valid(repo_dir: Path) -> None:
+    from pipelines.config import load_settings
+    from pipelines.sources import _kind
+
+    settings = load_settings(repo_dir / "docs" / "sources.example.toml")
+    assert [(s.name, _kind(s)) for s in settings.sources] == [
+        ("North East SPF shared drive", "path"),
+        ("Example Teaching Hospitals board", "listing"),
+        ("Example ICB board", "listing"),
+        ("Example trust workforce report", "url"),
+    ]
+    assert settings.allow_private_urls is False
