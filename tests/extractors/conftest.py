@@ -80,6 +80,43 @@ def _page_table(c: canvas.Canvas) -> None:
     c.drawString(72, 600, "Text after the table.")
 
 
+def _spanned_table(data: list[list[str]], span: tuple[int, int]) -> Table:
+    table = Table(data, colWidths=[200, 150, 100][: len(data[0])])
+    column, row = span
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.7, colors.black),
+                ("SPAN", (column, row), (column, row + 1)),
+            ]
+        )
+    )
+    return table
+
+
+def build_spanned_tables_pdf(path: Path) -> Path:
+    """A form whose answer spans a question wrapped over two rows, and a shared-owner log."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    form = _spanned_table(
+        [["Question", "Answer"], ["Has staff side been", "Yes, at JNCC"], ["consulted?", ""]],
+        (1, 1),
+    )
+    log = _spanned_table(
+        [
+            ["Action", "Owner", "Due"],
+            ["Circulate policy", "Director of Workforce", "31 March 2026"],
+            ["Review rota", "", "30 April 2026"],
+        ],
+        (1, 1),
+    )
+    for table, y in ((form, 700), (log, 500)):
+        table.wrapOn(c, WIDTH, HEIGHT)
+        table.drawOn(c, 72, y)
+    c.showPage()
+    c.save()
+    return path
+
+
 def build_text_pdf(path: Path, encrypt: StandardEncryption | None = None) -> Path:
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     c.setTitle("Public Board papers")

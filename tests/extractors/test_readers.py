@@ -33,6 +33,7 @@ from .conftest import (
     SCANNED_LINES,
     build_blank_image_pdf,
     build_docx,
+    build_spanned_tables_pdf,
     build_text_pdf,
     png_bytes,
     rewrite_zip,
@@ -95,6 +96,18 @@ def test_ruled_table_becomes_rows_with_cells(text_pdf: Path) -> None:
     # The table sits between its heading and the text under it.
     assert _page(doc, 3)[0] == ("heading", "Action log")
     assert _page(doc, 3)[-1] == ("paragraph", "Text after the table.")
+
+
+def test_table_rows_split_beside_a_merged_cell_are_joined(tmp_path: Path) -> None:
+    doc = read_document(build_spanned_tables_pdf(tmp_path / "form.pdf"))
+    rows = [(b.table, b.cells) for b in doc.blocks if b.kind == "table_row"]
+    assert rows == [
+        (0, ("Question", "Answer")),
+        (0, ("Has staff side been consulted?", "Yes, at JNCC")),
+        (1, ("Action", "Owner", "Due")),
+        (1, ("Circulate policy", "Director of Workforce", "31 March 2026")),
+        (1, ("Review rota", "30 April 2026")),
+    ]
 
 
 def test_pdf_metadata(text_pdf: Path) -> None:
