@@ -107,9 +107,9 @@ def organisation_in(text: str) -> str | None:
     match = _ORG_RE.search(line)
     if match is None:
         return None
-    name = re.sub(
-        r"^(?:(?:the|of|and|for|&|[A-Z][a-z]*day)\s+)+", "", match.group(1).strip(), flags=re.I
-    )
+    # Connecting words the match may start with go; a capitalised "The" is part of some
+    # names ("The Rotherham NHS Foundation Trust") and stays.
+    name = re.sub(r"^(?:(?:the|of|and|for|&|[A-Z][a-z]*day,?)\s+)+", "", match.group(1).strip())
     name = (
         re.sub(r"^.*\b(?:of|for|by|from|to|at)\s+(?=[A-Z])", "", name)
         if len(name.split()) > 8

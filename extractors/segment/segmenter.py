@@ -155,9 +155,11 @@ def _report_items(
     # Roughly a section every two pages at most: subsections stay inside their sections.
     pages = max(page_count or 0, sum(len(b.text) for b in blocks) // _CHARS_PER_PAGE)
     max_items = 15 + pages // 2
-    sections = [
-        s for s in find_sections(blocks, max_items) if not sheets or s.index >= sheets[0].end
-    ]
+    found = [s for s in find_sections(blocks, max_items) if not sheets or s.index >= sheets[0].end]
+    # A heading with nothing under it before the next (a title above the first section)
+    # stays with the text before it rather than standing as an empty item.
+    following = [s.index for s in found[1:]] + [len(blocks)] * bool(found)
+    sections = [s for s, nxt in zip(found, following, strict=True) if nxt > s.index + 1]
     starts = [s.index for s in sections]
     items: list[Item] = []
     lead_end = starts[0] if starts else len(blocks)
