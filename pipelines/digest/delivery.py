@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+from jinja2 import TemplateError
+
+from extractors.errors import NosurprisesError
 from pipelines.digest import outbox
 from pipelines.digest.message import (
     Sender,
@@ -116,7 +119,13 @@ def send_delivery(
     if not record.active:
         outbox.mark_failed(store, delivery_id, "unsubscribed before it was sent")
         return DeliveryOutcome(delivery_id, record.email, 0, "skipped", resend)
-    message, count = compose(store, record, sender)
+    try:
+        message, count = compose(store, record, sender)
+    except (NosurprisesError, TemplateError) as exc:
+        # Nothing was handed over, so the items are released for the next run.
+        outbox.mark_failed(store, delivery_id, f"could not build the message: {exc}")
+        log.error("digest to %s could not be built: %s", record.email, exc)
+        return DeliveryOutcome(delivery_id, record.email, 0, "failed", resend, str(exc))
     try:
         transport.send(message, record.email)
     except DeliveryUncertain as exc:

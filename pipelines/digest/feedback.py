@@ -14,7 +14,7 @@ from email.policy import default
 from email.utils import parseaddr
 from pathlib import Path
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from extractors.errors import NosurprisesError
@@ -111,7 +111,7 @@ def _body_text(message: EmailMessage) -> str:
         return ""
     content = part.get_content()
     if part.get_content_subtype() == "html":
-        return HTMLParser(content).text(separator="\n")
+        return LexborHTMLParser(content).text(separator="\n")
     return str(content)
 
 

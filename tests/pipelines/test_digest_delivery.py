@@ -202,6 +202,16 @@ def test_a_pending_message_from_a_crashed_run_is_resent_once_with_its_message_id
     assert final.outcomes == () and len(smtp_server.handler.messages) == 1
 
 
+def test_two_runs_cannot_claim_the_same_items_for_one_subscriber(papers) -> None:
+    _officers(papers, 1)
+    [first_plan] = plan(papers, NOW)
+    [second_plan] = plan(papers, NOW)  # a concurrent run planned before the first recorded
+    assert claim_plan(papers, first_plan, SENDER, NOW) is not None
+    assert claim_plan(papers, second_plan, SENDER, NOW) is None
+    with papers.session() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
+
+
 def test_nothing_is_sent_when_nothing_is_new(store, smtp_server) -> None:
     _officers(store, 2)
     assert run_digest(store, _transport(smtp_server), SENDER, NOW).outcomes == ()
