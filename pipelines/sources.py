@@ -68,14 +68,23 @@ class Expansion:
 # -- folders --------------------------------------------------------------------------------
 
 
+# Files a folder of papers often holds beside them that are never papers (scripts, notes,
+# data); anything else is sniffed from its bytes, whatever its extension says.
+_NOT_PAPER_SUFFIXES = frozenset({
+    ".py", ".pyc", ".md", ".json", ".jsonl", ".csv", ".toml", ".yaml", ".yml", ".sh", ".ini",
+    ".log", ".db", ".sqlite",
+})
+
+
 def is_skipped_name(name: str) -> bool:
-    """Hidden files, Office lock files (~$x.docx), editor backups and partial downloads."""
+    """Hidden files, Office lock files (~$x.docx), backups, partial downloads, non-papers."""
     lowered = name.lower()
     return (
         name.startswith((".", "~"))
         or name.endswith("~")
         or lowered in _JUNK_NAMES
         or PurePosixPath(lowered).suffix in _TEMP_SUFFIXES
+        or PurePosixPath(lowered).suffix in _NOT_PAPER_SUFFIXES
     )
 
 
