@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +26,7 @@ from pipelines.deployments import (
 from pipelines.sources import Expansion, SourceFailure, SourceTarget
 
 LONDON = ZoneInfo("Europe/London")
+AGENDA = "papers/2026-11-27-agenda.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +144,57 @@ def test_serve_dry_run_prints_deployments_and_exits() -> None:
         assert text in result.output
     assert "Europe/London" in result.output
     assert "after nightly" in result.output  # the digest deployment says how it is triggered
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_nightly_ingests_each_source_then_sends_digests(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    from sqlalchemy import select
+
+    from pipelines.config import get_settings
+    from pipelines.store import open_store
+    from pipelines.store.schema import Document, Run
+    from tests.pipelines.local_site import local_site
+
+    share = tmp_path / "share"
+    share.mkdir()
+    pdf = canvas.Canvas(str(share / "jncc-minutes.pdf"), pagesize=A4)
+    pdf.drawString(50, 800, "Joint Negotiating and Consultative Committee minutes")
+    pdf.drawString(50, 780, "JNCC/26/07 Rota changes in theatres were discussed with staff side.")
+    pdf.save()
+    (share / "~$jncc-minutes.docx").write_bytes(b"lock")
+
+    with local_site() as site:
+        config = tmp_path / "nosurprises.toml"
+        config.write_text(
+            "allow_private_urls = true\n"
+            f'[[sources]]\nname = "JNCC share"\npath = "{share}"\nregion = "Midlands"\n'
+            f'[[sources]]\nname = "Trust site"\nurl = "{site.origin}/{AGENDA}"\n'
+            f'[[sources]]\nname = "Unmounted"\npath = "{tmp_path / "absent"}"\n'
+        )
+        monkeypatch.setenv("NOSURPRISES_CONFIG", str(config))
+        get_settings.cache_clear()
+        try:
+            result = deployments.nightly(db=db_url, outbox_dir=str(tmp_path / "outbox"))
+        finally:
+            get_settings.cache_clear()
+
+    assert result["skipped_sources"] == ["Unmounted"]
+    assert set(result["sources"]) == {"JNCC share", "Trust site"}
+    # one file each: the Office lock file in the share is not ingested (whether the minutes
+    # are processed depends on the readers and model, not on the scheduling tested here)
+    share_counts = result["sources"]["JNCC share"]
+    assert share_counts["processed"] + share_counts["quarantined"] == 1
+    assert result["sources"]["Trust site"]["quarantined"] == 1  # not a real PDF
+    assert result["digests"] == {"sent": 0, "failed": 0, "uncertain": 0}
+    store = open_store(db_url)
+    with store.session() as session:
+        names = dict(session.execute(select(Document.filename, Document.source_name)).all())
+        flows = sorted(session.scalars(select(Run.flow)))
+    store.dispose()
+    assert names == {"jncc-minutes.pdf": "JNCC share", AGENDA.split("/")[1]: "Trust site"}
+    assert flows.count("ingest") == 2

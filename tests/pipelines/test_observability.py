@@ -69,4 +69,12 @@ def test_quarantined_documents_are_warnings(caplog: pytest.LogCaptureFixture) ->
         reason="encrypted",
     )
     assert caplog.records[0].levelno == logging.WARNING
+    total = log_document(
+        logger,
+        source="/srv/p.pdf",
+        sha256=None,
+        outcome="processed",
+        timings={"read": 2.0, "classify": 1.0, "total": 3.5},
+    )
+    assert total["total_seconds"] == 3.5  # a measured total is kept, not added to the stages
     assert json.loads(caplog.records[0].getMessage())["reason"] == "encrypted"
