@@ -83,9 +83,14 @@ def record_feedback(
         useful = verdict == "useful"
         label.text, label.heading = item.text, item.heading
         label.workforce_impacting = useful
-        label.categories = [c["category"] for c in item.categories or []] if useful else []
+        label.categories = _category_names(item.categories) if useful else []
         label.created_at = now
         return FeedbackResult(item_id, verdict, who, updated)
+
+
+def _category_names(raw: list[object] | None) -> list[str]:
+    names = (entry.get("category") if isinstance(entry, dict) else entry for entry in raw or [])
+    return [str(name) for name in names if name]
 
 
 def parse_commands(text: str) -> list[FeedbackCommand]:
