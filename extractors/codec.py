@@ -1,0 +1,96 @@
+"""Plain-JSON encoding of read and segmented documents, for crossing process boundaries.
+
+JSON rather than pickle: the bytes come from a process that has just parsed a hostile file,
+and decoding them must never be able to run code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
+
+
+def _block(block: Block) -> list[Any]:
+    # Blocks are the bulk of a 400-page pack: a positional list keeps the message small.
+    return [block.text, block.page, block.kind, block.level, block.size, block.bold,
+            block.table, list(block.cells), block.style]
+
+
+def _item(item: Item) -> dict[str, Any]:
+    data = {f.name: getattr(item, f.name) for f in fields(Item)}
+    data["fields"] = dict(item.fields)
+    return data
+
+
+def encode(document: Document, segmented: SegmentedDocument) -> bytes:
+    meeting = segmented.meeting
+    payload = {
+        "document": {
+            "format": document.format, "page_count": document.page_count,
+            "ocr": document.ocr, "metadata": dict(document.metadata),
+            "blocks": [_block(b) for b in document.blocks],
+        },
+        "segmented": {
+            "document_type": segmented.document_type,
+            "meeting": {
+                "organisation": meeting.organisation, "meeting": meeting.meeting,
+                "meeting_date": meeting.meeting_date.isoformat() if meeting.meeting_date else None,
+                "title": meeting.title,
+            },
+            "items": [_item(i) for i in segmented.items],
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class DecodeError(ValueError):
+    """The message is not an encoded document."""
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise DecodeError(f"expected a string, got {type(value).__name__}")
+
+
+def _decode_block(row: list[Any]) -> Block:
+    text, page, kind, level, size, bold, table, cells, style = row
+    return Block(text=str(text), page=page, kind=kind, level=level, size=size, bold=bool(bold),
+                 table=table, cells=tuple(str(c) for c in cells), style=_str_or_none(style))
+
+
+def _decode_item(data: dict[str, Any]) -> Item:
+    known = {f.name for f in fields(Item)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["fields"] = {str(k): str(v) for k, v in (data.get("fields") or {}).items()}
+    return Item(**values)
+
+
+def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
+    try:
+        payload = json.loads(data)
+        doc, seg = payload["document"], payload["segmented"]
+        document = Document(
+            format=str(doc["format"]), page_count=doc["page_count"], ocr=bool(doc["ocr"]),
+            metadata={str(k): str(v) for k, v in doc["metadata"].items()},
+            blocks=tuple(_decode_block(b) for b in doc["blocks"]),
+        )
+        meeting = seg["meeting"]
+        when = meeting["meeting_date"]
+        segmented = SegmentedDocument(
+            document_type=seg["document_type"],
+            meeting=MeetingInfo(
+                organisation=_str_or_none(meeting["organisation"]),
+                meeting=_str_or_none(meeting["meeting"]),
+                meeting_date=date.fromisoformat(when) if when else None,
+                title=_str_or_none(meeting["title"]),
+            ),
+            items=tuple(_decode_item(i) for i in seg["items"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DecodeError(f"not an encoded document: {exc}") from exc
+    return document, segmented

@@ -1,0 +1,136 @@
+"""The ingest flow and the ingest/export/flagged commands, end to end on real small files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from sqlalchemy import text
+
+from pipelines.cli import main
+from pipelines.store import open_store
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+PAPER_LINES = [
+    "Sheffield Teaching Hospitals NHS Foundation Trust",
+    "Board of Directors (public) - 3 December 2026",
+    "Agenda item: 7.2",
+    "Title: Corporate services restructure",
+    "Executive lead: Director of Workforce",
+    "Purpose: For decision",
+    "Staff side consulted: No",
+    "The Board is asked to approve a restructure of corporate services. Forty posts in",
+    "finance and HR are at risk of redundancy and staff will be consulted through the JNCC.",
+    "UNISON and the RCN have asked for a 45-day consultation on the proposed changes.",
+]
+
+
+def _pdf(path: Path, lines: list[str], encrypt: str | None = None) -> Path:
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    for page in range(2):
+        y = 800
+        for line in lines:
+            pdf.drawString(50, y, line if page == 0 else line.replace("7.2", "7.3"))
+            y -= 18
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+@pytest.fixture
+def papers(tmp_path: Path) -> Path:
+    folder = tmp_path / "papers"
+    (folder / "sub").mkdir(parents=True)
+    _pdf(folder / "board-pack.pdf", PAPER_LINES)
+    _pdf(folder / "sub" / "locked.pdf", PAPER_LINES, encrypt="secret")
+    good = (folder / "board-pack.pdf").read_bytes()
+    (folder / "sub" / "truncated.pdf").write_bytes(good[: len(good) // 3])
+    (folder / "sub" / "empty.pdf").write_bytes(b"")
+    (folder / "sub" / "really-a-pdf.docx").write_bytes(
+        _pdf(tmp_path / "other.pdf", [*PAPER_LINES, "A different paper."]).read_bytes())
+    (folder / "sub" / "picture.docx").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    return folder
+
+
+def _dump(db_url: str) -> dict[str, list[tuple]]:
+    store = open_store(db_url)
+    tables = ["documents", "items", "entities", "actions", "document_copies", "quarantine"]
+    with store.engine.connect() as connection:
+        dump = {t: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                for t in tables}
+    store.dispose()
+    return dump
+
+
+def _ingest(db_url: str, *args: str) -> dict:
+    result = CliRunner().invoke(main, ["ingest", *args, "--db", db_url, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_ingest_reads_good_files_and_quarantines_each_bad_one(papers: Path,
+                                                              db_url: str) -> None:
+    summary = _ingest(db_url, str(papers), "--source", "test")
+    assert summary["files"] == 6
+    assert summary["processed"] == 2  # the PDF and the PDF named .docx
+    reasons = {Path(row["source"]).name: row["code"] for row in summary["quarantined_files"]}
+    assert reasons == {"locked.pdf": "encrypted", "truncated.pdf": "corrupt",
+                       "empty.pdf": "empty", "picture.docx": "unsupported_type"}
+    for row in summary["quarantined_files"]:
+        assert "Traceback" not in row["message"] and "Error(" not in row["message"]
+    assert summary["items"] >= 2
+
+
+def test_second_run_adds_and_changes_nothing(papers: Path, db_url: str) -> None:
+    _ingest(db_url, str(papers))
+    before = _dump(db_url)
+    summary = _ingest(db_url, str(papers))
+    assert summary["processed"] == 0 and summary["quarantined"] == 0
+    assert summary["duplicate"] == 6
+    assert _dump(db_url) == before
+
+
+def test_changed_paper_at_same_path_supersedes(tmp_path: Path, db_url: str) -> None:
+    path = _pdf(tmp_path / "pack.pdf", PAPER_LINES)
+    _ingest(db_url, str(path))
+    _pdf(path, [*PAPER_LINES, "Amended after the agenda was published."])
+    _ingest(db_url, str(path))
+    result = CliRunner().invoke(main, ["export", "--what", "documents", "--db", db_url])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    assert records[1]["supersedes"] == records[0]["document_id"]
+
+
+def test_export_and_flagged_commands(papers: Path, db_url: str, tmp_path: Path) -> None:
+    _ingest(db_url, str(papers / "board-pack.pdf"))
+    runner = CliRunner()
+    result = runner.invoke(main, ["export", "--db", db_url])
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert items and all(i["filename"] == "board-pack.pdf" for i in items)
+    assert any("restructure" in i["text"].lower() for i in items)
+    out = tmp_path / "docs.csv"
+    result = runner.invoke(main, ["export", "--what", "documents", "--format", "csv",
+                                  "--out", str(out), "--db", db_url])
+    assert result.exit_code == 0
+    assert out.read_text().startswith("document_id,source,filename,sha256,status")
+    result = runner.invoke(main, ["flagged", "--db", db_url, "--format", "jsonl"])
+    assert result.exit_code == 0
+    flagged = [json.loads(line) for line in result.stdout.splitlines()]
+    assert flagged, "a restructure with posts at risk must be flagged"
+    assert all(r["workforce_impacting"] for r in flagged)
+    result = runner.invoke(main, ["flagged", "--db", db_url])
+    assert "board-pack.pdf p." in result.stdout
+
+
+def test_ingest_usage_errors_exit_2(db_url: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", "--db", db_url]).exit_code == 2
+    result = runner.invoke(main, ["ingest", "/no/such/folder", "--db", db_url])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+    assert runner.invoke(main, ["ingest", "ftp://x/y.pdf", "--db", db_url]).exit_code == 2
