@@ -164,7 +164,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _LABEL_RES = tuple(
     (
         re.compile(
-            rf"^\s*(?:{'|'.join(alternatives)})(?![\w(])\s*(?:\?|:|-|–)?\s*(?P<value>.*)$",
+            rf"^\s*(?:{'|'.join(alternatives)})(?![\w(])\s*[?:\-–]{{0,2}}\s*(?P<value>.*)$",
             re.IGNORECASE | re.DOTALL,
         ),
         key,

@@ -155,13 +155,14 @@ def _meeting_date(
     # The first paper's cover sheet dates the meeting a pack is for.
     if cover_fields and find_date(cover_fields[0].get("date", "")):
         return find_date(cover_fields[0]["date"])
-    lines = [b.text.strip() for b in front[:15] if b.kind != "table_row" and b.text.strip()]
-    lines = [line for line in lines if not _EARLIER_MEETING_RE.search(line)]
-    # A title line with the weekday, or naming the meeting, or a date on its own line.
-    for strong in (_WEEKDAY_RE, _MEETING_WORD_RE, None):
+    # Title lines, not prose: short, and not about another meeting.
+    lines = [b.text.strip() for b in front[:15] if b.kind != "table_row"]
+    lines = [s for s in lines if 0 < len(s) <= 150 and not _EARLIER_MEETING_RE.search(s)]
+    # A line with the weekday, a date on its own line, or a line naming the meeting.
+    for test in (_WEEKDAY_RE.search, lambda line: len(line) <= 40, _MEETING_WORD_RE.search):
         for line in lines:
             found = find_date(line)
-            if found and (strong.search(line) if strong else len(line) <= 40):
+            if found and test(line):
                 return found
     for index, block in enumerate(front[:40]):
         if re.search(r"\b(?:meeting|held on|date)\b", block.text, re.I):
