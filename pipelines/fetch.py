@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import socket
+import ssl
 import tempfile
 import threading
 import time
@@ -123,6 +124,8 @@ class FetchPolicy:
     max_backoff_seconds: float = 30.0
     host_interval_seconds: float = 1.0  # at least this long between requests to one host
     max_redirects: int = 5
+    # Extra certificate authorities to trust (an NHS network's own CA); verification stays on.
+    ca_bundle: Path | None = None
 
 
 class HostRateLimiter:
@@ -277,7 +280,11 @@ class Fetcher:
         )
         # trust_env=False: connections go straight to the vetted address, never via a proxy
         # from the environment (which would make the address checks meaningless).
+        verify: ssl.SSLContext | bool = True
+        if self.policy.ca_bundle is not None:
+            verify = ssl.create_default_context(cafile=str(self.policy.ca_bundle))
         self.client = httpx.Client(
+            verify=verify,
             timeout=timeout,
             headers={"User-Agent": settings.user_agent},
             follow_redirects=False,

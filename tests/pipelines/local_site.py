@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ssl
 import sys
 import threading
 from collections import Counter
@@ -103,10 +104,19 @@ class _SiteServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def local_site() -> Iterator[SiteState]:
-    """Serve tests/data/site (and any routes the test adds) on a free port of 127.0.0.1."""
+def local_site(
+    tls: ssl.SSLContext | None = None, host_name: str = "127.0.0.1"
+) -> Iterator[SiteState]:
+    """Serve tests/data/site (and any routes the test adds) on a free port of 127.0.0.1.
+
+    With `tls` the site is served over HTTPS; `host_name` is the name used in its origin.
+    """
     server = _SiteServer(("127.0.0.1", 0), SiteHandler)
-    server.state = SiteState(origin=f"http://127.0.0.1:{server.server_address[1]}")
+    scheme = "http"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    server.state = SiteState(origin=f"{scheme}://{host_name}:{server.server_address[1]}")
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import ipaddress
 import logging
+import ssl
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 from pipelines import fetch
 from pipelines.config import Limits, Settings
@@ -402,3 +405,78 @@ def test_fetch_page_returns_text_and_caps_size(site: SiteState, tmp_path: Path) 
     with pytest.raises(FetchError) as caught:
         fetch_page(f"{site.origin}/huge.html", _settings(tmp_path), policy=FAST)
     assert caught.value.code == "too_large"
+
+
+# -- TLS ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+def _tls_site(authority: trustme.CA, *names: str):  # type: ignore[no-untyped-def]
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(*names).configure_cert(context)
+    return local_site(tls=context, host_name="localhost")
+
+
+def _trusting(authority: trustme.CA, tmp_path: Path) -> FetchPolicy:
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    return dataclasses.replace(FAST, ca_bundle=bundle, attempts=1)
+
+
+def test_https_is_verified_against_the_host_name(
+    authority: trustme.CA, settings: Settings, tmp_path: Path
+) -> None:
+    with _tls_site(authority, "localhost") as tls_site:
+        url = f"{tls_site.origin}/papers/2026-11-27-agenda.pdf"
+        result = fetch_url(url, tmp_path / "dl", settings, policy=_trusting(authority, tmp_path))
+    assert result.final_url == url
+    assert result.path is not None and result.path.read_bytes().startswith(b"%PDF")
+
+
+def test_https_with_an_untrusted_certificate_fails(
+    authority: trustme.CA, settings: Settings, tmp_path: Path
+) -> None:
+    with _tls_site(authority, "localhost") as tls_site, pytest.raises(FetchError) as caught:
+        fetch_url(
+            f"{tls_site.origin}/papers/2026-11-27-agenda.pdf",
+            tmp_path / "dl",
+            settings,
+            policy=dataclasses.replace(FAST, attempts=1),
+        )
+    assert caught.value.code == "fetch_failed"
+    assert "CERTIFICATE_VERIFY_FAILED" in caught.value.message
+    assert _files(tmp_path / "dl") == []
+
+
+def test_https_certificate_for_another_name_fails(
+    authority: trustme.CA, settings: Settings, tmp_path: Path
+) -> None:
+    policy = _trusting(authority, tmp_path)
+    with (
+        _tls_site(authority, "papers.example.org") as tls_site,
+        pytest.raises(FetchError) as caught,
+    ):
+        fetch_url(f"{tls_site.origin}/papers/x.pdf", tmp_path / "dl", settings, policy=policy)
+    assert caught.value.code == "fetch_failed"
+    assert "localhost" in caught.value.message  # hostname mismatch names the host we asked for
+
+
+def test_redirect_from_https_to_plain_http_is_refused(
+    authority: trustme.CA, site: SiteState, settings: Settings, tmp_path: Path
+) -> None:
+    with _tls_site(authority, "localhost") as tls_site:
+        tls_site.routes["/pack"] = _redirect(f"{site.origin}/papers/2026-11-27-agenda.pdf")
+        with pytest.raises(FetchError) as caught:
+            fetch_url(
+                f"{tls_site.origin}/pack",
+                tmp_path / "dl",
+                settings,
+                policy=_trusting(authority, tmp_path),
+            )
+    assert caught.value.code == "refused_url"
+    assert "plain http" in caught.value.message
+    assert sum(site.hits.values()) == 0
