@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from extractors.hyphens import join_hyphenated
 from extractors.pdf_lines import Line
@@ -22,51 +23,87 @@ _ENUMERATOR = re.compile(
 _SENTENCE_END = re.compile(r"[.;:,]$")
 
 
+@dataclass(frozen=True, slots=True)
+class _EdgeLine:
+    """A line among the first or last rows of a page, keyed by its edge and its text."""
+
+    line: Line
+    edge: str  # "top" or "bottom"
+    key: str  # normalised text with digits as "#"
+    tight: bool  # set apart from the body text, where headers, footers and page numbers go
+
+
 def remove_running_lines(
     pages: Sequence[Sequence[Line]], heights: Sequence[float]
 ) -> list[list[Line]]:
     """Drop page numbers and header/footer lines repeated at the edges of neighbouring pages."""
     edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights, strict=True)]
-    running = _running_keys([{_running_key(line.text) for line in edge} for edge in edges])
-    numbers = _page_number_lines(edges)
-    cleaned: list[list[Line]] = []
-    for lines, edge in zip(pages, edges, strict=True):
-        drop = {id(line) for line in edge if _running_key(line.text) in running}
-        drop |= {id(line) for line in edge if id(line) in numbers}
-        cleaned.append([line for line in lines if id(line) not in drop])
-    return cleaned
+    running = _running_keys([{e.key for e in edge if _may_run(e)} for edge in edges])
+    drop = _page_number_lines(edges)
+    for index, edge in enumerate(edges):
+        previous = {e.key for e in edges[index - 1]} if index else set()
+        for e in edge:
+            # A running header on the first page of its run is usually the paper's title too.
+            opens_run = e.edge == "top" and e.key not in previous
+            if e.key in running and _may_run(e) and not opens_run:
+                drop.add(id(e.line))
+    return [[line for line in lines if id(line) not in drop] for lines in pages]
 
 
-def _page_number_lines(edges: list[list[Line]]) -> set[int]:
-    """Edge lines that count pages: "Page 3 of 20", or bare numbers in step with the next page.
+def _may_run(edge_line: _EdgeLine) -> bool:
+    # Short values ("x", "Complete") at the top of pages are often cells of a long table.
+    text = edge_line.line.text.strip()
+    if len(text) < 3:
+        return False
+    return edge_line.tight or (len(text.split()) >= 2 and len(text) >= 8)
+
+
+def _page_number_lines(edges: list[list[_EdgeLine]]) -> set[int]:
+    """Edge lines that count pages: "Page 3 of 20", or bare numbers in step with a neighbour.
 
     A bare number alone is not enough: agenda item numbers also sit at the top of pages.
     """
     found: set[int] = set()
-    numbers: list[dict[int, Line]] = []
+    numbers: list[dict[tuple[str, int], Line]] = []
     for edge in edges:
         page_numbers = {}
-        for line in edge:
-            text = line.text.strip()
+        for e in edge:
+            text = e.line.text.strip()
             if _PAGE_WORD.match(text):
-                found.add(id(line))
-            elif _BARE_NUMBER.match(text):
-                page_numbers[int(re.sub(r"\D", "", text))] = line
+                found.add(id(e.line))
+            elif e.tight and _BARE_NUMBER.match(text):
+                page_numbers[(e.edge, int(re.sub(r"\D", "", text)))] = e.line
         numbers.append(page_numbers)
     for index, page_numbers in enumerate(numbers):
-        for value, line in page_numbers.items():
-            before = index > 0 and value - 1 in numbers[index - 1]
-            after = index + 1 < len(numbers) and value + 1 in numbers[index + 1]
+        for (edge, value), line in page_numbers.items():
+            before = index > 0 and (edge, value - 1) in numbers[index - 1]
+            after = index + 1 < len(numbers) and (edge, value + 1) in numbers[index + 1]
             if before or after:
                 found.add(id(line))
     return found
 
 
-def _edge_lines(lines: Sequence[Line], height: float) -> list[Line]:
+def _edge_lines(lines: Sequence[Line], height: float) -> list[_EdgeLine]:
     text_lines = sorted((line for line in lines if line.table is None), key=lambda line: line.top)
-    top = [line for line in text_lines[:_EDGE_ROWS] if line.bottom <= height * _MARGIN_SHARE]
-    bottom = [line for line in text_lines[-_EDGE_ROWS:] if line.top >= height * (1 - _MARGIN_SHARE)]
-    return top + [line for line in bottom if line not in top]
+    found: list[_EdgeLine] = []
+    for index, line in enumerate(text_lines[:_EDGE_ROWS]):
+        if line.bottom <= height * _MARGIN_SHARE:
+            below = text_lines[index + 1] if index + 1 < len(text_lines) else None
+            tight = below is None or _detached(line, below.top - line.bottom)
+            found.append(_EdgeLine(line, "top", "top:" + _running_key(line.text), tight))
+    last = len(text_lines) - 1
+    for index in range(max(0, last - _EDGE_ROWS + 1), last + 1):
+        line = text_lines[index]
+        if line.top >= height * (1 - _MARGIN_SHARE) and all(e.line is not line for e in found):
+            above = text_lines[index - 1] if index > 0 else None
+            tight = above is None or _detached(line, line.top - above.bottom)
+            found.append(_EdgeLine(line, "bottom", "bottom:" + _running_key(line.text), tight))
+    return found
+
+
+def _detached(line: Line, gap: float) -> bool:
+    """Set apart from the body by more than a line's height, as headers and footers are."""
+    return gap >= 1.2 * max(line.bottom - line.top, 1.0)
 
 
 def _running_key(text: str) -> str:
@@ -84,9 +121,8 @@ def _running_keys(keys_by_page: list[set[str]]) -> set[str]:
     for key, pages in pages_with.items():
         if len(pages) < needed:
             continue
-        neighbours = sum(
-            1 for p in pages if p - 1 in pages or p + 1 in pages or p + 2 in pages or p - 2 in pages
-        )
+        near = set(pages)
+        neighbours = sum(1 for p in pages if near & {p - 2, p - 1, p + 1, p + 2})
         if neighbours >= len(pages) / 2:
             running.add(key)
     return running
