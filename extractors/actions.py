@@ -330,7 +330,7 @@ def _table_due(cell: str, meeting: date | None, nxt: date | None) -> date | None
 # --- Sentences --------------------------------------------------------------------------
 
 SENTENCE_SPLIT_RE = re.compile(
-    r"(?<=[.!?])\s+(?=[A-Z(•\-])|\n\s*\n|\n(?=\s*(?:[•\-–*]|ACTION|Action|\d+(?:\.\d+)*\s))"
+    r"(?<=[.!?])\s+(?=[A-Z(•\-])|(?<=;)\s+|\n\s*\n|\n(?=\s*(?:[•\-–*]|ACTION|Action|\d+(?:\.\d+)*\s))"
 )
 
 

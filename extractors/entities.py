@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import srsly
@@ -38,8 +39,10 @@ FUZZY_HEADS = (
     "society",
     "union",
     "partnership",
+    "infirmary",
 )
 PART_OF_CODE_RE = re.compile(r"[/-]?\d")
+MAX_NAME_WORDS = 12
 CONNECTORS = {"and", "of", "the", "upon", "for", "on", "&", "s"}
 
 
@@ -81,14 +84,15 @@ class Gazetteer:
                 self.index.setdefault(key[0], []).append((key, position))
         for entries in self.index.values():
             entries.sort(key=lambda entry: -len(entry[0]))
-        self.fuzzy_choices = [
-            " ".join(alias_words(a.text))
-            for a in self.aliases
-            if not a.case_sensitive and len(alias_words(a.text)) >= 3
-        ]
-        self.fuzzy_targets = [
-            a for a in self.aliases if not a.case_sensitive and len(alias_words(a.text)) >= 3
-        ]
+        # Fuzzy candidates: case-insensitive forms of three words or more, by word count.
+        self.fuzzy_buckets: dict[int, tuple[list[str], list[Alias]]] = {}
+        for alias in self.aliases:
+            key = alias_words(alias.text)
+            if alias.case_sensitive or len(key) < 3:
+                continue
+            choices, targets = self.fuzzy_buckets.setdefault(len(key), ([], []))
+            choices.append(" ".join(key))
+            targets.append(alias)
 
     def matches(self, words: list[Word]) -> Iterator[tuple[int, int, Alias]]:
         """(first word, word after the last, alias) for non-overlapping matches, left to right."""
@@ -133,11 +137,17 @@ class Gazetteer:
                 return False
         return True
 
-    def fuzzy(self, query: str, threshold: float) -> Alias | None:
-        result = process.extractOne(
-            query, self.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=threshold
-        )
-        return self.fuzzy_targets[result[2]] if result else None
+    def fuzzy(self, query: str, words: int, threshold: float) -> tuple[Alias, float] | None:
+        """The closest form with about as many words as the query, if it scores enough."""
+        best: tuple[Alias, float] | None = None
+        for count in (words - 1, words, words + 1):
+            choices, targets = self.fuzzy_buckets.get(count, ((), ()))
+            if not choices:
+                continue
+            found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+            if found is not None and (best is None or found[1] > best[1]):
+                best = (targets[found[2]], found[1])
+        return best
 
 
 def _case_matches(window: list[Word], alias: Alias) -> bool:
@@ -151,13 +161,15 @@ def _case_matches(window: list[Word], alias: Alias) -> bool:
     return fixed == upper and all(len(part) > 1 for part in texts)
 
 
-def capitalised_runs(words: list[Word], text: str, taken: set[int]) -> Iterator[list[int]]:
-    """Runs of capitalised words (with connectors) on one line, skipping matched words."""
+def capitalised_runs(words: list[Word], text: str) -> Iterator[list[int]]:
+    """Runs of capitalised words (with connectors and short OCR fragments such as the
+    "itals" of "Hosp itals") on one line."""
     run: list[int] = []
     for index, word in enumerate(words):
         gap = text[words[index - 1].end : word.start] if index else ""
-        breaks = bool(run) and (any(ch in gap for ch in ".;:!?()|\n\t") or len(gap) > 3)
-        fits = index not in taken and (word.text[0].isupper() or word.norm in CONNECTORS)
+        breaks = bool(run) and (any(ch in gap for ch in ".;:!?()|–—\n\t") or len(gap) > 3)
+        fragment = bool(run) and gap == " " and len(word.text) <= 5
+        fits = word.text[0].isupper() or word.norm in CONNECTORS or fragment
         if breaks or not fits:
             if len(run) >= 3:
                 yield run
@@ -179,28 +191,38 @@ class OrganisationMatcher:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         words = words_of(text)
-        spans: list[Span] = []
-        taken: set[int] = set()
+        exact: dict[tuple[int, int], Span] = {}
         for first, after, alias in self.gazetteer.matches(words):
             start, end = words[first].start, words[after - 1].end
             if PART_OF_CODE_RE.match(text, end):  # "MYTT/25/089" is a paper reference
                 continue
             span = doc.char_span(start, end, alias.label, kb_id=alias.id, alignment_mode="expand")
             if span is not None:
-                spans.append(span)
-                taken.update(range(first, after))
-        spans.extend(self._fuzzy_spans(doc, words, taken))
-        doc.spans[ORG_SPANS] = spans
+                exact[(first, after)] = span
+        fuzzy = list(self._fuzzy_spans(doc, words, exact))
+        doc.spans[ORG_SPANS] = list(exact.values()) + fuzzy
         return doc
 
-    def _fuzzy_spans(self, doc: Doc, words: list[Word], taken: set[int]) -> Iterator[Span]:
-        for run in capitalised_runs(words, doc.text, taken):
+    def _fuzzy_spans(
+        self, doc: Doc, words: list[Word], exact: dict[tuple[int, int], Span]
+    ) -> Iterator[Span]:
+        """OCR-damaged names. A fuzzy match may swallow exact matches of shorter forms
+        inside it ("Pennine Acute" in "Pennine Acute Hospita1s NHS Trust"), never cut one."""
+        for run in capitalised_runs(words, doc.text):
             if not any(_near_head(words[i].norm) for i in run):
                 continue
             found = self._best_window(words, run)
             if found is None:
                 continue
             first, last, alias = found
+            overlapping = [k for k in exact if k[0] <= last and first < k[1]]
+            if any(
+                k[0] < first or k[1] > last + 1 or (k[0], k[1]) == (first, last + 1)
+                for k in overlapping
+            ):
+                continue
+            for key in overlapping:
+                del exact[key]
             span = doc.char_span(
                 words[first].start,
                 words[last].end,
@@ -212,17 +234,25 @@ class OrganisationMatcher:
                 yield span
 
     def _best_window(self, words: list[Word], run: list[int]) -> tuple[int, int, Alias] | None:
-        # Leading words such as "The Board of" are not part of the name: try shorter windows.
+        """The best window of the run: names end in a head word ("Trust", "Hospital"), and
+        leading words such as "The Board of" are not part of them, so windows start at one
+        of the first words and end at a head word or the end of the run."""
+        ends = [p for p, i in enumerate(run) if _near_head(words[i].norm)] + [len(run) - 1]
+        best: tuple[tuple[bool, float], int, int, Alias] | None = None
         for start in range(min(4, len(run) - 2)):
-            for stop in range(len(run), start + 2, -1):
-                window = run[start:stop]
-                if words[window[0]].norm in CONNECTORS or words[window[-1]].norm in CONNECTORS:
+            for end in sorted(set(ends), reverse=True):
+                window = run[start : end + 1]
+                if not 3 <= len(window) <= MAX_NAME_WORDS or words[window[0]].norm in CONNECTORS:
                     continue
                 query = " ".join(words[i].norm for i in window)
-                alias = self.gazetteer.fuzzy(query, self.fuzzy_threshold)
-                if alias is not None:
-                    return window[0], window[-1], alias
-        return None
+                found = self.gazetteer.fuzzy(query, len(window), self.fuzzy_threshold)
+                if found is None:
+                    continue
+                # Prefer windows ending in a head word, then score, longer a little favoured.
+                rank = (_near_head(words[window[-1]].norm), found[1] + len(window))
+                if best is None or rank > best[0]:
+                    best = (rank, window[0], window[-1], found[0])
+        return None if best is None else (best[1], best[2], best[3])
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
@@ -251,8 +281,9 @@ def _alias_json(alias: Alias) -> dict[str, object]:
     )
 
 
+@lru_cache(maxsize=65536)
 def _near_head(norm: str) -> bool:
-    return any(fuzz.ratio(norm, head) >= 80 for head in FUZZY_HEADS) if len(norm) > 2 else False
+    return len(norm) > 2 and any(fuzz.ratio(norm, head) >= 80 for head in FUZZY_HEADS)
 
 
 @Language.factory(
@@ -269,7 +300,7 @@ def make_organisation_matcher(
 
 _CAP = r"[A-Z][A-Za-z]+"
 _ROLE_PREFIX = (
-    r"(?:(?:Interim|Acting|Deputy|Associate|Assistant|Joint|Senior|Executive|Divisional|"
+    r"(?:(?:Interim|Acting|Deputy|Associate|Assistant|Joint|Senior|Executive|Divisional|Trust|"
     r"Lead|Vice|Clinical|Group|Regional|National)[ \t]+)*"
 )
 _ROLE_CORE = "|".join(
@@ -278,19 +309,19 @@ _ROLE_CORE = "|".join(
         r"Chief[ \t]+(?:Nurse|Midwife|Pharmacist|Executive)",
         rf"Director[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,4}}"
         rf"(?:(?:,[ \t]+{_CAP}){{1,3}}[ \t]+(?:and|&)[ \t]+{_CAP}(?:[ \t]+{_CAP})?)?",
-        r"Non[- ]Executive[ \t]+Director",
+        r"Non[- ]Executive[ \t]+Directors?",
         r"(?:Medical|Finance|Nursing|Operations|Operational|Workforce|People|Strategy|"
         r"Estates|Quality|Managing|Programme|Service|Divisional|Care[ \t]+Group)[ \t]+Director",
         rf"Head[ \t]+of[ \t]+{_CAP}(?:(?:[ \t]+(?:and|&|of|for))?[ \t]+{_CAP}){{0,3}}",
         r"(?:Company|Trust|Board|Corporate)[ \t]+Secretary",
         r"Vice[- ]Chair",
         r"Chair(?:man|woman|person)?(?:[ \t]+of[ \t]+the[ \t]+(?:Board|Trust))?",
-        r"Senior[ \t]+Officer|Convenor|Organiser|(?:Shop[ \t]+)?Steward",
+        r"Senior[ \t]+Officer|Convenor|Organiser|(?:[Ss]hop[ \t]+)?[Ss]tewards?",
         r"Freedom[ \t]+to[ \t]+Speak[ \t]+Up[ \t]+Guardian",
         r"Guardian[ \t]+of[ \t]+Safe[ \t]+Working(?:[ \t]+Hours)?",
         r"[Ss]taff[ \t]+[Ss]ide[ \t]+(?:[Cc]hair|[Ll]ead|[Ss]ecretary|[Rr]epresentative)",
-        r"[Bb]ranch[ \t]+(?:[Ss]ecretary|[Cc]hair|[Oo]fficer)",
-        r"[Rr]egional[ \t]+(?:[Oo]rganiser|[Oo]fficer)",
+        r"[Bb]ranch[ \t]+(?:[Ss]ecretar(?:y|ies)|[Cc]hairs?|[Oo]fficers?)",
+        r"[Rr]egional[ \t]+(?:[Oo]rganisers?|[Oo]fficers?)",
         r"(?:HR|People|Workforce|Finance|Service|General|Operations|Programme)[ \t]+"
         r"(?:Manager|Business[ \t]+Partner)",
         r"Senior[ \t]+Independent[ \t]+Director",
@@ -358,6 +389,15 @@ ROLE_COLON_NAME_RE = re.compile(
     rf"Presented by|Prepared by|Sponsor)[ \t]*:[ \t]*((?:{TITLE_RE}[ \t]+)?{_NAME}"
     rf"(?:[ \t]+{_NAME}){{1,2}})"
 )
+# "The Chair, Jane Doe, said"; and a table cell holding nothing but a name.
+ROLE_COMMA_NAME_RE = re.compile(
+    rf"(?:{ROLE_RE.pattern})[ \t]*,[ \t]+((?:{TITLE_RE}[ \t]+)?{_NAME}(?:[ \t]+{_NAME}){{1,2}})"
+    r"(?=[ \t]*[,.;)])"
+)
+NAME_CELL_RE = re.compile(
+    rf"(?m)(?:^|\|)[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*(?=\|)"
+    rf"|\|[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*$"
+)
 TITLE_ONLY_RE = re.compile(rf"^{TITLE_RE}[ \t]+")
 TITLE_BEFORE_RE = re.compile(rf"\b{TITLE_RE}[ \t]+$")
 POSTNOMINAL_RE = re.compile(r"(?:[ \t]+(?:DL|OBE|MBE|CBE|FRCP|MD|PhD))+$|['’]s?$")
@@ -398,6 +438,16 @@ NOT_NAME_WORDS = {
 }
 
 
+NOT_NAME_WORDS |= {"Forum", "Joint", "Consultative", "Partnership", "Open", "Closed", "Complete"}
+PERSON_PATTERNS = (
+    TITLED_PERSON_RE,
+    NAME_BEFORE_ROLE_RE,
+    ROLE_COLON_NAME_RE,
+    ROLE_COMMA_NAME_RE,
+    NAME_CELL_RE,
+)
+
+
 class PatternRecognizer:
     """ROLE, DATE, MONEY and PAPER_REF from patterns; PERSON from the base NER plus patterns."""
 
@@ -432,9 +482,10 @@ class PatternRecognizer:
                 span = _clean_person(doc, ent.start_char, ent.end_char)
                 if span is not None:
                     yield span
-        for pattern in (TITLED_PERSON_RE, NAME_BEFORE_ROLE_RE, ROLE_COLON_NAME_RE):
+        for pattern in PERSON_PATTERNS:
             for match in pattern.finditer(text):
-                span = _clean_person(doc, match.start(1), match.end(1))
+                group = 2 if match.lastindex == 2 and match.group(1) is None else 1
+                span = _clean_person(doc, match.start(group), match.end(group))
                 if span is None:
                     continue
                 if pattern is NAME_BEFORE_ROLE_RE and not ROLE_RE.match(
@@ -449,9 +500,10 @@ def _clean_person(doc: Doc, start: int, end: int) -> Span | None:
     text = doc.text[start:end]
     title = TITLE_ONLY_RE.match(text)
     titled = title is not None or TITLE_BEFORE_RE.search(doc.text, max(0, start - 12), start)
-    if title:
+    while title:  # "Professor Sir Jonathan Montgomery"
         start += title.end()
         text = text[title.end() :]
+        title = TITLE_ONLY_RE.match(text)
     tail = POSTNOMINAL_RE.search(text)
     if tail and tail.start() > 0:
         end = start + tail.start()

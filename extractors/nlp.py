@@ -85,6 +85,9 @@ def build_pipeline(base: str | None = None) -> Language:
         return nlp
     nlp = _load_base(name, explicit=base is not None)
     _disable_unneeded(nlp)
+    # "m." is an abbreviation exception in spaCy's English tokenizer; in papers it ends
+    # amounts ("£19m."), and keeping it whole puts the full stop inside MONEY.
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k != "m."}
     for factory, component in PROJECT_COMPONENTS:
         nlp.add_pipe(factory, name=component)
     return nlp

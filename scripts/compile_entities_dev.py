@@ -54,6 +54,7 @@ def parse_item(header: str, lines: list[str]) -> dict[str, object]:
 
 def parse_action(line: str) -> dict[str, str | None]:
     owner, due, text = (part.strip() for part in line.removeprefix("@action").split("|", 2))
+    text = MARK_RE.sub(lambda match: match.group(1), text)
     return {"text": text, "owner": owner or None, "due": None if due == "-" else due}
 
 

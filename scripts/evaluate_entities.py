@@ -142,9 +142,8 @@ def print_report(report: Report, show_misses: bool) -> None:
     for counter in ("tp", "fp", "fn"):
         getattr(total, counter)["ALL"] = sum(getattr(report.spans, counter).values())
     precision, recall, f1 = total.prf("ALL")
-    print(
-        f"{'ALL':<10} {precision:6.3f} {recall:6.3f} {f1:6.3f} {total.tp['ALL'] + total.fn['ALL']:5d}"
-    )
+    gold_total = total.tp["ALL"] + total.fn["ALL"]
+    print(f"{'ALL':<10} {precision:6.3f} {recall:6.3f} {f1:6.3f} {gold_total:5d}")
     accuracy = report.ratio(report.link_correct, report.link_total)
     print(f"linking accuracy (correct spans with a gold id): {accuracy:.3f} of {report.link_total}")
     for label in LINKED:
@@ -153,7 +152,8 @@ def print_report(report: Report, show_misses: bool) -> None:
     gold = report.gold_actions
     print(
         f"actions: gold {gold}, predicted {report.predicted_actions}, "
-        f"matched {report.matched_actions} (recall {report.ratio(report.matched_actions, gold):.3f})"
+        f"matched {report.matched_actions} "
+        f"(recall {report.ratio(report.matched_actions, gold):.3f})"
     )
     print(
         f"action owner {report.ratio(report.owner_correct, gold):.3f}  "
