@@ -244,8 +244,27 @@ def describe(
     return planned
 
 
+class ServeError(NosurprisesError):
+    """The deployments cannot be served as configured."""
+
+
+def prefect_api_url() -> str | None:
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
 def serve_deployments(deployments: Sequence[RunnerDeployment]) -> None:
-    """Register the deployments and run their schedules until interrupted."""
+    """Register the deployments and run their schedules until interrupted.
+
+    Prefect's temporary in-process server does not run the scheduler service, so without a
+    real server the deployments would register and then never run: refuse instead.
+    """
+    if not prefect_api_url():
+        raise ServeError(
+            "schedules need a running Prefect server: start one with `prefect server start`"
+            " and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)"
+        )
     from prefect import serve
 
     serve(*deployments)

@@ -64,6 +64,10 @@ class FetchError(NosurprisesError):
         return f"{self.code}: {self.message}"
 
 
+class TemporaryFetchError(FetchError):
+    """A failure that may pass (the name server did not answer in time): worth retrying."""
+
+
 class _Transient(Exception):
     """A failure worth another attempt (connection trouble, 5xx, 429)."""
 
@@ -197,7 +201,10 @@ def resolve_host(host: str, port: int) -> list[IPAddress]:
         pass
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except socket.gaierror as exc:
+        error = TemporaryFetchError if exc.errno == socket.EAI_AGAIN else FetchError
+        raise error("fetch_failed", f"cannot resolve {host}: {exc}") from exc
+    except UnicodeError as exc:
         raise FetchError("fetch_failed", f"cannot resolve {host}: {exc}") from exc
     seen: dict[str, IPAddress] = {}
     for _family, _type, _proto, _name, sockaddr in infos:
@@ -374,13 +381,14 @@ class Fetcher:
         for attempt in range(1, self.policy.attempts + 1):
             try:
                 return operation()
-            except _Transient as exc:
+            except (_Transient, TemporaryFetchError) as exc:
                 if attempt == self.policy.attempts:
+                    reason = exc.message if isinstance(exc, FetchError) else str(exc)
                     raise FetchError(
-                        "fetch_failed",
-                        f"{redact_url(url)}: {exc} after {attempt} attempts",
+                        "fetch_failed", f"{redact_url(url)}: {reason} after {attempt} attempts"
                     ) from exc
-                wait = min(exc.retry_after or delay, self.policy.max_backoff_seconds)
+                retry_after = exc.retry_after if isinstance(exc, _Transient) else None
+                wait = min(retry_after or delay, self.policy.max_backoff_seconds)
                 log.info("retrying %s in %.1fs: %s", redact_url(url), wait, exc)
                 time.sleep(wait)
                 delay *= 2

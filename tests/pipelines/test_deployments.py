@@ -198,3 +198,11 @@ def test_nightly_ingests_each_source_then_sends_digests(
     store.dispose()
     assert names == {"jncc-minutes.pdf": "JNCC share", AGENDA.split("/")[1]: "Trust site"}
     assert flows.count("ingest") == 2
+
+
+def test_serve_refuses_without_a_prefect_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deployments, "prefect_api_url", lambda: None)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "need a running Prefect server" in result.output
+    assert "PREFECT_API_URL" in result.output

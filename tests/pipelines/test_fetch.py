@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import ipaddress
 import logging
+import socket
 import ssl
 import time
 from collections.abc import Iterator
@@ -480,3 +481,60 @@ def test_redirect_from_https_to_plain_http_is_refused(
     assert caught.value.code == "refused_url"
     assert "plain http" in caught.value.message
     assert sum(site.hits.values()) == 0
+
+
+# -- name resolution ------------------------------------------------------------------------
+
+
+def _fake_dns(monkeypatch: pytest.MonkeyPatch, failures: list[int]) -> list[str]:
+    """papers.trust.test resolves to the local server after the given resolver errors."""
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, port: int, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        asked.append(host)
+        if host != "papers.trust.test":
+            return real(host, port, *args, **kwargs)
+        if failures:
+            raise socket.gaierror(failures.pop(0), "resolver says no")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_host_names_are_resolved_and_sent_as_host(
+    site: SiteState, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _fake_dns(monkeypatch, [socket.EAI_AGAIN, socket.EAI_AGAIN])
+    url = site.origin.replace("127.0.0.1", "papers.trust.test") + "/papers/2026-11-27-agenda.pdf"
+    result = fetch_url(url, tmp_path / "dl", settings, policy=FAST)
+    assert result.status == "fetched" and result.final_url == url
+    assert asked.count("papers.trust.test") == 3  # two temporary failures, then an answer
+    assert site.requests[-1][2]["Host"] == url.split("/")[2]
+
+
+def test_unknown_host_fails_without_retrying(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _fake_dns(monkeypatch, [socket.EAI_NONAME])
+    with pytest.raises(FetchError) as caught:
+        fetch_url("https://papers.trust.test/pack.pdf", tmp_path / "dl", settings, policy=FAST)
+    assert caught.value.code == "fetch_failed"
+    assert "cannot resolve papers.trust.test" in caught.value.message
+    assert asked == ["papers.trust.test"]
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_dns(monkeypatch, [])
+    with pytest.raises(FetchError) as caught:
+        fetch_url(
+            "http://papers.trust.test/pack.pdf",
+            tmp_path / "dl",
+            _settings(tmp_path, allow_private=False),
+            policy=FAST,
+        )
+    assert caught.value.code == "refused_url"
+    assert "papers.trust.test resolves to a loopback address" in caught.value.message
