@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 DEFAULT_TARGET = "pipelines.isolation:read_and_segment"
+# Loaded by a fresh child before it says it is ready, so no file's time limit pays for them.
+_PRELOAD = {DEFAULT_TARGET: ("extractors.read", "extractors.segment")}
 _POLL_SECONDS = 0.1  # how often the parent samples the child's memory while it waits
 _START_SECONDS = 60.0  # a fresh interpreter that cannot say hello in this time is broken
 _STOP_SECONDS = 2.0
@@ -197,11 +199,15 @@ class _Worker:
             "sys_path": list(sys.path),
             "parent_pid": os.getpid(),
         }
-        self._await_hello(config)
-
-    def _await_hello(self, config: dict[str, Any]) -> None:
-        try:
+        self.ready = False
+        with contextlib.suppress(OSError):  # a child that died at once: await_ready() says so
             self.conn.send(config)
+
+    def await_ready(self) -> None:
+        """Wait until the child has set its limits and loaded the reader (once)."""
+        if self.ready:
+            return
+        try:
             ready = self.conn.poll(_START_SECONDS)
             message = _loads(self.conn.recv_bytes()) if ready else None
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
@@ -211,6 +217,7 @@ class _Worker:
             self.kill()
             detail = message[1] if isinstance(message, tuple) and len(message) > 1 else "no reply"
             raise WorkerStartError(f"the reader process could not start ({detail})")
+        self.ready = True
 
     def tree_memory(self) -> tuple[int, int]:
         """(resident bytes of the child and its subprocesses, the child's address space)."""
@@ -251,6 +258,9 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
+        if not self.ready:
+            self.kill()  # still starting: nothing to finish politely
+            return
         try:
             self.conn.send(("stop",))
             self.process.wait(timeout=_STOP_SECONDS)
@@ -325,8 +335,19 @@ class IsolatedReader:
 
     def _ensure_worker(self) -> _Worker:
         if self._worker is None:
-            self._worker = _Worker(self.target, self.limits.memory_bytes, self.child_stderr)
+            self._worker = self._start_worker()
+        try:
+            self._worker.await_ready()
+        except WorkerStartError:
+            self._worker = None
+            raise
         return self._worker
+
+    def _start_worker(self) -> _Worker:
+        try:
+            return _Worker(self.target, self.limits.memory_bytes, self.child_stderr)
+        except OSError as exc:
+            raise WorkerStartError(f"the reader process could not start ({exc})") from exc
 
     def _retire(self, healthy: bool) -> None:
         if self._worker is None:
@@ -335,7 +356,12 @@ class IsolatedReader:
             self._worker.stop()
         else:
             self._worker.kill()
-        self._worker = None
+        # The replacement starts now, so its imports overlap with the caller's own work on
+        # the outcome; run() waits for it to be ready.
+        try:
+            self._worker = self._start_worker()
+        except WorkerStartError:
+            self._worker = None  # the next run() tries again and reports the failure
 
     def _exchange(self, worker: _Worker, path: Path, started: float) -> tuple[ReadOutcome, bool]:
         """Send one file, wait for the answer or the deadline; (outcome, child still healthy)."""
@@ -396,7 +422,14 @@ class IsolatedReader:
             error = CorruptError(f"the reader crashed (signal {-status}) while reading this file")
         else:
             error = CorruptError(f"the reader stopped unexpectedly (exit status {status})")
-        log.warning("reader process %s died on %s: %s", worker.pid, path.name, error)
+        log.warning(
+            "reader process %s died on %s (exit status %s, address space %d MiB): %s",
+            worker.pid,
+            path.name,
+            status,
+            last_vms // MIB,
+            error,
+        )
         return self._outcome(path, started, peak_rss, worker, error=error)
 
     @staticmethod
@@ -441,6 +474,8 @@ def _worker_main() -> None:
     _exit_with_parent(config["parent_pid"])
     try:
         target = _resolve(config["target"])
+        for module in _PRELOAD.get(config["target"], ()):
+            importlib.import_module(module)
     except (ImportError, AttributeError) as exc:
         _send(conn, ("failed", f"cannot load {config['target']}: {type(exc).__name__}", 0))
         return

@@ -8,7 +8,9 @@ Nothing generated here is committed: every file is written at run time into a te
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -390,10 +392,41 @@ def docx_missing_document(path: Path) -> None:
     path.write_bytes(_zip(_docx_entries(b"")[:2]))
 
 
-def docx_deep_xml(path: Path, depth: int = 200_000) -> None:
+def docx_deep_xml(path: Path, depth: int = 50_000) -> None:
+    """Elements nested `depth` deep; random text keeps the compression ratio ordinary."""
     body = b"<w:sdt><w:sdtContent>" * depth + b"</w:sdtContent></w:sdt>" * depth
-    xml = _document_xml(MARKER.encode()).replace(b"<w:body>", b"<w:body>" + body)
+    filler = b"<w:p><w:r><w:t>" + os.urandom(len(body) // 2).hex().encode() + b"</w:t></w:r></w:p>"
+    xml = _document_xml(MARKER.encode()).replace(b"<w:body>", b"<w:body>" + filler + body)
     path.write_bytes(_zip(_docx_entries(xml)))
+
+
+class CaseUnavailable(Exception):
+    """A case needs a tool this machine lacks (LibreOffice to write a legacy .doc)."""
+
+
+def doc_legacy_control(path: Path) -> None:
+    """A Word 97-2003 file written by LibreOffice from the control DOCX."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise CaseUnavailable("LibreOffice (soffice) is not installed")
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "control.docx"
+        source.write_bytes(docx_bytes())
+        profile = Path(work) / "profile"
+        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless"]
+        command += ["--convert-to", "doc", "--outdir", work, str(source)]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        path.write_bytes((Path(work) / "control.doc").read_bytes())
+
+
+def doc_ole_junk(path: Path) -> None:
+    """The OLE2 signature of a .doc followed by noise."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(64 * 1024))
+
+
+def rtf_deep_groups(path: Path, depth: int = 100_000) -> None:
+    """RTF groups nested `depth` deep around the text."""
+    path.write_bytes(b"{\\rtf1\\ansi " + b"{" * depth + MARKER.encode() + b"}" * depth + b"}")
 
 
 def docx_truncated(path: Path) -> None:
@@ -520,6 +553,22 @@ CASES: tuple[HostileCase, ...] = (
         "docx_truncated", "truncated.docx", docx_truncated, _codes("corrupt", "unsupported_type")
     ),
     HostileCase(
+        "doc_legacy_control",
+        "control.doc",
+        doc_legacy_control,
+        _codes(OK),
+        cheap=False,
+        must_contain=MARKER,
+    ),
+    HostileCase("doc_ole_junk", "junk.doc", doc_ole_junk, _codes("corrupt", "unsupported_type")),
+    HostileCase(
+        "rtf_deep_groups",
+        "deep.rtf",
+        rtf_deep_groups,
+        _codes(OK, "corrupt", "resource_limit"),
+        cheap=False,
+    ),
+    HostileCase(
         "docx_really_pdf", "really-pdf.docx", _writer(text_pdf), _codes(OK), must_contain=MARKER
     ),
     HostileCase(
@@ -539,7 +588,11 @@ def generate(directory: Path, cheap_only: bool = False) -> list[tuple[HostileCas
         if cheap_only and not case.cheap:
             continue
         path = directory / case.filename
-        case.build(path)
+        try:
+            case.build(path)
+        except CaseUnavailable as exc:
+            print(f"skipping {case.name}: {exc}")
+            continue
         made.append((case, path))
     return made
 

@@ -14,7 +14,7 @@ from extractors.errors import EncryptedError
 from extractors.limits import ReadLimits
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
 from pipelines.config import Limits
-from pipelines.isolation import IsolatedReader, ReadOutcome, read_limits_from
+from pipelines.isolation import IsolatedReader, ReadOutcome, WorkerStartError, read_limits_from
 
 # ---- targets: module-level so the child can import them by name
 
@@ -278,6 +278,14 @@ def environment_target(path: Path, limits: ReadLimits) -> tuple[str | None, str 
 
     soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
     return os.environ.get("OPENBLAS_NUM_THREADS"), os.environ.get("OMP_NUM_THREADS"), soft
+
+
+def test_a_target_that_cannot_load_is_a_start_error_not_a_quarantine(file_saying) -> None:
+    with (
+        _reader("tests.pipelines.test_isolation:no_such_target") as reader,
+        pytest.raises(WorkerStartError, match="cannot load"),
+    ):
+        reader.run(file_saying("x"))
 
 
 def test_read_limits_follow_the_configured_limits() -> None:
