@@ -25,6 +25,9 @@ _PURPOSE_TAIL_RE = re.compile(
     r"\s*[-–—,(]?\s*(?:for\s+)?(?P<purpose>decision|approval|discussion|assurance|information|noting|note|ratification)\)?\s*$",
     re.IGNORECASE,
 )
+_MONTH_RE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4}|\s*$)", re.I
+)
 _PRESENTER_PAREN_RE = re.compile(r"\s*\((?P<who>[^()]{2,80})\)\s*$")
 _ROLE_HINT_RE = re.compile(
     r"\b(?:chair|chief|director|officer|secretary|lead|manager|head|dr|prof|mr|mrs|ms|miss|executive|deputy|all)\b",
@@ -139,8 +142,8 @@ def _entries_from_list(blocks: Sequence[Block]) -> list[AgendaEntry]:
         if block.kind == "table_row":
             continue
         match = _LIST_RE.match(_TIME_RE.sub("", block.text, count=1))
-        if match is None or len(match.group("rest")) > 200:
-            continue
+        if match is None or len(match.group("rest")) > 200 or _MONTH_RE.match(match.group("rest")):
+            continue  # "10 July 2025 ..." is a date, not item 10
         entries.append(_entry_from_line(index, match.group("num"), match.group("rest")))
     return entries if len(entries) >= 3 else []
 

@@ -197,14 +197,39 @@ class CoverSheet:
 
 def match_label(block: Block) -> Label | None:
     """The cover-sheet label a block opens with, if any, and the value printed beside it."""
+    found = match_labels(block)
+    return found[0] if found else None
+
+
+def match_labels(block: Block) -> list[Label]:
+    """Every label in a block: table rows may pair several ("Meeting | Board | Date | 4 May")."""
     if block.kind == "table_row" and len(block.cells) >= 2:
-        head = block.cells[0].strip()
-        rest = " | ".join(
-            cell.strip() for cell in block.cells[1:] if cell.strip() and cell.strip() != head
-        )
-        found = _label_key(head, whole=True)
-        return Label(-1, found, rest) if found else None
-    text = block.text.strip()
+        return _row_labels([cell.strip() for cell in block.cells])
+    found = _text_label(block.text.strip())
+    return [found] if found else []
+
+
+def _row_labels(cells: list[str]) -> list[Label]:
+    at = [i for i, cell in enumerate(cells) if cell and _label_key(cell, whole=True)]
+    if not at:
+        # A label and its value typed into one cell: "Report title: Winter plan".
+        found = _text_label(cells[0])
+        return [found] if found and found.inline else []
+    if at[0] != 0 and len(at) == 1:
+        return []
+    if any(b == a + 1 for a, b in zip(at, at[1:], strict=False)):
+        return []  # labels side by side are a table's column headings, not a cover sheet
+    labels = []
+    for position, column in enumerate(at):
+        # A lone label owns the rest of the row (tick boxes spread over cells); paired
+        # labels own the cells up to the next label.
+        stop = at[position + 1] if position + 1 < len(at) else len(cells)
+        value = " | ".join(c for c in cells[column + 1 : stop] if c and c != cells[column])
+        labels.append(Label(-1, _label_key(cells[column], whole=True) or "", value))
+    return labels
+
+
+def _text_label(text: str) -> Label | None:
     if len(text) > 400:
         return None
     for pattern, key in _LABEL_RES:
@@ -236,9 +261,7 @@ def _label_key(text: str, whole: bool) -> str | None:
 def find_labels(blocks: Sequence[Block]) -> list[Label]:
     labels = []
     for index, block in enumerate(blocks):
-        found = match_label(block)
-        if found is not None:
-            labels.append(Label(index, found.key, found.inline))
+        labels.extend(Label(index, found.key, found.inline) for found in match_labels(block))
     return labels
 
 

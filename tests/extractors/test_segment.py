@@ -362,3 +362,37 @@ def test_empty_document_has_no_items() -> None:
     result = segment_document(doc())
     assert result.items == ()
     assert result.document_type == "other"
+
+
+def test_cover_sheet_table_with_paired_label_columns() -> None:
+    def sheet(page: int, item: str, title: str) -> list[Block]:
+        return [
+            row(page, "Meeting:", "Board of Directors", "Date:", "5 March 2026", page=page),
+            row(page, "Agenda item:", item, "Paper ref:", f"BoD/26/{item}", page=page),
+            row(page, "Report title: " + title, "", page=page),
+            row(page, "Purpose", "Decision", "Approval ☒", "Information", page=page),
+            row(
+                page, "Author:", "Head of HR", "Executive lead:", "Chief People Officer", page=page
+            ),
+        ]
+
+    result = segment_document(
+        doc(
+            *sheet(1, "9", "Pay protection policy"),
+            para("Pay protection will last for two years.", page=2),
+            *sheet(3, "10", "Estates update"),
+            para("Works at the main entrance are complete.", page=3),
+        )
+    )
+    assert result.document_type == "board_papers"
+    first = result.items[0]
+    assert (first.number, first.heading, first.purpose) == (
+        "9",
+        "Pay protection policy",
+        "approval",
+    )
+    assert first.paper_ref == "BoD/26/9"
+    assert first.fields["date"] == "5 March 2026"
+    assert first.fields["executive_lead"] == "Chief People Officer"
+    assert first.presenter == "Chief People Officer"
+    assert [(i.page_start, i.page_end) for i in result.items] == [(1, 2), (3, 3)]
