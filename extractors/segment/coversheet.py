@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractors.segment.text import find_date, purpose_from_text
 from extractors.types import Block
@@ -217,7 +218,7 @@ def _row_labels(cells: list[str]) -> list[Label]:
         return [found] if found and found.inline else []
     if at[0] != 0 and len(at) == 1:
         return []
-    if any(b == a + 1 for a, b in zip(at, at[1:], strict=False)):
+    if any(b == a + 1 for a, b in pairwise(at)):
         return []  # labels side by side are a table's column headings, not a cover sheet
     labels = []
     for position, column in enumerate(at):
