@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-from collections import Counter
 from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
@@ -53,7 +52,10 @@ class PageGeometry:
 
 
 class _FragmentBuilder:
-    """Accumulates characters until a line break, a baseline change or a wide gap."""
+    """Accumulates characters until a line break, a baseline change or a wide gap.
+
+    Called once per character of every page, so it keeps to plain attribute arithmetic.
+    """
 
     def __init__(self) -> None:
         self.fragments: list[Fragment] = []
@@ -62,7 +64,7 @@ class _FragmentBuilder:
     def _reset(self) -> None:
         self.chars: list[str] = []
         self.x0 = self.x1 = self.top = self.bottom = 0.0
-        self.sizes: Counter[float] = Counter()
+        self.sizes: dict[float, int] = {}
         self.bold_chars = 0
         self.space_pending = False
 
@@ -76,41 +78,38 @@ class _FragmentBuilder:
 
     def add(self, ch: str, box: tuple[float, float, float, float], size: float, bold: bool) -> None:
         left, top, right, bottom = box
-        if self.chars and not self._continues(left, top, bottom, size):
+        if self.chars and self._continues(left, top, bottom, size):
+            if self.space_pending:
+                self.chars.append(" ")
+                self.space_pending = False
+            if right > self.x1:
+                self.x1 = right
+            if top < self.top:
+                self.top = top
+            if bottom > self.bottom:
+                self.bottom = bottom
+        else:
             self.flush()
-        if not self.chars:
-            self.x0, self.top, self.bottom = left, top, bottom
-        elif self.space_pending:
-            self.chars.append(" ")
-        self.space_pending = False
+            self.x0, self.x1, self.top, self.bottom = left, right, top, bottom
         self.chars.append(ch)
-        self.x1 = max(self.x1, right)
-        self.top, self.bottom = min(self.top, top), max(self.bottom, bottom)
-        self.sizes[round(size * 2) / 2] += 1
-        self.bold_chars += bold
+        self.sizes[size] = self.sizes.get(size, 0) + 1
+        if bold:
+            self.bold_chars += 1
 
     def _continues(self, left: float, top: float, bottom: float, size: float) -> bool:
         middle = (top + bottom) / 2
         if not self.top - 1 <= middle <= self.bottom + 1:
             return False
         gap = left - self.x1
-        return -size < gap <= _GAP_IN_SIZES * max(size, 4.0)
+        return -size < gap <= _GAP_IN_SIZES * (size if size > 4.0 else 4.0)
 
     def flush(self) -> None:
         text = "".join(self.chars).strip()
         if text:
-            size = self.sizes.most_common(1)[0][0] if self.sizes else 0.0
-            count = sum(self.sizes.values()) or 1
+            size = max(self.sizes, key=self.sizes.__getitem__)
+            bold = self.bold_chars / sum(self.sizes.values()) > 0.6
             self.fragments.append(
-                Fragment(
-                    text,
-                    self.x0,
-                    self.x1,
-                    self.top,
-                    self.bottom,
-                    size,
-                    self.bold_chars / count > 0.6,
-                )
+                Fragment(text, self.x0, self.x1, self.top, self.bottom, round(size * 2) / 2, bold)
             )
         self._reset()
 
