@@ -86,6 +86,8 @@ class FetchState:
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
+    """A download (or a 304). `url` is as given and may carry credentials: log redact_url(url)."""
+
     url: str
     final_url: str
     path: Path | None
@@ -166,8 +168,7 @@ class _Target:
         return (self.url.scheme, self.url.host, self.url.port)
 
     def wire_url(self, address: str) -> httpx.URL:
-        host = f"[{address}]" if ":" in address else address
-        return self.url.copy_with(host=host)
+        return self.url.copy_with(host=address)  # httpx brackets an IPv6 address itself
 
     def host_header(self) -> str:
         return self.url.host if self.url.port is None else f"{self.url.host}:{self.url.port}"
@@ -285,11 +286,11 @@ class Fetcher:
             connect=self.policy.connect_timeout,
             pool=self.policy.connect_timeout,
         )
-        # trust_env=False: connections go straight to the vetted address, never via a proxy
-        # from the environment (which would make the address checks meaningless).
         verify: ssl.SSLContext | bool = True
         if self.policy.ca_bundle is not None:
             verify = ssl.create_default_context(cafile=str(self.policy.ca_bundle))
+        # trust_env=False: connections go straight to the vetted address, never via a proxy
+        # from the environment (which would make the address checks meaningless).
         self.client = httpx.Client(
             verify=verify,
             timeout=timeout,
@@ -356,9 +357,8 @@ class Fetcher:
             if response.status_code not in _REDIRECTS:
                 break
             response.close()
+            # only GET and HEAD are sent, and every redirect status keeps those as they are
             target = self._next_target(target, response)
-            if response.status_code == 303:
-                method = "GET" if method != "HEAD" else "HEAD"
         else:
             raise FetchError("fetch_failed", f"more than {self.policy.max_redirects} redirects")
         try:

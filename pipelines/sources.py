@@ -70,10 +70,24 @@ class Expansion:
 
 # Files a folder of papers often holds beside them that are never papers (scripts, notes,
 # data); anything else is sniffed from its bytes, whatever its extension says.
-_NOT_PAPER_SUFFIXES = frozenset({
-    ".py", ".pyc", ".md", ".json", ".jsonl", ".csv", ".toml", ".yaml", ".yml", ".sh", ".ini",
-    ".log", ".db", ".sqlite",
-})
+_NOT_PAPER_SUFFIXES = frozenset(
+    {
+        ".py",
+        ".pyc",
+        ".md",
+        ".json",
+        ".jsonl",
+        ".csv",
+        ".toml",
+        ".yaml",
+        ".yml",
+        ".sh",
+        ".ini",
+        ".log",
+        ".db",
+        ".sqlite",
+    }
+)
 
 
 def is_skipped_name(name: str) -> bool:

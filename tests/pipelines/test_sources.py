@@ -170,6 +170,10 @@ def test_discover_files_recurses_and_skips_hidden_and_temporary_files(tmp_path: 
             "jncc/2025/old minutes.doc",
             "jncc/.hidden.pdf",
             "agenda.rtf",
+            "board/README.md",
+            "board/fetch_papers.py",
+            "board/index.csv",
+            "board/scan-0001",
         ],
     )
     found = discover_files(tmp_path)
@@ -177,6 +181,7 @@ def test_discover_files_recurses_and_skips_hidden_and_temporary_files(tmp_path: 
         "agenda.rtf",
         "board/2026-11 minutes.docx",
         "board/2026-11 pack.pdf",
+        "board/scan-0001",  # no extension: the reader decides from its bytes
         "jncc/2025/old minutes.doc",
     ]
 
