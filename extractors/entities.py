@@ -40,9 +40,15 @@ FUZZY_HEADS = (
     "union",
     "partnership",
     "infirmary",
+    "nursing",
+    "midwives",
+    "physiotherapy",
+    "radiographers",
+    "podiatry",
 )
 PART_OF_CODE_RE = re.compile(r"[/-]?\d")
 MAX_NAME_WORDS = 12
+FIRST_WORD_RATIO = 75.0
 CONNECTORS = {"and", "of", "the", "upon", "for", "on", "&", "s"}
 
 
@@ -144,9 +150,16 @@ class Gazetteer:
             choices, targets = self.fuzzy_buckets.get(count, ((), ()))
             if not choices:
                 continue
-            found = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-            if found is not None and (best is None or found[1] > best[1]):
-                best = (targets[found[2]], found[1])
+            for choice, score, index in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=3
+            ):
+                # Names differ in their leading place words ("Sussex Partnership ..."), so
+                # a query missing them must not borrow a longer name.
+                if fuzz.ratio(query.split()[0], choice.split()[0]) < FIRST_WORD_RATIO:
+                    continue
+                if best is None or score > best[1]:
+                    best = (targets[index], score)
+                break
         return best
 
 
@@ -398,6 +411,7 @@ NAME_CELL_RE = re.compile(
     rf"(?m)(?:^|\|)[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*(?=\|)"
     rf"|\|[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*$"
 )
+QUALIFIER_RE = re.compile(r"[A-Z][A-Za-z]+[ \t]+")
 TITLE_ONLY_RE = re.compile(rf"^{TITLE_RE}[ \t]+")
 TITLE_BEFORE_RE = re.compile(rf"\b{TITLE_RE}[ \t]+$")
 POSTNOMINAL_RE = re.compile(r"(?:[ \t]+(?:DL|OBE|MBE|CBE|FRCP|MD|PhD))+$|['’]s?$")
@@ -488,11 +502,17 @@ class PatternRecognizer:
                 span = _clean_person(doc, match.start(group), match.end(group))
                 if span is None:
                     continue
-                if pattern is NAME_BEFORE_ROLE_RE and not ROLE_RE.match(
-                    text, match.end(), match.end() + 80
-                ):
+                if pattern is NAME_BEFORE_ROLE_RE and not _role_follows(text, match.end()):
                     continue
                 yield span
+
+
+def _role_follows(text: str, position: int) -> bool:
+    """A role starts here, perhaps after a union or trust name ("UNISON Branch Secretary")."""
+    if ROLE_RE.match(text, position, position + 80):
+        return True
+    qualifier = QUALIFIER_RE.match(text, position)
+    return bool(qualifier and ROLE_RE.match(text, qualifier.end(), qualifier.end() + 80))
 
 
 def _clean_person(doc: Doc, start: int, end: int) -> Span | None:
