@@ -61,7 +61,7 @@ def _is_agenda_only(
     blocks: Sequence[Block], agenda: Sequence[AgendaEntry], page_count: int | None, title: str
 ) -> bool:
     """An agenda alone: titled so, and the entries cover most of a short document."""
-    if not re.search(r"\bagenda\b(?!\s+item)", title, re.I):
+    if not re.search(r"\bagenda\b(?![ \t]+item)", title, re.I):
         return False
     if page_count is not None and page_count > 6:
         return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from extractors.segment.agenda import AgendaEntry
 from extractors.segment.coversheet import CoverSheet
 from extractors.segment.items import item_from_range, split_at
@@ -62,6 +64,87 @@ def _paper(
         paper_ref=_first_line(paper_ref),
         fields=fields,
     )
+
+
+_MIN_TITLE_CHARS = 8  # "AOB" or "Close" could match anything
+_TITLE_MATCH = 88  # rapidfuzz ratio for a heading printing the agenda title
+_MIN_MATCHED = 3
+
+
+def papers_from_agenda(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> list[Item]:
+    """A pack without cover sheets: each paper starts where a heading repeats its agenda title.
+
+    Entries are looked for in agenda order after the agenda itself; a pack where fewer than
+    three are found is not split this way.
+    """
+    found = _agenda_titles_found(blocks, agenda)
+    if len(found) < _MIN_MATCHED:
+        return []
+    starts = [start for _, start in found]
+    return [
+        item_from_range(
+            blocks,
+            start,
+            end,
+            heading=entry.heading,
+            kind="paper",
+            number=entry.number,
+            purpose=entry.purpose,
+            presenter=entry.presenter,
+            paper_ref=entry.paper_ref,
+        )
+        for (entry, _), (start, end) in zip(found, split_at(starts, len(blocks)), strict=True)
+    ]
+
+
+def _agenda_titles_found(
+    blocks: Sequence[Block], agenda: Sequence[AgendaEntry]
+) -> list[tuple[AgendaEntry, int]]:
+    position = _after_agenda(blocks, agenda[-1].index) if agenda else len(blocks)
+    found = []
+    for entry in agenda:
+        target = _normalise(entry.heading)
+        if len(target) < _MIN_TITLE_CHARS:
+            continue
+        for index in range(position, len(blocks)):
+            if _opens_paper(blocks, index) and (
+                fuzz.ratio(target, _normalise(blocks[index].text)[: len(target)]) >= _TITLE_MATCH
+            ):
+                found.append((entry, _page_top(blocks, index)))
+                position = index + 1
+                break
+    return found
+
+
+def _after_agenda(blocks: Sequence[Block], last: int) -> int:
+    table = blocks[last].table
+    index = last + 1
+    while table is not None and index < len(blocks) and blocks[index].table == table:
+        index += 1
+    return index
+
+
+def _opens_paper(blocks: Sequence[Block], index: int) -> bool:
+    block = blocks[index]
+    if block.kind == "table_row":
+        return False
+    first_on_page = index == 0 or blocks[index - 1].page != block.page
+    return block.kind == "heading" or block.bold or first_on_page
+
+
+def _page_top(blocks: Sequence[Block], index: int) -> int:
+    """A paper's heading near the top of a page takes the page's first lines with it."""
+    page = blocks[index].page
+    start = index
+    while page is not None and start > 0 and blocks[start - 1].page == page and index - start < 4:
+        start -= 1
+    if start > 0 and page is not None and blocks[start - 1].page == page:
+        return index
+    return start
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def item_number(printed: str) -> str | None:

@@ -17,7 +17,7 @@ from extractors.segment.minutes import (
     find_minutes,
     split_run_on_minutes,
 )
-from extractors.segment.pack import item_number, papers_from_cover_sheets
+from extractors.segment.pack import item_number, papers_from_agenda, papers_from_cover_sheets
 from extractors.segment.sections import find_paper_refs, find_sections
 from extractors.segment.text import purpose_from_text
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
@@ -41,6 +41,11 @@ def segment_document(document: Document) -> SegmentedDocument:
         page_count=document.page_count,
     )
     meeting = find_meeting(blocks, document.metadata, [sheet.fields for sheet in sheets])
+    if kind == "report" and _titled_agenda(blocks, agenda) and len(sheets) < 2:
+        # A pack without cover sheets: its papers open with their agenda titles.
+        papers = papers_from_agenda(blocks, agenda)
+        if papers:
+            return SegmentedDocument("board_papers", meeting, tuple(papers))
     if kind == "board_papers":
         items = papers_from_cover_sheets(blocks, sheets, agenda)
         items = _front_matter(blocks, sheets[0].start, meeting) + items
@@ -51,6 +56,15 @@ def segment_document(document: Document) -> SegmentedDocument:
     else:
         items = _report_items(blocks, sheets, document.page_count, meeting)
     return SegmentedDocument(document_type=kind, meeting=meeting, items=tuple(items))
+
+
+def _titled_agenda(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> bool:
+    """Numbered lines are an agenda only under an "Agenda" title just above them."""
+    if not agenda:
+        return False
+    first = agenda[0].index
+    above = "\n".join(b.text for b in blocks[max(0, first - 15) : first])
+    return bool(re.search(r"\bagenda\b(?![ \t]+item)", above, re.IGNORECASE))
 
 
 def _front_matter(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> list[Item]:

@@ -355,3 +355,24 @@ def test_ifr_sop_sections_by_heading_style() -> None:
     assert "Appendix two – Terms of reference IFR Screening Group" in headings
     process = result.items[headings.index("The IFR process")]
     assert process.page_start == 7
+
+
+def test_bench_pack_builder_varies_numbering(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_bench_pack", REPO / "scripts" / "build_bench_pack.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "pack.pdf"
+    assert module.main([str(out), "--pages", "30"]) == 0
+    document = read_document(out)
+    assert 28 <= (document.page_count or 0) <= 34
+    result = segment_document(document)
+    assert result.document_type == "board_papers"
+    numbers = [i.number for i in result.items]
+    assert len(numbers) == 15
+    assert numbers[:3] == ["5", "6", "7"]
+    assert numbers[12:] == ["2.5", "2.6", "2.7"]

@@ -396,3 +396,36 @@ def test_cover_sheet_table_with_paired_label_columns() -> None:
     assert first.fields["executive_lead"] == "Chief People Officer"
     assert first.presenter == "Chief People Officer"
     assert [(i.page_start, i.page_end) for i in result.items] == [(1, 2), (3, 3)]
+
+
+def test_pack_without_cover_sheets_is_split_at_agenda_titles() -> None:
+    blocks = [
+        para("Chesterfield Royal Hospital NHS Foundation Trust", page=1),
+        heading("Board of Directors - Agenda", page=1),
+        row(0, "Item", "Title", "Lead", "Purpose", page=1),
+        row(0, "1", "Apologies", "Chair", "Information", page=1),
+        row(
+            0, "5", "Integrated performance report", "Chief Operating Officer", "Assurance", page=1
+        ),
+        row(0, "6", "Theatres productivity programme", "Medical Director", "Decision", page=1),
+        row(
+            0, "7", "Guardian of safe working hours report", "Medical Director", "Assurance", page=1
+        ),
+    ]
+    for page, title in (
+        (2, "Integrated Performance Report"),
+        (5, "Theatres Productivity Programme"),
+        (7, "Guardian of Safe Working Hours Report"),
+    ):
+        blocks.append(para("Enclosure", page=page))
+        blocks.append(heading(title, page=page))
+        blocks += [para(f"Body of {title.lower()} page {p}.", page=p) for p in (page, page + 1)]
+    result = segment_document(doc(*blocks, pages=8))
+    assert result.document_type == "board_papers"
+    assert [(i.number, i.heading, i.purpose, i.page_start, i.page_end) for i in result.items] == [
+        ("5", "Integrated performance report", "assurance", 2, 3),
+        ("6", "Theatres productivity programme", "decision", 5, 6),
+        ("7", "Guardian of safe working hours report", "assurance", 7, 8),
+    ]
+    assert result.items[1].presenter == "Medical Director"
+    assert "Body of theatres productivity programme page 6." in result.items[1].text
