@@ -33,6 +33,13 @@ _KNOWN_OTHERS: tuple[tuple[bytes, str], ...] = (
     (b"%!PS", "PostScript file"),
 )
 
+_OLE_OTHERS: tuple[tuple[str, str], ...] = (
+    ("Workbook", "an Excel 97-2003 workbook"),
+    ("Book", "an Excel 97-2003 workbook"),
+    ("PowerPoint Document", "a PowerPoint 97-2003 presentation"),
+    ("__substg1.0_", "an Outlook message"),
+)
+
 _ZIP_KINDS: tuple[tuple[str, str], ...] = (
     ("xl/workbook.xml", "ZIP archive that is not a Word document (Excel workbook)"),
     ("ppt/presentation.xml", "ZIP archive that is not a Word document (PowerPoint presentation)"),
@@ -51,7 +58,7 @@ def detect_format(head: bytes) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_OLE2_MAGIC):
-        return "doc"
+        return _ole_format(head)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((_ZIP_LOCAL, _ZIP_EMPTY)):
@@ -63,6 +70,9 @@ def detect_file_format(path: Path) -> str:
     """Like detect_format, but reads a ZIP's central directory so late entries are seen too."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
+        if head.startswith(_OLE2_MAGIC) and len(head) >= 512:
+            handle.seek(_ole_directory_offset(head))
+            return _ole_format(head, handle.read(1 << _ole_sector_shift(head)))
     if head.startswith(_ZIP_LOCAL) and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -72,6 +82,44 @@ def detect_file_format(path: Path) -> str:
             raise UnsupportedTypeError("damaged ZIP archive, not a readable Word document") from exc
         return _zip_format(names, mimetype)
     return detect_format(head)
+
+
+def _ole_sector_shift(head: bytes) -> int:
+    shift = struct.unpack_from("<H", head, 30)[0]
+    return shift if shift in (9, 12) else 9
+
+
+def _ole_directory_offset(head: bytes) -> int:
+    first_sector = struct.unpack_from("<I", head, 48)[0]
+    return (first_sector + 1) << _ole_sector_shift(head)
+
+
+def _ole_format(head: bytes, directory: bytes | None = None) -> str:
+    """ "doc" unless the compound file's first directory entries say another Office format.
+
+    Only the first directory sector is read: enough to tell Word from Excel, PowerPoint and
+    Outlook, whose main streams come first; anything unclear goes on to LibreOffice.
+    """
+    if directory is None and len(head) >= 512:
+        offset = _ole_directory_offset(head)
+        directory = head[offset : offset + (1 << _ole_sector_shift(head))]
+    names = _ole_names(directory or b"")
+    if "WordDocument" in names:
+        return "doc"
+    for stream, description in _OLE_OTHERS:
+        if any(name.startswith(stream) for name in names):
+            raise UnsupportedTypeError(f"not a paper format: looks like {description}")
+    return "doc"
+
+
+def _ole_names(directory: bytes) -> set[str]:
+    names = set()
+    for offset in range(0, len(directory) - 127, 128):
+        length = struct.unpack_from("<H", directory, offset + 64)[0]
+        if 2 <= length <= 64:
+            raw = directory[offset : offset + length - 2]
+            names.add(raw.decode("utf-16-le", errors="replace"))
+    return names
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:

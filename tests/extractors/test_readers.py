@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -218,6 +219,27 @@ def test_detect_format_magic_numbers(word_docx: Path) -> None:
     assert detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)) == "doc"
     assert detect_format(b"{\\rtf1\\ansi hello}") == "rtf"
     assert detect_format(word_docx.read_bytes()) == "docx"
+
+
+def _compound_file(*streams: str) -> bytes:
+    """A minimal OLE2 header and first directory sector naming `streams`."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<H", header, 30, 9)  # 512-byte sectors
+    struct.pack_into("<I", header, 48, 0)  # the directory starts at sector 0
+    directory = bytearray(512)
+    for index, name in enumerate(("Root Entry", *streams)):
+        encoded = (name + "\0").encode("utf-16-le")
+        directory[index * 128 : index * 128 + len(encoded)] = encoded
+        struct.pack_into("<H", directory, index * 128 + 64, len(encoded))
+    return bytes(header + directory)
+
+
+def test_compound_files_other_than_word_are_unsupported() -> None:
+    assert detect_format(_compound_file("WordDocument", "1Table")) == "doc"
+    with pytest.raises(UnsupportedTypeError) as caught:
+        detect_format(_compound_file("Workbook"))
+    assert "Excel 97-2003 workbook" in caught.value.message
 
 
 def test_size_cap(text_pdf: Path) -> None:
