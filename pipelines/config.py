@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     smtp_from: str = "nosurprises <digest@localhost>"
     user_agent: str = "nosurprises/0.1 (NHS staff-side paper reader)"
     allow_private_urls: bool = False
+    host_interval_seconds: float = 1.0  # politeness: at least this long between requests to a host
+    ca_bundle: Path | None = None  # extra CAs to trust (an NHS network's own); TLS stays verified
+    # Where a union is recognised, as {"BMA": ["RHQ", "RP5"]}; a union not listed is taken to
+    # be recognised at every NHS trust and ICB, the national position for Staff Council unions.
+    union_recognition: dict[str, list[str]] = Field(default_factory=dict)
     workers: int = 1
     limits: Limits = Field(default_factory=Limits)
     sources: list[Source] = Field(default_factory=list)

@@ -280,7 +280,9 @@ class Fetcher:
 
     def __init__(self, settings: Settings, policy: FetchPolicy | None = None) -> None:
         self.settings = settings
-        self.policy = policy or FetchPolicy()
+        self.policy = policy or FetchPolicy(
+            host_interval_seconds=settings.host_interval_seconds, ca_bundle=settings.ca_bundle
+        )
         timeout = httpx.Timeout(
             self.policy.read_timeout,
             connect=self.policy.connect_timeout,

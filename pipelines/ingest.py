@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -60,7 +61,9 @@ class Target:
 
     @property
     def name(self) -> str:
-        return self.location.rstrip("/").rsplit("/", 1)[-1] or self.location
+        """The file name, without any query string (which may carry a token)."""
+        path = urlsplit(self.location).path if self.is_url else self.location
+        return path.rstrip("/").rsplit("/", 1)[-1] or "index"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,30 +217,33 @@ def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
 def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
                 retry_quarantined: bool) -> FileOutcome:
     from pipelines.fetch import FetchError, FetchState, fetch_url
+    from pipelines.observability import redact_url
 
-    known_state = load_fetch_state(store, target.location)
+    # A password in the URL is used to fetch but never stored: the store keeps the URL without it.
+    source = redact_url(target.location)
+    known_state = load_fetch_state(store, source)
     state = FetchState(*known_state) if known_state else None
     with tempfile.TemporaryDirectory(prefix="nosurprises-") as tmp:
         try:
             fetched = fetch_url(target.location, Path(tmp), settings, state)
         except FetchError as exc:
             error = ReadError(exc.message, code=exc.code)
-            save_quarantined(store, None, target.location, error, run_id)
-            return FileOutcome(target.location, target.name, "quarantined",
+            save_quarantined(store, None, source, error, run_id)
+            return FileOutcome(source, target.name, "quarantined",
                                reason_code=exc.code, message=exc.message)
         if fetched.status == "not_modified" or fetched.path is None:
-            return FileOutcome(target.location, target.name, "duplicate",
+            return FileOutcome(source, target.name, "duplicate",
                                message="not modified since the last run")
-        facts = _local_facts(target, fetched.path, target.location)
+        facts = _local_facts(target, fetched.path, source)
         outcome = _process_bytes(target, fetched.path, facts, run_id, settings, store,
                                  retry_quarantined)
-        save_fetch_state(store, target.location, fetched.etag, fetched.last_modified,
+        save_fetch_state(store, source, fetched.etag, fetched.last_modified,
                          facts.sha256, outcome.document_id)
         return outcome
 
 
 @task(name="ingest-file", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5,
-      task_run_name="ingest {target.location}")
+      task_run_name="ingest {target.name}")
 def ingest_file(target: Target, run_id: str, db_url: str,
                 retry_quarantined: bool = False) -> FileOutcome:
     """Read, segment, enrich and store one file; every failure is recorded, none is raised."""
@@ -289,11 +295,13 @@ def _notify(event: str, payload: Any) -> None:
         _observer(event, payload)
 
 
-def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float) -> dict[str, Any]:
+def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float,
+              source_name: str | None = None) -> dict[str, Any]:
     statuses = Counter(outcome.status for outcome in outcomes)
     reasons = Counter(o.reason_code for o in outcomes if o.status == "quarantined")
     return {
         "run_id": run_id,
+        "source_name": source_name,
         "files": len(outcomes),
         "processed": statuses["processed"],
         "duplicate": statuses["duplicate"],
@@ -367,12 +375,12 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
             outcomes.append(outcome)
             _notify("file", outcome)
     except BaseException:
-        summary = summarise(outcomes, run_id, time.perf_counter() - started)
+        summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", _counts(summary), summary)
         raise
     order = {t: n for n, t in enumerate(targets)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
-    summary = summarise(outcomes, run_id, time.perf_counter() - started)
+    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
     finish_run(store, run_id, "completed", _counts(summary), summary)
     create_markdown_artifact(_summary_markdown(summary), key="ingest-summary",
                              description="Files processed, quarantined and flagged")

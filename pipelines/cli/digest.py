@@ -201,14 +201,15 @@ def digest_command(
 ) -> None:
     """Send each subscriber one email with the flagged items they have not had yet."""
     from pipelines.digest.delivery import preview
-    from pipelines.digest.flow import sender_from, transport_from
+    from pipelines.digest.flow import recognition_from, sender_from, transport_from
 
     settings = load_settings(db=db)
     now = _as_of(as_of)
     console = Console()
     if dry_run:
         store = _open(db)
-        _print_previews(preview(store, sender_from(settings), now), console)
+        previews = preview(store, sender_from(settings), now, recognition_from(settings))
+        _print_previews(previews, console)
         return
     transport_from(settings, str(outbox_dir) if outbox_dir else None)  # fail fast on bad SMTP
     _open(db)  # creates or migrates the store before the flow's tasks use it
@@ -231,8 +232,9 @@ def digest_command(
 def feed_command(out: Path, db: str | None) -> None:
     """Write an Atom feed per subscription into DIR."""
     from pipelines.digest.feeds import write_feeds
+    from pipelines.digest.flow import recognition_from
 
-    files = write_feeds(_open(db), out)
+    files = write_feeds(_open(db), out, recognition=recognition_from(load_settings(db=db)))
     table = Table(title=f"{len(files)} feed(s) in {out}")
     for column in ("Email", "File", "Entries"):
         table.add_column(column, overflow="fold")

@@ -15,7 +15,7 @@ from pipelines.config import Settings, load_settings
 from pipelines.digest import delivery, outbox
 from pipelines.digest.delivery import DeliveryOutcome, DigestReport
 from pipelines.digest.message import Sender, parse_sender
-from pipelines.digest.select import DigestPlan
+from pipelines.digest.select import DigestPlan, UnionRecognition
 from pipelines.digest.smtp import SmtpConfigError, SmtpTransport, parse_smtp_url
 from pipelines.digest.transports import DirectoryTransport, Transport
 from pipelines.store.db import Store, open_store
@@ -28,6 +28,16 @@ def _store(url: str) -> Store:
 
 def _settings(db: str | None) -> Settings:
     return load_settings(db=db)
+
+
+def recognition_from(settings: Settings) -> UnionRecognition:
+    """Where each union is recognised, from the configuration (everywhere unless listed)."""
+    return UnionRecognition(
+        {
+            union.upper(): frozenset(code.upper() for code in codes)
+            for union, codes in settings.union_recognition.items()
+        }
+    )
 
 
 def sender_from(settings: Settings) -> Sender:
@@ -53,7 +63,8 @@ def pending_task(db: str | None, now: datetime, stale_after_seconds: float) -> l
 
 @task(name="digest-plan", cache_policy=NO_CACHE)
 def plan_task(db: str | None, now: datetime) -> list[DigestPlan]:
-    return delivery.plan(_store(_settings(db).database_url), now)
+    settings = _settings(db)
+    return delivery.plan(_store(settings.database_url), now, None, recognition_from(settings))
 
 
 @task(name="digest-record", cache_policy=NO_CACHE)
