@@ -124,7 +124,8 @@ def test_pipeline_actions_use_the_printed_next_meeting_date(pipeline: EntityPipe
     text = (
         "Jane Doe to share the equality impact assessment with Unite by the next meeting.\n"
         "Date of next meeting: 6 November 2025\n"
-        "Action | Lead | Deadline\nConfirm travel-time protection | Chief People Officer | November\n"
+        "Action | Lead | Deadline\n"
+        "Confirm travel-time protection | Chief People Officer | November\n"
     )
     annotations = pipeline.annotate_texts([text], "RHQ", MEETING)[0]
     assert [(a.owner, a.due) for a in annotations.actions] == [
