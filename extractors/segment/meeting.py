@@ -28,9 +28,12 @@ _MEETING_RE = re.compile(
     r"|\s+(?:meeting\s+)?held\s+in\s+(?:public|private)|\s+in\s+public)?"
     r"|Joint\s+(?:Negotiating\s+and\s+Consultative|Consultative\s+and\s+Negotiating|Local\s+Negotiating)\s+Committee"
     r"|(?:Regional\s+)?Social\s+Partnership\s+Forum(?:\s+meeting)?"
-    r"|Council\s+of\s+Governors|Committees?\s+in\s+Common"
-    r"|(?:[A-Z][\w&,-]*\s+(?:(?:and|of|&)\s+)?){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?"
-    r"(?:\s+in\s+(?:public|common))?)",
+    r"|Council\s+of\s+Governors|Committees?\s+in\s+Common)",
+)
+# Any other named committee, forum or group; tried only when no board or JNCC is named.
+_COMMITTEE_RE = re.compile(
+    r"((?:[A-Z][\w&,-]*\s+(?:(?:and|of|&)\s+)?){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?"
+    r"(?:\s+in\s+(?:public|common))?)"
 )
 _NATIONAL_RE = re.compile(r"^(?:NHS England|Social Partnership Forum)$")
 _WEEKDAY_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
@@ -56,9 +59,10 @@ def find_meeting(
     """The organisation, meeting, date and title a document belongs to."""
     front = _front_blocks(blocks)
     front_text = "\n".join(block.text for block in front)
-    meta_text = " ".join(str(metadata.get(key, "")) for key in ("title", "subject", "header"))
+    meta_text = "\n".join(str(metadata.get(key, "")) for key in ("title", "subject", "header"))
+    footer = str(metadata.get("footer", ""))
     return MeetingInfo(
-        organisation=_organisation(front, meta_text) or _most_named_organisation(blocks),
+        organisation=_organisation(front, meta_text, footer) or _most_named_organisation(blocks),
         meeting=_meeting_name(front, cover_fields, meta_text),
         meeting_date=_meeting_date(front, front_text, cover_fields),
         title=_title(front, metadata),
@@ -76,8 +80,9 @@ def _front_blocks(blocks: Sequence[Block]) -> list[Block]:
     ][:_FRONT_BLOCKS]
 
 
-def _organisation(front: Sequence[Block], meta_text: str) -> str | None:
-    for text in [meta_text, *(block.text for block in front)]:
+def _organisation(front: Sequence[Block], meta_text: str, footer: str) -> str | None:
+    # Footers often credit others ("Approved (NHS England)"): they come last.
+    for text in [*meta_text.split("\n"), *(block.text for block in front), *footer.split("\n")]:
         name = organisation_in(text)
         if name:
             return name
@@ -125,7 +130,7 @@ def _meeting_name(
     if cover_fields and cover_fields[0].get("meeting"):
         printed = [fields.get("meeting", "").split("\n")[0].strip() for fields in cover_fields]
         return clean_heading(Counter(p for p in printed if p).most_common(1)[0][0])
-    for text in [*(block.text for block in front[:40]), meta_text]:
+    for text in [*(block.text for block in front[:40]), *meta_text.split("\n")]:
         name = meeting_in(text)
         if name:
             return name
@@ -137,7 +142,7 @@ def meeting_in(text: str) -> str | None:
     for abbreviation, name in _MEETING_ABBREVIATIONS.items():
         if re.search(rf"\b{abbreviation}\b", line) and not re.search(name.split()[1], line, re.I):
             return name
-    match = _MEETING_RE.search(line)
+    match = _MEETING_RE.search(line) or _COMMITTEE_RE.search(line)
     if match is None:
         return None
     name = re.sub(

@@ -429,3 +429,22 @@ def test_pack_without_cover_sheets_is_split_at_agenda_titles() -> None:
     ]
     assert result.items[1].presenter == "Medical Director"
     assert "Body of theatres productivity programme page 6." in result.items[1].text
+
+
+def test_word_header_names_the_organisation_and_meeting() -> None:
+    result = segment_document(
+        doc(
+            heading("Minutes", page=None),
+            para("Minute 1 Apologies", page=None),
+            para("None.", page=None),
+            para("Minute 2 Staff survey", page=None),
+            para("The results were noted.", page=None),
+            fmt="docx",
+            header="The Rotherham NHS Foundation Trust\n"
+            "Joint Negotiating and Consultative Committee",
+            footer="Minutes of the meeting held on Tuesday 14 October 2025",
+        )
+    )
+    assert result.document_type == "minutes"
+    assert result.meeting.organisation == "The Rotherham NHS Foundation Trust"
+    assert result.meeting.meeting == "Joint Negotiating and Consultative Committee"
