@@ -7,7 +7,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from extractors.errors import EmptyDocumentError, UnsupportedTypeError
+from extractors.errors import CorruptError, EmptyDocumentError, UnsupportedTypeError
 
 HEAD_BYTES = 64 * 1024  # enough for magic numbers and the first few ZIP entries
 
@@ -104,6 +104,10 @@ def _ole_format(head: bytes, directory: bytes | None = None) -> str:
         offset = _ole_directory_offset(head)
         directory = head[offset : offset + (1 << _ole_sector_shift(head))]
     names = _ole_names(directory or b"")
+    # A real compound file declares little-endian order and starts its directory with the
+    # root; LibreOffice would otherwise "import" random bytes as text.
+    if head[28:30] != b"\xfe\xff" or (directory is not None and "Root Entry" not in names):
+        raise CorruptError("not a readable Word 97-2003 file (damaged compound file)")
     if "WordDocument" in names:
         return "doc"
     for stream, description in _OLE_OTHERS:

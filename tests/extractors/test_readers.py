@@ -216,7 +216,6 @@ def test_zip_that_is_not_word_is_unsupported(tmp_path: Path) -> None:
 
 def test_detect_format_magic_numbers(word_docx: Path) -> None:
     assert detect_format(b"%PDF-1.7\n") == "pdf"
-    assert detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)) == "doc"
     assert detect_format(b"{\\rtf1\\ansi hello}") == "rtf"
     assert detect_format(word_docx.read_bytes()) == "docx"
 
@@ -225,6 +224,7 @@ def _compound_file(*streams: str) -> bytes:
     """A minimal OLE2 header and first directory sector naming `streams`."""
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[28:30] = b"\xfe\xff"  # little-endian
     struct.pack_into("<H", header, 30, 9)  # 512-byte sectors
     struct.pack_into("<I", header, 48, 0)  # the directory starts at sector 0
     directory = bytearray(512)
@@ -240,6 +240,16 @@ def test_compound_files_other_than_word_are_unsupported() -> None:
     with pytest.raises(UnsupportedTypeError) as caught:
         detect_format(_compound_file("Workbook"))
     assert "Excel 97-2003 workbook" in caught.value.message
+
+
+def test_compound_file_signature_followed_by_noise_is_corrupt(
+    make_file: Callable[[str, bytes], Path],
+) -> None:
+    noise = bytes((i * 7919 + 13) % 256 for i in range(8192))
+    path = make_file("minutes.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + noise)
+    with pytest.raises(CorruptError) as caught:
+        read_document(path)
+    assert "damaged compound file" in caught.value.message
 
 
 def test_size_cap(text_pdf: Path) -> None:
