@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from lxml import etree
@@ -135,7 +136,10 @@ class _StyleCache:
         style = self._find(style_id)
         name = style.name if style is not None else None
         level = num = bold = size = None
-        while style is not None:
+        seen: set[str | None] = set()
+        # A hostile file may make styles based on each other in a circle.
+        while style is not None and style.style_id not in seen:
+            seen.add(style.style_id)
             element = style.element
             level = level if level is not None else _style_heading_level(style.name, element)
             num = num if num is not None else _num_pr(element.find(qn("w:pPr")))
@@ -146,9 +150,9 @@ class _StyleCache:
 
     def _find(self, style_id: str | None) -> docx.styles.style.BaseStyle | None:
         if style_id is None:
-            return self._styles.default(docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+            return self._styles.default(WD_STYLE_TYPE.PARAGRAPH)
         for style in self._styles:
-            if style.style_id == style_id:
+            if style.style_id == style_id and style.type == WD_STYLE_TYPE.PARAGRAPH:
                 return style
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import zipfile
@@ -327,6 +328,28 @@ def test_docx_with_doctype_is_refused(word_docx: Path, tmp_path: Path, part: str
     with pytest.raises(XmlAttackError) as caught:
         read_document(path)
     assert part in caught.value.message
+
+
+@pytest.mark.timeout(30)
+def test_docx_styles_based_on_each_other_do_not_loop(word_docx: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(word_docx) as archive:
+        styles = archive.read("word/styles.xml").decode()
+    for style, base in (("Heading1", "Heading2"), ("Heading2", "Heading1")):
+        styles = re.sub(
+            rf'(<w:style [^>]*w:styleId="{style}"[^>]*>.*?)<w:basedOn w:val="[^"]*"/>',
+            rf'\1<w:basedOn w:val="{base}"/>',
+            styles,
+            count=1,
+            flags=re.DOTALL,
+        )
+    assert 'w:styleId="Heading1"' in styles and '<w:basedOn w:val="Heading2"/>' in styles
+    path = rewrite_zip(word_docx, tmp_path / "circular.docx", {"word/styles.xml": styles.encode()})
+    doc = read_document(path)
+    assert [b.text for b in doc.blocks if b.kind == "heading"][:3] == [
+        "Board of Directors",
+        "7. Workforce",
+        "7.1 Workforce review",
+    ]
 
 
 def test_docx_without_main_part_is_corrupt(word_docx: Path, tmp_path: Path) -> None:
