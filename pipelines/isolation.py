@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import resource
 import signal
 import socket
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,6 +76,14 @@ _SINGLE_THREAD_ENV = {
     "VECLIB_MAXIMUM_THREADS": "1",
 }
 
+# The child parses untrusted files and needs none of our credentials: the store and SMTP
+# URLs, Prefect's API key and anything named like a secret stay in the parent.
+_SECRET_ENV_RE = re.compile(
+    r"^(NOSURPRISES_|PREFECT_|PG)|PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|CREDENTIAL"
+)
+# No reader has reason to write a file this large; a conversion that tries is stopped.
+_MAX_WRITE_BYTES = 2 * 1024 * MIB
+
 _ERRORS_BY_CODE: dict[str, type[ReadError]] = {
     cls.code: cls
     for cls in (
@@ -109,6 +118,11 @@ class ReadOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The parent's environment without credentials, for the reader child."""
+    return {key: value for key, value in environ.items() if not _SECRET_ENV_RE.search(key.upper())}
 
 
 def read_limits_from(limits: Limits) -> ReadLimits:
@@ -171,7 +185,7 @@ class _Worker:
 
     def __init__(self, target: str, memory_bytes: int, stderr: int | None) -> None:
         parent_sock, child_sock = socket.socketpair()
-        env = {**os.environ, **_SINGLE_THREAD_ENV}
+        env = {**child_environment(os.environ), **_SINGLE_THREAD_ENV}
         code = "from pipelines.isolation import _worker_main; _worker_main()"
         try:
             # A fresh interpreter (what multiprocessing's "spawn" does) rather than fork: the
@@ -486,6 +500,7 @@ def _worker_main() -> None:
 def _limit_resources(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # crashes must not litter the disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_WRITE_BYTES, _MAX_WRITE_BYTES))
 
 
 def _exit_with_parent(parent_pid: int) -> None:

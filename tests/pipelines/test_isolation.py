@@ -273,6 +273,23 @@ def test_the_child_runs_single_threaded_numeric_libraries(file_saying) -> None:
     assert outcome.result == ("1", "1", 1024**3)
 
 
+def test_the_child_gets_no_credentials(file_saying, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOSURPRISES_SMTP_URL", "smtp://officer:hunter2@mail.example")
+    monkeypatch.setenv("PGPASSWORD", "hunter2")
+    monkeypatch.setenv("GITHUB_TOKEN", "hunter2")
+    monkeypatch.setenv("TESSDATA_PREFIX", "/usr/share/tessdata")
+    with _reader(environ_target) as reader:
+        outcome = reader.run(file_saying("x"))
+    environ = dict(outcome.result)
+    assert not any("hunter2" in value for value in environ.values())
+    assert environ["TESSDATA_PREFIX"] == "/usr/share/tessdata"
+    assert "PATH" in environ
+
+
+def environ_target(path: Path, limits: ReadLimits) -> tuple[tuple[str, str], ...]:
+    return tuple(os.environ.items())
+
+
 def environment_target(path: Path, limits: ReadLimits) -> tuple[str | None, str | None, int]:
     import resource
 
