@@ -55,6 +55,7 @@ DEFAULT_TARGET = "pipelines.isolation:read_and_segment"
 # Loaded by a fresh child before it says it is ready, so no file's time limit pays for them.
 _PRELOAD = {DEFAULT_TARGET: ("extractors.read", "extractors.segment")}
 _POLL_SECONDS = 0.1  # how often the parent samples the child's memory while it waits
+_SUBPROCESS_POLL_EVERY = 5  # ... and its subprocesses' (LibreOffice, tesseract)
 _START_SECONDS = 60.0  # a fresh interpreter that cannot say hello in this time is broken
 _STOP_SECONDS = 2.0
 _REAP_SECONDS = 0.5
@@ -175,6 +176,21 @@ def _loads(data: bytes) -> Any:
     return _RestrictedUnpickler(io.BytesIO(data)).load()
 
 
+def _well_formed(message: Any) -> bool:
+    """An answer is ("ok", result, peak) or ("error", (code, text), peak)."""
+    if not (isinstance(message, tuple) and len(message) == 3 and isinstance(message[2], int)):
+        return False
+    kind, payload = message[0], message[1]
+    if kind == "ok":
+        return True
+    return (
+        kind == "error"
+        and isinstance(payload, tuple)
+        and len(payload) == 2
+        and all(isinstance(part, str) for part in payload)
+    )
+
+
 def _error_from(code: str, message: str) -> ReadError:
     cls = _ERRORS_BY_CODE.get(code, CorruptError)
     return cls(message[:_MAX_MESSAGE_CHARS])
@@ -233,12 +249,14 @@ class _Worker:
             raise WorkerStartError(f"the reader process could not start ({detail})")
         self.ready = True
 
-    def tree_memory(self) -> tuple[int, int]:
+    def tree_memory(self, with_subprocesses: bool) -> tuple[int, int]:
         """(resident bytes of the child and its subprocesses, the child's address space)."""
         try:
             info = self._psutil.memory_info()
             rss, vms = info.rss, info.vms
-            for child in self._psutil.children(recursive=True):
+            # Listing subprocesses scans every process on the machine: only now and then.
+            subprocesses = self._psutil.children(recursive=True) if with_subprocesses else ()
+            for child in subprocesses:
                 try:
                     rss += child.memory_info().rss
                 except psutil.Error:
@@ -385,6 +403,7 @@ class IsolatedReader:
             worker.conn.send(("read", str(path), self.read_limits))
         except OSError:
             return self._died(worker, path, started, peak_rss, last_vms), False
+        polls = 0
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -397,8 +416,9 @@ class IsolatedReader:
                 ready = worker.conn.poll(min(_POLL_SECONDS, remaining))
             except OSError:
                 ready = True  # a broken socket: recv below reports the child's death
-            rss, vms = worker.tree_memory()
+            rss, vms = worker.tree_memory(with_subprocesses=polls % _SUBPROCESS_POLL_EVERY == 0)
             peak_rss, last_vms = max(peak_rss, rss), vms or last_vms
+            polls += 1
             if ready:
                 break
         try:
@@ -412,8 +432,12 @@ class IsolatedReader:
         return self._answer(worker, path, started, peak_rss, message)
 
     def _answer(
-        self, worker: _Worker, path: Path, started: float, peak_rss: int, message: tuple
+        self, worker: _Worker, path: Path, started: float, peak_rss: int, message: Any
     ) -> tuple[ReadOutcome, bool]:
+        if not _well_formed(message):
+            worker.kill()
+            error = CorruptError("the reader returned data of an unexpected type")
+            return self._outcome(path, started, peak_rss, worker, error=error), False
         kind, payload, child_peak = message
         peak_rss = max(peak_rss, child_peak)
         if kind == "ok":

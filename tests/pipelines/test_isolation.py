@@ -321,3 +321,21 @@ def test_outcome_is_frozen(tmp_path: Path) -> None:
     outcome = ReadOutcome(path=tmp_path)
     with pytest.raises(AttributeError):
         outcome.result = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (("ok", (1, "x"), 10), True),
+        (("error", ("corrupt", "damaged"), 10), True),
+        (("error", ("corrupt",), 10), False),
+        (("error", ("corrupt", 5), 10), False),
+        (("ok", None), False),
+        (("exec", "code", 1), False),
+        ("ok", False),
+    ],
+)
+def test_only_well_formed_answers_are_accepted(message: object, expected: bool) -> None:
+    from pipelines.isolation import _well_formed
+
+    assert _well_formed(message) is expected
