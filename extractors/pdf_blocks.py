@@ -55,7 +55,7 @@ def _may_run(edge_line: _EdgeLine) -> bool:
     text = edge_line.line.text.strip()
     if len(text) < 3:
         return False
-    return edge_line.tight or (len(text.split()) >= 2 and len(text) >= 8)
+    return edge_line.tight or len(text.split()) >= 2
 
 
 def _page_number_lines(edges: list[list[_EdgeLine]]) -> set[int]:
@@ -102,8 +102,8 @@ def _edge_lines(lines: Sequence[Line], height: float) -> list[_EdgeLine]:
 
 
 def _detached(line: Line, gap: float) -> bool:
-    """Set apart from the body by more than a line's height, as headers and footers are."""
-    return gap >= 1.2 * max(line.bottom - line.top, 1.0)
+    """Set apart from the body by more than a line, as headers and footers are."""
+    return gap >= 1.2 * max(line.size, 1.0)
 
 
 def _running_key(text: str) -> str:
@@ -190,6 +190,8 @@ def _continues(group: list[Line], line: Line, body: float) -> bool:
         return False
     if _BULLET.fullmatch(last.text.strip()):  # a bullet on its own row: the text follows
         return True
+    if line.gapped or last.gapped:  # rows of an unruled table or form stand alone
+        return False
     if _starts_item(line.text):
         return False
     gap = line.top - last.bottom

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -12,6 +13,11 @@ _GUTTER_RANGE = (0.3, 0.7)
 _MIN_COLUMN_LINES = 3
 # Prose columns are wide; narrow right-hand "columns" are table cells (presenter, page number).
 _MIN_COLUMN_WIDTH_SHARE = 0.22
+_MIN_COLUMN_FILL = 0.6
+# A bullet or item number set off by a tab belongs with the text after it.
+_MARKER = re.compile(
+    r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7*–-]|\(?[0-9a-zA-Z]{1,3}[.)]?(\.\d{1,3})*[.)]?)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,26 +85,48 @@ def _find_gutter(rows: list[list[Fragment]], width: float) -> float | None:
     fragments = [f for row in rows for f in row]
     if len(fragments) < 2 * _MIN_COLUMN_LINES:
         return None
-    low, high = (width * share for share in _GUTTER_RANGE)
-    best: tuple[int, float] | None = None
-    for step in range(int(low), int(high) + 1, 2):
-        x = float(step)
-        crossing = sum(1 for f in fragments if f.x0 < x < f.x1)
-        if best is None or crossing < best[0]:
-            best = (crossing, x)
-    if best is None or best[0] > 0.25 * len(fragments):
+    x = _emptiest_vertical(fragments, width)
+    if x is None:
         return None
-    x = best[1]
     left = [f for f in fragments if f.x1 <= x]
     right = [f for f in fragments if f.x0 >= x]
     if len(left) < _MIN_COLUMN_LINES or len(right) < _MIN_COLUMN_LINES:
         return None
-    # Both sides must look like prose columns: wide lines, starting at a common left edge.
     for side in (left, right):
         widths = sorted(f.x1 - f.x0 for f in side)
         if widths[len(widths) // 2] < _MIN_COLUMN_WIDTH_SHARE * width:
             return None
-    return x
+    # Prose fills its column; the labels of a label | value table (a cover sheet) do not,
+    # and reading such a table column by column would part each label from its value.
+    return x if _median_fill(left) >= _MIN_COLUMN_FILL else None
+
+
+def _emptiest_vertical(fragments: list[Fragment], width: float) -> float | None:
+    """The middle of the widest run of x positions crossed by the fewest fragments."""
+    low, high = (int(width * share) for share in _GUTTER_RANGE)
+    crossings = [
+        (sum(1 for f in fragments if f.x0 < x < f.x1), float(x)) for x in range(low, high + 1, 2)
+    ]
+    if not crossings:
+        return None
+    fewest = min(count for count, _ in crossings)
+    if fewest > 0.25 * len(fragments):
+        return None
+    best_run: list[float] = []
+    run: list[float] = []
+    for count, x in crossings:
+        run = [*run, x] if count == fewest else []
+        if len(run) > len(best_run):
+            best_run = run
+    return (best_run[0] + best_run[-1]) / 2
+
+
+def _median_fill(side: list[Fragment]) -> float:
+    left_edge = min(f.x0 for f in side)
+    right_edge = max(f.x1 for f in side)
+    span = max(right_edge - left_edge, 1.0)
+    fills = sorted((f.x1 - left_edge) / span for f in side)
+    return fills[len(fills) // 2]
 
 
 def _regions(rows: list[list[Fragment]], gutter: float | None) -> list[list[list[Fragment]]]:
@@ -139,6 +167,7 @@ def _line(row: list[Fragment], page: int) -> Line:
         bottom=max(f.bottom for f in row),
         size=weights.most_common(1)[0][0],
         bold=bold_share > 0.6,
+        gapped=len(row) - (1 if _MARKER.match(row[0].text) else 0) >= 2,
     )
 
 

@@ -42,6 +42,7 @@ class Line:
     bold: bool
     table: int | None = None  # set for rows of a ruled table found by pdfplumber
     cells: tuple[str, ...] = ()
+    gapped: bool = False  # pieces set apart by wide gaps, as in an unruled table or form
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,26 @@ def build_spanned_tables_pdf(path: Path) -> Path:
     return path
 
 
+COVER_SHEET = (
+    ("Agenda item", "6"),
+    ("Title of paper", "Corporate services restructure"),
+    ("Executive lead", "Chief People Officer"),
+    ("Has staff side been consulted?", "No - to be discussed at JNCC"),
+)
+
+
+def build_unruled_cover_sheet_pdf(path: Path) -> Path:
+    """Labels and values set apart by a tab stop, with no table lines."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 11)
+    for i, (label, value) in enumerate(COVER_SHEET):
+        c.drawString(72, 760 - 16 * i, label)
+        c.drawString(280, 760 - 16 * i, value)
+    c.showPage()
+    c.save()
+    return path
+
+
 def build_text_pdf(path: Path, encrypt: StandardEncryption | None = None) -> Path:
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     c.setTitle("Public Board papers")

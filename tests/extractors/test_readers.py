@@ -30,6 +30,7 @@ from extractors.read import read_document
 from extractors.word import read_docx
 
 from .conftest import (
+    COVER_SHEET,
     HEADER,
     REAL_PAPERS,
     SCANNED_LINES,
@@ -37,6 +38,7 @@ from .conftest import (
     build_docx,
     build_spanned_tables_pdf,
     build_text_pdf,
+    build_unruled_cover_sheet_pdf,
     png_bytes,
     rewrite_zip,
 )
@@ -112,6 +114,11 @@ def test_table_rows_split_beside_a_merged_cell_are_joined(tmp_path: Path) -> Non
         (1, ("Circulate policy", "Director of Workforce", "31 March 2026")),
         (1, ("Review rota", "30 April 2026")),
     ]
+
+
+def test_unruled_label_value_rows_stay_apart(tmp_path: Path) -> None:
+    doc = read_document(build_unruled_cover_sheet_pdf(tmp_path / "cover.pdf"))
+    assert [b.text for b in doc.blocks] == [f"{label} {value}" for label, value in COVER_SHEET]
 
 
 def test_pdf_metadata(text_pdf: Path) -> None:
