@@ -137,6 +137,24 @@ def build_unruled_cover_sheet_pdf(path: Path) -> Path:
     return path
 
 
+LANDSCAPE_LINES = ("First line of the landscape page.", "Second line, still upright.")
+
+
+def build_rotated_pdf(path: Path) -> Path:
+    """A portrait page shown landscape (/Rotate 90) with text drawn to read upright."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setPageRotation(90)
+    c.rotate(90)  # text runs up the portrait page, across the displayed one
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(72, -60, "Landscape heading")
+    c.setFont("Helvetica", 11)
+    for i, line in enumerate(LANDSCAPE_LINES):
+        c.drawString(72, -100 - 14 * i, line)
+    c.showPage()
+    c.save()
+    return path
+
+
 def build_text_pdf(path: Path, encrypt: StandardEncryption | None = None) -> Path:
     c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     c.setTitle("Public Board papers")

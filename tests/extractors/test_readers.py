@@ -32,10 +32,12 @@ from extractors.word import read_docx
 from .conftest import (
     COVER_SHEET,
     HEADER,
+    LANDSCAPE_LINES,
     REAL_PAPERS,
     SCANNED_LINES,
     build_blank_image_pdf,
     build_docx,
+    build_rotated_pdf,
     build_spanned_tables_pdf,
     build_text_pdf,
     build_unruled_cover_sheet_pdf,
@@ -119,6 +121,14 @@ def test_table_rows_split_beside_a_merged_cell_are_joined(tmp_path: Path) -> Non
 def test_unruled_label_value_rows_stay_apart(tmp_path: Path) -> None:
     doc = read_document(build_unruled_cover_sheet_pdf(tmp_path / "cover.pdf"))
     assert [b.text for b in doc.blocks] == [f"{label} {value}" for label, value in COVER_SHEET]
+
+
+def test_rotated_page_reads_upright(tmp_path: Path) -> None:
+    doc = read_document(build_rotated_pdf(tmp_path / "landscape.pdf"))
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "Landscape heading"),
+        ("paragraph", " ".join(LANDSCAPE_LINES)),
+    ]
 
 
 def test_pdf_metadata(text_pdf: Path) -> None:
