@@ -33,7 +33,10 @@ def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  #
         )
     if size == 0:
         raise EmptyDocumentError("file is empty (0 bytes)")
-    fmt = detect_file_format(path)
+    try:
+        fmt = detect_file_format(path)
+    except OSError as exc:
+        raise CorruptError(f"file cannot be opened ({exc.strerror or 'I/O error'})") from exc
     try:
         return _dispatch(path, fmt, limits)
     except ReadError:

@@ -270,6 +270,15 @@ def test_compound_file_signature_followed_by_noise_is_corrupt(
     assert "damaged compound file" in caught.value.message
 
 
+def test_unreadable_paths_are_read_errors(tmp_path: Path) -> None:
+    with pytest.raises(CorruptError) as missing:
+        read_document(tmp_path / "gone.pdf")
+    assert missing.value.message == "file not found"
+    with pytest.raises(CorruptError) as folder:
+        read_document(tmp_path)
+    assert folder.value.message.startswith("file cannot be opened")
+
+
 def test_size_cap(text_pdf: Path) -> None:
     with pytest.raises(TooLargeError):
         read_document(text_pdf, ReadLimits(max_bytes=1000))
