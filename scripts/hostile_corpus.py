@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -672,6 +671,16 @@ _RAW_TEXT_RE = re.compile(
 )
 
 
+# What pipelines.isolation says when it had to stop or bury a reader child.
+_ISOLATION_MESSAGES = (
+    "the reader crashed",
+    "the reader ran out of memory",
+    "reading took longer",
+    "the reader stopped unexpectedly",
+    "the reader failed unexpectedly",
+)
+
+
 @dataclass
 class SweepRow:
     name: str
@@ -715,7 +724,6 @@ def sweep(items: Iterator[tuple[str, str, Path, frozenset[str] | None, str | Non
     parent_crashes = 0
     with IsolatedReader(Limits()) as reader:
         for name, origin, path, expect, must_contain in items:
-            started = time.monotonic()
             try:
                 outcome = reader.run(path)
             except Exception as exc:  # the very thing the sweep exists to catch and count
@@ -729,7 +737,7 @@ def sweep(items: Iterator[tuple[str, str, Path, frozenset[str] | None, str | Non
                 origin,
                 status,
                 message,
-                time.monotonic() - started,
+                outcome.seconds,  # as timed against the limit, without a fresh child's start
                 outcome.peak_rss_bytes,
                 expect,
             )
@@ -753,12 +761,14 @@ def _summary(rows: list[SweepRow], parent_crashes: int, generated: int) -> int:
     for row in public:
         by_status[row.status] = by_status.get(row.status, 0) + 1
     slowest = max(rows, key=lambda r: r.seconds, default=None)
+    contained = [r for r in rows if r.message.startswith(_ISOLATION_MESSAGES)]
     biggest = max(rows, key=lambda r: r.peak_rss_bytes, default=None)
     print()
     print(f"files tried:                 {len(rows) + parent_crashes}")
     print(f"  generated hostile cases:   {generated}")
     print(f"  public test PDFs:          {len(public)}  {by_status}")
     print(f"runs crashed (parent):       {parent_crashes}")
+    print(f"reader children lost and contained (crash, memory, time): {len(contained)}")
     print(f"bad files quarantined with the expected code: {len(quarantined)} / {len(hostile)}")
     if biggest is not None:
         print(
