@@ -239,6 +239,10 @@ def _close(
 
 
 def _join(text: str, following: str, vocabulary: set[str] | None) -> str:
+    if text.endswith("\u00ad"):  # a soft hyphen marks a word broken by the typesetter
+        return text[:-1] + following
+    if text.endswith("\u2010"):
+        text = text[:-1] + "-"
     if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and following[:1].islower():
         return join_hyphenated(text, following, vocabulary)
     return f"{text} {following}"
