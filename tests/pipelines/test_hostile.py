@@ -91,3 +91,33 @@ def test_generated_pdfs_are_well_formed_where_meant_to_be(tmp_path: Path) -> Non
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
         assert corpus.MARKER.encode() in archive.read("word/document.xml")
+
+
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [
+        ("pypdf-7.1.0/resources/encryption/r6-user-password.pdf", {"encrypted"}),
+        ("pypdf-7.1.0/resources/encryption/r6-both-passwords.pdf", {"encrypted"}),
+        ("pypdf-7.1.0/resources/encryption/r5-owner-password.pdf", {"ok"}),
+        ("pypdf-7.1.0/resources/encryption/r3-empty-password.pdf", {"ok"}),
+        ("pypdf-7.1.0/resources/encryption/unencrypted.pdf", {"ok"}),
+        ("pypdf-7.1.0/resources/crazyones.pdf", None),
+    ],
+)
+def test_public_encryption_samples_have_known_answers(member: str, expected) -> None:
+    answer = corpus._public_expectation(member)
+    assert (set(answer) if answer is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "raw"),
+    [
+        ("password required", False),
+        ("2500 pages, over the limit of 2000", False),
+        ("[Errno 2] No such file or directory: '/tmp/x.pdf'", True),
+        ("unpack requires a buffer of 4 bytes: b'\\x00\\x01'", True),
+        ('Traceback (most recent call last):\n  File "x.py", line 3', True),
+    ],
+)
+def test_the_sweep_spots_raw_exception_text(message: str, raw: bool) -> None:
+    assert bool(corpus._RAW_TEXT_RE.search(message)) is raw
