@@ -20,6 +20,7 @@ _BULLET = re.compile(r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7]\s*
 _ENUMERATOR = re.compile(
     r"^(\(?[a-zA-Z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}\)|\d{1,3}[.)]|\d{1,3}(\.\d{1,3})+\.?|[a-z][.])\s+\S"
 )
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:.*?[^\W\d_]){2}")
 _SENTENCE_END = re.compile(r"[.;:,]$")
 
 
@@ -172,7 +173,7 @@ def _broken_sentence(text: str, following: str) -> bool:
 
 def _looks_like_heading(line: Line, body: float) -> bool:
     # Bold cell values such as "Y", "N" or "2025-26" in a table are not headings.
-    if sum(ch.isalpha() for ch in line.text) < 3:
+    if not _THREE_LETTERS.search(line.text):
         return False
     if _is_large(line.size, body):
         return len(line.text) <= 200

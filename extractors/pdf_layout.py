@@ -85,6 +85,14 @@ def _find_gutter(rows: list[list[Fragment]], width: float) -> float | None:
     fragments = [f for row in rows for f in row]
     if len(fragments) < 2 * _MIN_COLUMN_LINES:
         return None
+    # Cheap first: a right-hand column needs wide lines starting right of the page's middle part.
+    right_hand = sum(
+        1
+        for f in fragments
+        if f.x0 >= width * _GUTTER_RANGE[0] and f.x1 - f.x0 >= _MIN_COLUMN_WIDTH_SHARE * width
+    )
+    if right_hand < _MIN_COLUMN_LINES:
+        return None
     x = _emptiest_vertical(fragments, width)
     if x is None:
         return None
