@@ -7,7 +7,12 @@ import struct
 import zipfile
 from pathlib import Path
 
-from extractors.errors import CorruptError, EmptyDocumentError, UnsupportedTypeError
+from extractors.errors import (
+    CorruptError,
+    EmptyDocumentError,
+    EncryptedError,
+    UnsupportedTypeError,
+)
 
 HEAD_BYTES = 64 * 1024  # enough for magic numbers and the first few ZIP entries
 
@@ -108,6 +113,9 @@ def _ole_format(head: bytes, directory: bytes | None = None) -> str:
     # root; LibreOffice would otherwise "import" random bytes as text.
     if head[28:30] != b"\xfe\xff" or (directory is not None and "Root Entry" not in names):
         raise CorruptError("not a readable Word 97-2003 file (damaged compound file)")
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        # Office keeps a password-protected .docx inside a compound file.
+        raise EncryptedError("password required (encrypted Office document)")
     if "WordDocument" in names:
         return "doc"
     for stream, description in _OLE_OTHERS:

@@ -258,6 +258,9 @@ def test_compound_files_other_than_word_are_unsupported() -> None:
     with pytest.raises(UnsupportedTypeError) as caught:
         detect_format(_compound_file("Workbook"))
     assert "Excel 97-2003 workbook" in caught.value.message
+    with pytest.raises(EncryptedError) as locked:
+        detect_format(_compound_file("EncryptionInfo", "EncryptedPackage"))
+    assert locked.value.code == "encrypted"
 
 
 def test_compound_file_signature_followed_by_noise_is_corrupt(
