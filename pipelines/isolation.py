@@ -242,7 +242,10 @@ class _Worker:
             message = _loads(self.conn.recv_bytes()) if ready else None
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self.kill()
-            raise WorkerStartError(f"the reader process could not start ({exc})") from exc
+            raise WorkerStartError(
+                f"the reader process could not start ({type(exc).__name__}, "
+                f"exit status {self.process.returncode})"
+            ) from exc
         if not isinstance(message, tuple) or message[0] != "ready":
             self.kill()
             detail = message[1] if isinstance(message, tuple) and len(message) > 1 else "no reply"
@@ -514,7 +517,7 @@ def _worker_main() -> None:
         target = _resolve(config["target"])
         for module in _PRELOAD.get(config["target"], ()):
             importlib.import_module(module)
-    except (ImportError, AttributeError) as exc:
+    except Exception as exc:  # a broken install (SyntaxError too) must fail the run loudly
         _send(conn, ("failed", f"cannot load {config['target']}: {type(exc).__name__}", 0))
         return
     _send(conn, ("ready", os.getpid(), 0))
