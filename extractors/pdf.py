@@ -23,7 +23,7 @@ from extractors.limits import ReadLimits
 from extractors.ocr import MIN_IMAGE_COVER, MIN_TEXT_CHARS, image_cover, ocr_paragraphs, render_page
 from extractors.pdf_blocks import build_blocks, remove_running_lines
 from extractors.pdf_layout import PageTable, order_page
-from extractors.pdf_lines import Line, page_fragments, page_geometry
+from extractors.pdf_lines import Line, PageGeometry, page_fragments, page_geometry
 from extractors.pdf_tables import RuledTableFinder, may_have_ruled_table
 from extractors.types import Block, Document
 
@@ -127,27 +127,34 @@ def _read_page(
     textpage = page.get_textpage()
     try:
         fragments = page_fragments(textpage, geo)
+        text_chars = sum(len(f.text) for f in fragments)
+        scanned = text_chars < MIN_TEXT_CHARS
+        tables = [] if scanned else _tables(page, textpage, geo, index, finder)
     finally:
         textpage.close()
     pages.heights.append(geo.height)
-    text_chars = sum(len(f.text) for f in fragments)
-    if text_chars < MIN_TEXT_CHARS and image_cover(page, geo.width, geo.height) >= MIN_IMAGE_COVER:
+    if scanned and image_cover(page, geo.width, geo.height) >= MIN_IMAGE_COVER:
         if pages.ocr_pages < limits.ocr_pages_max:
             pages.ocr_pages += 1
             pages.ocr_blocks.extend(_ocr_blocks(page, index + 1))
             pages.lines.append([])
             return
         pages.ocr_skipped += 1
-    tables = _tables(page, index, finder)
     pages.lines.append(order_page(fragments, geo, index + 1, tables, pages.tables))
     pages.tables += len(tables)
 
 
-def _tables(page: pdfium.PdfPage, index: int, finder: RuledTableFinder) -> list[PageTable]:
+def _tables(
+    page: pdfium.PdfPage,
+    textpage: pdfium.PdfTextPage,
+    geo: PageGeometry,
+    index: int,
+    finder: RuledTableFinder,
+) -> list[PageTable]:
     if not may_have_ruled_table(page):
         return []
     try:
-        return finder.tables(index)
+        return finder.tables(page, textpage, geo, index)
     except _TABLE_ERRORS as exc:
         # The text is still read by PDFium; only the table structure of this page is lost.
         log.warning("page %d: table structure not read (%s)", index + 1, type(exc).__name__)

@@ -13,6 +13,8 @@ _BOLD_NAME_HINTS = ("bold", "black", "heavy", "semibold", "demi")
 _FONT_FORCE_BOLD = 1 << 18
 # A horizontal jump wider than this many font sizes separates columns or table cells.
 _GAP_IN_SIZES = 1.5
+# Glyph boxes of one word touch; a gap wider than this many font sizes separates words.
+_WORD_GAP_IN_SIZES = 0.08
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,8 @@ class _FragmentBuilder:
     def add(self, ch: str, box: tuple[float, float, float, float], size: float, bold: bool) -> None:
         left, top, right, bottom = box
         if self.chars and self._continues(left, top, bottom, size):
-            if self.space_pending:
+            # Some producers leave out the space between words: a visible gap stands for it.
+            if self.space_pending or left - self.x1 > _WORD_GAP_IN_SIZES * size:
                 self.chars.append(" ")
                 self.space_pending = False
             if right > self.x1:
@@ -140,6 +143,31 @@ def _to_display(rect: pdfium_c.FS_RECTF, geo: PageGeometry) -> tuple[float, floa
 _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
 )
+
+
+def point_to_display(x: float, y: float, geo: PageGeometry) -> tuple[float, float]:
+    """A point of PDF user space in displayed page space (origin top-left)."""
+    if geo.rotation == 90:
+        return y, x
+    if geo.rotation == 180:
+        return geo.width - x, y
+    if geo.rotation == 270:
+        return geo.width - y, geo.height - x
+    return x, geo.height - y
+
+
+def box_to_user(
+    box: tuple[float, float, float, float], geo: PageGeometry
+) -> tuple[float, float, float, float]:
+    """A displayed (x0, top, x1, bottom) box in PDF user space as (left, bottom, right, top)."""
+    x0, top, x1, bottom = box
+    if geo.rotation == 90:
+        return top, x0, bottom, x1
+    if geo.rotation == 180:
+        return geo.width - x1, top, geo.width - x0, bottom
+    if geo.rotation == 270:
+        return geo.height - bottom, geo.width - x1, geo.height - top, geo.width - x0
+    return x0, geo.height - bottom, x1, geo.height - top
 
 
 class _CharStyles:

@@ -1,17 +1,29 @@
-"""Find ruled tables with pdfplumber, only on pages whose drawing suggests a grid of lines."""
+"""Find ruled tables from the lines a page draws (read through PDFium), cells by pdfplumber.
+
+pdfplumber alone would parse every character of the page again to find its lines; here PDFium
+gives the ruling lines and the cell texts, and pdfplumber only turns lines into cells.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import re
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.pdf_layout import PageTable
+from extractors.pdf_lines import PageGeometry, point_to_display
 
 # Fewer path objects than this cannot draw a grid of at least two rows and two columns.
 _MIN_PATHS_FOR_TABLE = 4
+_MIN_EDGE = 2.0  # points; shorter strokes are ticks and dots, not rules
+_FLAT = 0.5  # points of slope still counted as horizontal or vertical
+
+Box = tuple[float, float, float, float]
+Edge = dict[str, float | str]
 
 
 def may_have_ruled_table(page: object) -> bool:
@@ -27,12 +39,11 @@ def may_have_ruled_table(page: object) -> bool:
 
 
 class RuledTableFinder:
-    """Opens the file with pdfplumber on first use and keeps it open for later pages."""
+    """Opens the file with pdfplumber on first use (for its page boxes) and keeps it open."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._pdf: pdfplumber.PDF | None = None
-        self.pages_examined = 0
 
     def __enter__(self) -> RuledTableFinder:
         return self
@@ -41,22 +52,160 @@ class RuledTableFinder:
         if self._pdf is not None:
             self._pdf.close()
 
-    def tables(self, page_index: int) -> list[PageTable]:
+    def tables(
+        self, page: object, textpage: object, geo: PageGeometry, page_index: int
+    ) -> list[PageTable]:
+        """The page's ruled tables, rows of cell texts, in displayed coordinates."""
+        edges = page_edges(page, geo)
+        horizontal = [e for e in edges if e["orientation"] == "h"]
+        vertical = [e for e in edges if e["orientation"] == "v"]
+        if len(horizontal) < 2 or len(vertical) < 2:
+            return []
         if self._pdf is None:
             self._pdf = pdfplumber.open(self._path)
-        self.pages_examined += 1
-        page = self._pdf.pages[page_index]
+        settings = TableSettings.resolve(
+            {
+                "vertical_strategy": "explicit",
+                "horizontal_strategy": "explicit",
+                "explicit_vertical_lines": vertical,
+                "explicit_horizontal_lines": horizontal,
+            }
+        )
         found = []
-        for table in page.find_tables():
-            rows = _merge_spanned_rows(table.extract(), [row.cells for row in table.rows])
+        for table in TableFinder(self._pdf.pages[page_index], settings).tables:
+            boxes = [list(row.cells) for row in table.rows]
+            texts = _cell_texts(textpage, boxes, table.bbox, geo)
+            rows = _merge_spanned_rows(texts, boxes)
             if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
                 x0, top, x1, bottom = table.bbox
                 found.append(PageTable(x0, top, x1, bottom, tuple(rows)))
-        page.flush_cache()
         return found
 
 
-Box = tuple[float, float, float, float]
+def page_edges(page: object, geo: PageGeometry) -> list[Edge]:
+    """Horizontal and vertical line segments drawn by the page's path objects."""
+    edges: list[Edge] = []
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+            continue
+        points = _path_points(obj, matrix, x, y, geo)
+        for start, end in points:
+            edge = _edge(start, end)
+            if edge is not None:
+                edges.append(edge)
+    return edges
+
+
+def _path_points(
+    obj: object,
+    matrix: pdfium_c.FS_MATRIX,
+    x: ctypes.c_float,
+    y: ctypes.c_float,
+    geo: PageGeometry,
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The straight segments of a path, in displayed coordinates (curves are skipped)."""
+    segments = []
+    start = previous = None
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+            continue
+        px = matrix.a * x.value + matrix.c * y.value + matrix.e
+        py = matrix.b * x.value + matrix.d * y.value + matrix.f
+        point = point_to_display(px, py, geo)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_LINETO and previous is not None:
+            segments.append((previous, point))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or start is None:
+            start = point
+        previous = point
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            segments.append((point, start))
+            previous = start
+    return segments
+
+
+def _edge(start: tuple[float, float], end: tuple[float, float]) -> Edge | None:
+    (x0, y0), (x1, y1) = start, end
+    left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    if bottom - top <= _FLAT and right - left >= _MIN_EDGE:
+        orientation = "h"
+        top = bottom = (top + bottom) / 2
+    elif right - left <= _FLAT and bottom - top >= _MIN_EDGE:
+        orientation = "v"
+        left = right = (left + right) / 2
+    else:
+        return None
+    return {
+        "object_type": "line_edge",
+        "x0": left,
+        "x1": right,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": right - left,
+        "height": bottom - top,
+        "orientation": orientation,
+    }
+
+
+def _cell_texts(
+    textpage: object, boxes: list[list[Box | None]], bbox: Box, geo: PageGeometry
+) -> list[list[str | None]]:
+    """Each cell's text: the characters whose middle lies in it, in PDFium's order."""
+    parts: dict[tuple[int, int], list[str]] = {}
+    cells = [
+        (box, (r, c)) for r, row in enumerate(boxes) for c, box in enumerate(row) if box is not None
+    ]
+    raw_page = getattr(textpage, "raw", textpage)
+    rect = pdfium_c.FS_RECTF()
+    last: tuple[int, int] | None = None
+    ends: dict[tuple[int, int], tuple[float, float]] = {}  # right edge and middle of last char
+    for index in range(pdfium_c.FPDFText_CountChars(raw_page)):
+        code = pdfium_c.FPDFText_GetUnicode(raw_page, index)
+        if code in (10, 13):
+            if last is not None:
+                parts[last].append(" ")
+            continue
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw_page, index, rect):
+            continue
+        x, y = point_to_display((rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2, geo)
+        if not (bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]):
+            continue
+        cell = next((key for box, key in cells if _inside(x, y, box)), None)
+        if cell is None:
+            continue
+        left, _top = point_to_display(rect.left, rect.top, geo)
+        right, _bottom = point_to_display(rect.right, rect.bottom, geo)
+        left, right = min(left, right), max(left, right)
+        height = abs(rect.top - rect.bottom)
+        chars = parts.setdefault(cell, [])
+        previous = ends.get(cell)
+        # Some producers leave out the space between words: a visible gap stands for it.
+        if previous is not None and chars and chars[-1] != " ":
+            gap, last_y = left - previous[0], previous[1]
+            if abs(y - last_y) > height / 2 or gap > 0.06 * height:
+                chars.append(" ")
+        ch = "-" if code in (0x02, 0xFFFE) else chr(code) if code < 0x110000 else ""
+        chars.append(ch)
+        ends[cell] = (right, y)
+        last = cell
+    return [
+        [
+            None if box is None else re.sub(r"\s+", " ", "".join(parts.get((r, c), []))).strip()
+            for c, box in enumerate(row)
+        ]
+        for r, row in enumerate(boxes)
+    ]
+
+
+def _inside(x: float, y: float, box: Box) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _merge_spanned_rows(
@@ -64,7 +213,7 @@ def _merge_spanned_rows(
 ) -> list[tuple[str, ...]]:
     """Rows as a reader sees them: cell texts on one line, merged cells shown once.
 
-    pdfplumber cuts a row into several where a cell beside it spans them (a form's answer
+    A grid cuts a row into several where a cell beside it spans them (a form's answer
     box beside a question written over several lines); such rows are joined back together.
     """
     merged: list[list[str | None]] = []
