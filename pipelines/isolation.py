@@ -63,6 +63,8 @@ _REAP_SECONDS = 0.5
 # this fraction of its limit after a file would fail the next large one for no good reason.
 _RECYCLE_RSS_FRACTION = 0.5
 _MAX_MESSAGE_CHARS = 300
+# A 400-page pack comes back as about 2 MB; an answer this large is not a paper's text.
+_MAX_ANSWER_BYTES = 256 * MIB
 # A child that dies while its address space is this close to the limit ran out of memory,
 # whatever signal the allocator's failure turned into (SIGABRT from C++, SIGSEGV from C).
 _NEAR_LIMIT = 0.9
@@ -425,8 +427,12 @@ class IsolatedReader:
             if ready:
                 break
         try:
-            message = _loads(worker.conn.recv_bytes())
+            message = _loads(worker.conn.recv_bytes(_MAX_ANSWER_BYTES))
         except (EOFError, OSError):
+            if worker.process.poll() is None:  # alive, so the answer was over the size cap
+                worker.kill()
+                error = CorruptError("the reader's answer for this file was too large")
+                return self._outcome(path, started, peak_rss, worker, error=error), False
             return self._died(worker, path, started, peak_rss, last_vms), False
         except pickle.UnpicklingError:
             worker.kill()

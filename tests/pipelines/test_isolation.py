@@ -74,6 +74,10 @@ def hanging_subprocess_target(path: Path, limits: ReadLimits) -> str:
     return "unreachable"
 
 
+def huge_answer_target(path: Path, limits: ReadLimits) -> str:
+    return "x" * (300 * 1024 * 1024)  # over the 256 MiB cap on an answer
+
+
 def forbidden_type_target(path: Path, limits: ReadLimits) -> object:
     return Path("/etc/passwd")  # a type the parent must refuse to rebuild
 
@@ -221,6 +225,12 @@ def test_the_parent_refuses_foreign_types_from_the_child(file_saying) -> None:
     assert outcome.error is not None
     assert outcome.error.code == "corrupt"
     assert "unexpected type" in outcome.error.message
+
+
+def test_an_oversized_answer_is_refused(file_saying) -> None:
+    with _reader(huge_answer_target) as reader:
+        outcome = reader.run(file_saying("x"))
+    assert str(outcome.error) == "corrupt: the reader's answer for this file was too large"
 
 
 def test_the_reader_continues_after_failures_in_a_fresh_child(file_saying) -> None:
