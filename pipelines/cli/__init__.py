@@ -61,6 +61,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from pipelines.cli import analyst as _analyst  # noqa: F401
     from pipelines.cli import digest as _digest  # noqa: F401
     from pipelines.cli import ingest as _ingest  # noqa: F401  (commands register on import)
     from pipelines.cli import serve as _serve  # noqa: F401

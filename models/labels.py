@@ -1,0 +1,107 @@
+"""Labelled items: reading and writing the JSON Lines label files and the fixed test split."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extractors.errors import NosurprisesError
+from extractors.types import CATEGORIES
+from models.features import ItemText
+
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED_LABELS = DATA / "labels.jsonl"
+TEST_VERSION = "v1"
+FIXED_TEST = DATA / f"test_{TEST_VERSION}.jsonl"
+
+
+class LabelError(NosurprisesError):
+    """A label file or record is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledItem:
+    id: str
+    group: str
+    item: ItemText
+    workforce_impacting: bool
+    categories: tuple[str, ...] = ()
+    split: str = "train"
+    genre: str = "other"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def record_to_labelled(record: dict[str, Any], where: str = "record") -> LabelledItem:
+    """A labelled item from a JSON record (the shape of models/data/*.jsonl)."""
+    if not isinstance(record, dict) or not str(record.get("text") or "").strip():
+        raise LabelError(f"{where}: needs a non-empty 'text'")
+    categories = tuple(record.get("categories") or ())
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise LabelError(f"{where}: unknown categories {unknown}")
+    if "workforce_impacting" not in record:
+        raise LabelError(f"{where}: needs 'workforce_impacting'")
+    identifier = str(record.get("id") or record.get("item_id") or where)
+    item = ItemText(
+        text=str(record["text"]),
+        heading=str(record.get("heading") or ""),
+        purpose=record.get("purpose"),
+        fields={str(k): str(v) for k, v in (record.get("fields") or {}).items()},
+    )
+    return LabelledItem(
+        id=identifier,
+        group=str(record.get("group") or identifier),
+        item=item,
+        workforce_impacting=bool(record["workforce_impacting"]) or bool(categories),
+        categories=categories,
+        split=str(record.get("split") or "train"),
+        genre=str(record.get("genre") or "other"),
+    )
+
+
+def read_labels(path: Path) -> list[LabelledItem]:
+    """Every record of a JSON Lines label file; a malformed line raises LabelError naming it."""
+    labelled: list[LabelledItem] = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise LabelError(f"{path}: line {number} is not valid JSON ({exc.msg})") from exc
+            labelled.append(record_to_labelled(record, f"{path}: line {number}"))
+    return labelled
+
+
+def labelled_to_record(labelled: LabelledItem) -> dict[str, Any]:
+    return {
+        "id": labelled.id,
+        "group": labelled.group,
+        "genre": labelled.genre,
+        "heading": labelled.item.heading,
+        "text": labelled.item.text,
+        "purpose": labelled.item.purpose,
+        "fields": dict(labelled.item.fields),
+        "workforce_impacting": labelled.workforce_impacting,
+        "categories": list(labelled.categories),
+        "split": labelled.split,
+    }
+
+
+def label_matrix(labelled: Sequence[LabelledItem]) -> np.ndarray:
+    """(n, 7) 0/1 matrix: the flag, then one column per category in CATEGORIES order."""
+    rows = [
+        [int(item.workforce_impacting), *(int(c in item.categories) for c in CATEGORIES)]
+        for item in labelled
+    ]
+    return np.asarray(rows, dtype=int).reshape(len(rows), 1 + len(CATEGORIES))
+
+
+def by_split(labelled: Iterable[LabelledItem], split: str) -> list[LabelledItem]:
+    return [item for item in labelled if item.split == split]

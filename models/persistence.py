@@ -1,0 +1,169 @@
+"""Saving and loading models safely with skops, each with a JSON record of its version and hash.
+
+No pickle and no joblib: a model file is loaded only when every type in it is on TRUSTED_TYPES
+and its SHA-256 matches the record it was registered with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from extractors.errors import ModelError
+from models.estimator import WorkforceClassifier
+
+HERE = Path(__file__).resolve().parent
+SHIPPED_MODEL = HERE / "workforce.skops"
+SHIPPED_RECORD = HERE / "workforce.json"  # the record beside the shipped file
+CURRENT_POINTER = "current.json"  # in $NOSURPRISES_HOME/models/, written when a model is promoted
+
+# Every type a workforce model file may hold beyond skops' own defaults; anything else in a
+# file (a function, os.system, an unknown class) makes loading fail.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.slice",
+    "models.estimator.WorkforceClassifier",
+    "numpy.dtype",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.dummy.DummyClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    """What is known about a model file: its version, where it is, its hash, how it scored."""
+
+    version: str
+    path: str
+    sha256: str
+    created_at: str = ""
+    thresholds: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def new_version(now: datetime | None = None) -> str:
+    """A sortable, unique version name such as `wf-20251123-184410-3fa2`."""
+    return f"wf-{(now or datetime.now(UTC)):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def save_model(model: WorkforceClassifier, path: Path, version: str,
+               metrics: dict[str, Any] | None = None) -> ModelRecord:
+    """Write the model with skops and its record beside it (`<file>.json`); returns the record."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED)
+    record = ModelRecord(
+        version=version,
+        path=str(path),
+        sha256=file_sha256(path),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        thresholds=dict(zip(model.outputs_, map(float, model.thresholds_), strict=True)),
+        metrics=metrics or {},
+    )
+    write_record(record, record_path(path))
+    return record
+
+
+def record_path(model_path: Path) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def write_record(record: ModelRecord, path: Path) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(asdict(record), indent=2) + "\n", encoding="utf-8")
+
+
+def read_record(path: Path) -> ModelRecord:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return ModelRecord(**data)
+    except FileNotFoundError as exc:
+        raise ModelError(f"model record not found: {path}") from exc
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise ModelError(f"model record {path} is not valid: {exc}") from exc
+
+
+def check_hash(path: Path, sha256: str) -> None:
+    """Refuse a model file whose bytes are not the ones its record was made from."""
+    actual = file_sha256(path)
+    if actual != sha256:
+        raise ModelError(
+            f"model file {path} does not match its registry record "
+            f"(sha256 {actual[:12]}…, expected {sha256[:12]}…); refusing to load it"
+        )
+
+
+def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
+    """Load a model file: hash checked against `sha256` (when given) and types against
+    TRUSTED_TYPES before anything in it is built."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    if sha256 is not None:
+        check_hash(path, sha256)
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except (ValueError, KeyError, OSError) as exc:
+        raise ModelError(f"model file {path} is not a skops file: {exc}") from exc
+    extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if extra:
+        raise ModelError(f"model file {path} holds untrusted types: {', '.join(extra)}")
+    model = sio.load(path, trusted=list(untrusted))
+    if not isinstance(model, WorkforceClassifier):
+        raise ModelError(f"model file {path} holds a {type(model).__name__}, not a workforce model")
+    return model
+
+
+def promoted_record(home: Path) -> ModelRecord | None:
+    """The record of the promoted model in `home`/models, if one was promoted."""
+    pointer = Path(home) / "models" / CURRENT_POINTER
+    return read_record(pointer) if pointer.is_file() else None
+
+
+def default_record() -> ModelRecord:
+    """The model `load_flagger()` uses: a configured path, else the promoted one, else shipped.
+
+    models must not import pipelines.config, so the two settings it needs are read here from
+    the same variables Settings reads (NOSURPRISES_MODEL_PATH, NOSURPRISES_HOME).
+    """
+    configured = os.environ.get("NOSURPRISES_MODEL_PATH")
+    if configured:
+        return record_for(Path(configured).expanduser())
+    home = Path(os.environ.get("NOSURPRISES_HOME") or Path.home() / ".nosurprises").expanduser()
+    return promoted_record(home) or record_for(SHIPPED_MODEL)
+
+
+def record_for(path: Path) -> ModelRecord:
+    """The record kept beside a model file; a file without one cannot be trusted."""
+    beside = record_path(path)
+    if not beside.is_file():
+        raise ModelError(f"model file {path} has no record ({beside.name}); train or register it")
+    record = read_record(beside)
+    return ModelRecord(**{**asdict(record), "path": str(path)})

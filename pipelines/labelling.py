@@ -1,0 +1,196 @@
+"""Analysts' labels in the store: recording, importing, exporting, and turning them into training items."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from extractors.errors import NosurprisesError
+from extractors.types import CATEGORIES
+from models.features import ItemText
+from models.labels import LabelError, LabelledItem
+from pipelines.store import Store
+from pipelines.store.schema import Item as ItemRow
+from pipelines.store.schema import Label
+
+EXPORT_FORMATS = ("csv", "jsonl", "labelstudio")
+
+
+class UnknownItemError(NosurprisesError):
+    """A label names an item the store does not hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """One label as exported: the judgement with the item's text joined in."""
+
+    label_id: int
+    item_id: str | None
+    heading: str
+    text: str
+    purpose: str | None
+    workforce_impacting: bool
+    categories: tuple[str, ...]
+    labeller: str | None
+    origin: str
+    created_at: str
+
+
+def _check_categories(categories: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(categories))
+    unknown = [c for c in chosen if c not in CATEGORIES]
+    if unknown:
+        raise LabelError(f"unknown categories: {', '.join(unknown)} (one of {', '.join(CATEGORIES)})")
+    return chosen
+
+
+def add_label(
+    store: Store,
+    item_id: str | None,
+    workforce_impacting: bool,
+    categories: Sequence[str] = (),
+    *,
+    text: str | None = None,
+    heading: str | None = None,
+    labeller: str | None = None,
+    origin: str = "cli",
+) -> int:
+    """Record one label; an item label needs the item in the store, a free-text one its text."""
+    chosen = _check_categories(categories)
+    if chosen and not workforce_impacting:
+        raise LabelError("categories only apply to a workforce-impacting label")
+    with store.session() as session:
+        if item_id is not None and session.get(ItemRow, item_id) is None:
+            raise UnknownItemError(f"no item {item_id!r} in the store")
+        if item_id is None and not (text or "").strip():
+            raise LabelError("a label needs an item id or a text")
+        label = Label(item_id=item_id, text=text, heading=heading,
+                      workforce_impacting=workforce_impacting, categories=list(chosen),
+                      labeller=labeller, origin=origin, created_at=datetime.now(UTC))
+        session.add(label)
+        session.flush()
+        return int(label.id)
+
+
+def _import_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    content = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        rows = []
+        for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
+            cats = [c for c in (row.get("categories") or "").replace(";", ",").split(",") if c.strip()]
+            flag = str(row.get("workforce_impacting", "")).strip().lower() in {"1", "true", "yes"}
+            rows.append((number, {**row, "categories": [c.strip() for c in cats],
+                                  "workforce_impacting": flag}))
+        return rows
+    rows = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise LabelError(f"{path}: line {number} is not valid JSON ({exc.msg})") from exc
+    return rows
+
+
+def import_labels(store: Store, path: Path, labeller: str | None = None) -> int:
+    """Record every label in a JSON Lines or CSV file (item_id or text, workforce_impacting,
+    categories); all or nothing is the caller's concern, each label is checked as it comes."""
+    count = 0
+    for number, row in _import_rows(Path(path)):
+        if "workforce_impacting" not in row:
+            raise LabelError(f"{path}: line {number} has no workforce_impacting")
+        try:
+            add_label(store, row.get("item_id") or None, bool(row["workforce_impacting"]),
+                      row.get("categories") or (), text=row.get("text"),
+                      heading=row.get("heading"), labeller=labeller or row.get("labeller"),
+                      origin="import")
+        except NosurprisesError as exc:
+            raise LabelError(f"{path}: line {number}: {exc}") from exc
+        count += 1
+    return count
+
+
+def stored_labels(store: Store) -> list[LabelRecord]:
+    """Every label, oldest first, with the labelled item's text joined from `items`."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Label, ItemRow).outerjoin(ItemRow, ItemRow.id == Label.item_id)
+            .order_by(Label.id)
+        ).all()
+        return [
+            LabelRecord(
+                label_id=label.id,
+                item_id=label.item_id,
+                heading=(item.heading if item is not None else label.heading) or "",
+                text=(item.text if item is not None else label.text) or "",
+                purpose=item.purpose if item is not None else None,
+                workforce_impacting=bool(label.workforce_impacting),
+                categories=tuple(label.categories or ()),
+                labeller=label.labeller,
+                origin=label.origin,
+                created_at=label.created_at.isoformat(timespec="seconds"),
+            )
+            for label, item in rows
+        ]
+
+
+def training_items(records: Sequence[LabelRecord]) -> list[LabelledItem]:
+    """Store labels as training items; the newest label of an item wins."""
+    latest: dict[str, LabelledItem] = {}
+    for record in records:
+        if not record.text.strip():
+            continue
+        key = f"item:{record.item_id}" if record.item_id else f"label:{record.label_id}"
+        latest[key] = LabelledItem(
+            id=key, group=key,
+            item=ItemText(text=record.text, heading=record.heading, purpose=record.purpose),
+            workforce_impacting=record.workforce_impacting or bool(record.categories),
+            categories=record.categories, split="train", genre="store",
+        )
+    return list(latest.values())
+
+
+def _label_studio_task(record: LabelRecord) -> dict[str, Any]:
+    choice = "workforce_impacting" if record.workforce_impacting else "not_workforce"
+    result = [{"from_name": "workforce", "to_name": "text", "type": "choices",
+               "value": {"choices": [choice]}}]
+    if record.categories:
+        result.append({"from_name": "categories", "to_name": "text", "type": "choices",
+                       "value": {"choices": list(record.categories)}})
+    return {
+        "id": record.label_id,
+        "data": {"text": record.text, "heading": record.heading, "item_id": record.item_id},
+        "annotations": [{"result": result, "completed_by": record.labeller,
+                         "created_at": record.created_at}],
+    }
+
+
+def export_labels(records: Sequence[LabelRecord], fmt: str) -> str:
+    """The labels as CSV, JSON Lines, or a Label Studio JSON task list with choices."""
+    rows = [
+        {"label_id": r.label_id, "item_id": r.item_id, "heading": r.heading, "text": r.text,
+         "workforce_impacting": r.workforce_impacting, "categories": list(r.categories),
+         "labeller": r.labeller, "origin": r.origin, "created_at": r.created_at}
+        for r in records
+    ]
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if fmt == "labelstudio":
+        return json.dumps([_label_studio_task(r) for r in records], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["label_id"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "categories": ";".join(row["categories"])})
+        return out.getvalue()
+    raise LabelError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
