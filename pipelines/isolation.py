@@ -428,8 +428,10 @@ class IsolatedReader:
                 break
         try:
             message = _loads(worker.conn.recv_bytes(_MAX_ANSWER_BYTES))
-        except (EOFError, OSError):
-            if worker.process.poll() is None:  # alive, so the answer was over the size cap
+        except EOFError:
+            return self._died(worker, path, started, peak_rss, last_vms), False
+        except OSError:
+            if _still_running(worker.process):  # so the answer was over the size cap
                 worker.kill()
                 error = CorruptError("the reader's answer for this file was too large")
                 return self._outcome(path, started, peak_rss, worker, error=error), False
@@ -496,6 +498,14 @@ class IsolatedReader:
             seconds=time.monotonic() - started,
             worker_pid=worker.pid,
         )
+
+
+def _still_running(process: subprocess.Popen) -> bool:
+    try:
+        process.wait(timeout=_REAP_SECONDS)
+    except subprocess.TimeoutExpired:
+        return True
+    return False
 
 
 def _target_spec(target: str | Callable[..., Any] | None) -> str:
