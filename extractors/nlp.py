@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 import extractors.actions
 import extractors.entities
 import extractors.linking  # noqa: F401
+from extractors.actions import MONTHS
 from extractors.entities import ORG_SPANS
 from extractors.errors import NosurprisesError
 from extractors.linking import DocContext, PersonRole, set_context
@@ -253,30 +254,8 @@ def next_meeting_date(texts: Iterable[str]) -> date | None:
 
 def _date_of(parts: Sequence[str]) -> date | None:
     day, month_name, year = parts
-    month = _MONTH_NUMBERS[month_name.lower()]
+    month = MONTHS[month_name.lower()]
     try:
         return date(int(year), month, int(day))
     except ValueError:
         return None
-
-
-_MONTH_NUMBERS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}

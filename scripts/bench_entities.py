@@ -81,15 +81,36 @@ def timed_workers(name: str, pages: list[str], workers: int) -> tuple[float, int
         return time.perf_counter() - start, found
 
 
+def component_seconds(pages: list[str]) -> dict[str, float]:
+    """Seconds each enabled component of the entity stage takes over the pages."""
+    nlp = EntityPipeline.load().nlp
+    docs = [nlp.make_doc(text) for text in pages]
+    seconds = {}
+    for name, component in nlp.pipeline:
+        start = time.perf_counter()
+        docs = (
+            list(component.pipe(docs))
+            if hasattr(component, "pipe")
+            else [component(d) for d in docs]
+        )
+        seconds[name] = time.perf_counter() - start
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pdf", type=Path, default=LCH_PACK)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best is reported")
+    parser.add_argument("--components", action="store_true", help="time each component")
     args = parser.parse_args()
     pages = pack_pages(args.pdf)
     tokens = sum(len(doc) for doc in spacy.blank("en").pipe(pages))
     print(f"{args.pdf.name}: {len(pages)} pages, {tokens} tokens; load {os.getloadavg()[0]:.1f}")
+    if args.components:
+        for name, seconds in component_seconds(pages).items():
+            print(f"{name:<40} {seconds:6.2f} s")
+        return
     # Interleaved rounds, best of each: the machine is shared, and the best run is the one
     # least disturbed by other work.
     best: dict[tuple[str, int], tuple[float, int]] = {}
