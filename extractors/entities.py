@@ -6,7 +6,7 @@ Candidates go to `doc.spans`; `linking.py` resolves them into `doc.ents`.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -271,27 +271,14 @@ class OrganisationMatcher:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "settings.json", {"fuzzy_threshold": self.fuzzy_threshold})
-        srsly.write_jsonl(path / "aliases.jsonl", [_alias_json(a) for a in self.gazetteer.aliases])
+        rows = [dataclasses.asdict(alias) for alias in self.gazetteer.aliases]
+        srsly.write_jsonl(path / "aliases.jsonl", rows)
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> OrganisationMatcher:
         path = Path(path)
         self.fuzzy_threshold = srsly.read_json(path / "settings.json")["fuzzy_threshold"]
         self.gazetteer = Gazetteer(Alias(**row) for row in srsly.read_jsonl(path / "aliases.jsonl"))
         return self
-
-
-def _alias_json(alias: Alias) -> dict[str, object]:
-    return json.loads(
-        json.dumps(
-            {
-                "text": alias.text,
-                "label": alias.label,
-                "id": alias.id,
-                "kind": alias.kind,
-                "case_sensitive": alias.case_sensitive,
-            }
-        )
-    )
 
 
 @lru_cache(maxsize=65536)

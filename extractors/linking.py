@@ -199,10 +199,7 @@ class PersonRoleLinker:
             return None
         role = ents[index - 1]
         gap = doc.text[role.end_char : ents[index].start_char]
-        if not ROLE_PERSON_GAP_RE.match(gap):
-            return None
-        # A role already followed by its holder's name belongs to that earlier name.
-        return role
+        return role if ROLE_PERSON_GAP_RE.match(gap) else None
 
 
 @Language.factory("nosurprises_trust_linker_v1")
