@@ -176,7 +176,7 @@ def read_icbs(data_dir: Path) -> dict[str, Icb]:
 
 
 def icb_name_forms(name: str) -> tuple[str, ...]:
-    """`NHS Essex Integrated Care Board` -> Essex ICB, NHS Essex ICB, Essex Integrated Care Board."""
+    """`NHS Essex Integrated Care Board` -> `Essex ICB`, `NHS Essex ICB`, ... forms."""
     core = re.sub(r"^NHS\s+|\s+Integrated Care Board$", "", name).strip()
     return (f"{core} ICB", f"NHS {core} ICB", f"{core} Integrated Care Board")
 
