@@ -5,6 +5,7 @@ Models are loaded once per worker process and reused for every document it handl
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,15 @@ class Enricher:
         return Enriched(annotations, flags, self.flagger.version)
 
 
-@lru_cache(maxsize=4)
+_loading = threading.Lock()
+
+
 def get_enricher(spacy_model: str | None, model_path: str | None) -> Enricher:
+    """The process's enricher; worker threads wait for one load instead of racing imports."""
+    with _loading:
+        return _cached_enricher(spacy_model, model_path)
+
+
+@lru_cache(maxsize=4)
+def _cached_enricher(spacy_model: str | None, model_path: str | None) -> Enricher:
     return Enricher(spacy_model, Path(model_path) if model_path else None)
