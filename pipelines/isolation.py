@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
+import json
 import logging
 import os
-import pickle
 import re
 import resource
 import signal
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from extractors import codec
 from extractors.errors import (
     CorruptError,
     EmptyDocumentError,
@@ -155,27 +155,57 @@ def read_and_segment(path: Path, read_limits: ReadLimits) -> tuple[Document, Seg
 # --------------------------------------------------------------------------- parent side
 
 
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Rebuilds only our own record types from the child's messages.
+class MessageError(ValueError):
+    """A message from the reader process that is not one of ours."""
 
-    Pickle between two of our own processes is acceptable, but the child has just parsed a
-    hostile file: should a parser bug ever let that file take over the child, it must not be
-    able to run code in the parent through a crafted message.
-    """
 
-    _ALLOWED_MODULES = frozenset({"extractors.types"})
-    _ALLOWED_GLOBALS = frozenset(
-        {("datetime", "date"), ("datetime", "datetime"), ("builtins", "frozenset")}
+# Messages from the child are JSON, never pickle: the child has just parsed a hostile file, and
+# should a parser bug ever let that file take over the child, decoding its answer in the
+# parent must not be able to run code. A read result travels in the documents' own codec.
+_DOCUMENT_TAG, _JSON_TAG = b"D", b"J"
+
+
+def _is_read_result(payload: Any) -> bool:
+    from extractors.types import Document, SegmentedDocument
+
+    return (
+        isinstance(payload, tuple)
+        and len(payload) == 2
+        and isinstance(payload[0], Document)
+        and isinstance(payload[1], SegmentedDocument)
     )
 
-    def find_class(self, module: str, name: str) -> Any:
-        if module in self._ALLOWED_MODULES or (module, name) in self._ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"type {module}.{name} is not allowed from the reader")
+
+def _encode_message(kind: str, payload: Any, peak: int) -> bytes:
+    """One message: a JSON header line, then the payload (raises TypeError if not encodable)."""
+    if kind == "ok" and _is_read_result(payload):
+        body = _DOCUMENT_TAG + codec.encode(*payload)
+    else:
+        body = _JSON_TAG + json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return json.dumps([kind, peak]).encode("ascii") + b"\n" + body
 
 
-def _loads(data: bytes) -> Any:
-    return _RestrictedUnpickler(io.BytesIO(data)).load()
+def _as_tuples(value: Any) -> Any:
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _loads(data: bytes) -> tuple[str, Any, int]:
+    """Decode a message from the child, or raise MessageError."""
+    header, _, body = data.partition(b"\n")
+    try:
+        kind, peak = json.loads(header)
+        tag, body = body[:1], body[1:]
+        if tag == _DOCUMENT_TAG:
+            payload = codec.decode(body)
+        elif tag == _JSON_TAG:
+            payload = _as_tuples(json.loads(body))
+        else:
+            raise MessageError("unknown payload")
+    except (ValueError, TypeError) as exc:
+        raise MessageError(str(exc)) from exc
+    if not isinstance(kind, str) or not isinstance(peak, int):
+        raise MessageError("bad header")
+    return kind, payload, peak
 
 
 def _well_formed(message: Any) -> bool:
@@ -242,7 +272,7 @@ class _Worker:
         try:
             ready = self.conn.poll(_START_SECONDS)
             message = _loads(self.conn.recv_bytes()) if ready else None
-        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+        except (EOFError, OSError, MessageError) as exc:
             self.kill()
             raise WorkerStartError(
                 f"the reader process could not start ({type(exc).__name__}, "
@@ -436,7 +466,7 @@ class IsolatedReader:
                 error = CorruptError("the reader's answer for this file was too large")
                 return self._outcome(path, started, peak_rss, worker, error=error), False
             return self._died(worker, path, started, peak_rss, last_vms), False
-        except pickle.UnpicklingError:
+        except MessageError:
             worker.kill()
             error = CorruptError("the reader returned data of an unexpected type")
             return self._outcome(path, started, peak_rss, worker, error=error), False
@@ -573,14 +603,14 @@ def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int) -> N
         peak = _PeakMemory()
         kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes)
         try:
-            data = pickle.dumps((kind, payload, peak.bytes()), protocol=pickle.HIGHEST_PROTOCOL)
+            data = _encode_message(kind, payload, peak.bytes())
         except MemoryError:
             payload = ("resource_limit", _out_of_memory(memory_bytes))
-            data = pickle.dumps(("error", payload, peak.bytes()))
-        except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            reason = f"the reader's result cannot be sent ({type(exc).__name__})"
-            payload = ("corrupt", reason)
-            data = pickle.dumps(("error", payload, peak.bytes()))
+            data = _encode_message("error", payload, peak.bytes())
+        except (TypeError, ValueError):
+            # Only our own record types and plain values can be sent back.
+            payload = ("corrupt", "the reader returned data of an unexpected type")
+            data = _encode_message("error", payload, peak.bytes())
         conn.send_bytes(data)
 
 
@@ -606,7 +636,8 @@ def _out_of_memory(memory_bytes: int) -> str:
 
 
 def _send(conn: Connection, message: tuple) -> None:
-    conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    kind, payload, peak = message
+    conn.send_bytes(_encode_message(kind, payload, peak))
 
 
 class _PeakMemory:
