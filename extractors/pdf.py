@@ -21,7 +21,7 @@ from extractors.errors import (
 from extractors.hyphens import document_words
 from extractors.limits import ReadLimits
 from extractors.ocr import MIN_IMAGE_COVER, MIN_TEXT_CHARS, image_cover, ocr_paragraphs, render_page
-from extractors.pdf_blocks import build_blocks, remove_running_lines
+from extractors.pdf_blocks import build_blocks, split_running_lines
 from extractors.pdf_layout import PageTable, order_page
 from extractors.pdf_lines import Line, PageGeometry, page_fragments, page_geometry
 from extractors.pdf_tables import RuledTableFinder, may_have_ruled_table
@@ -62,11 +62,15 @@ def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa
             pages = _read_pages(pdf, finder, limits)
     finally:
         pdf.close()
-    blocks = _assemble(pages)
+    blocks, running = _assemble(pages)
     if not any(block.text.strip() for block in blocks):
         raise EmptyDocumentError(
             "no text found, even after OCR" if pages.ocr_pages else "no text found"
         )
+    # Kept as the Word reader keeps them: the organisation may be named only there.
+    for key, texts in running.items():
+        if texts:
+            metadata[key] = "\n".join(texts)
     if pages.ocr_skipped:
         metadata["ocr_pages_skipped"] = str(pages.ocr_skipped)
     return Document(
@@ -166,10 +170,11 @@ def _ocr_blocks(page: pdfium.PdfPage, page_no: int) -> list[Block]:
     return [Block(text=p.text, page=page_no, kind="paragraph") for p in ocr_paragraphs(image)]
 
 
-def _assemble(pages: _PagesRead) -> list[Block]:
-    cleaned = remove_running_lines(pages.lines, pages.heights)
-    lines = [line for page_lines in cleaned for line in page_lines]
+def _assemble(pages: _PagesRead) -> tuple[list[Block], dict[str, tuple[str, ...]]]:
+    running = split_running_lines(pages.lines, pages.heights)
+    lines = [line for page_lines in running.pages for line in page_lines]
     vocabulary = document_words([line.text for line in lines])
     blocks = build_blocks(lines, vocabulary) + pages.ocr_blocks
     # Stable: keeps reading order within a page while putting OCR'd pages in their place.
-    return sorted(blocks, key=lambda block: block.page or 0)
+    ordered = sorted(blocks, key=lambda block: block.page or 0)
+    return ordered, {"header": running.header, "footer": running.footer}

@@ -14,6 +14,7 @@ from extractors.types import Block, BlockKind
 # Only the first and last rows of a page, within this share of its height, can be running lines.
 _MARGIN_SHARE = 0.12
 _EDGE_ROWS = 2
+_MAX_RUNNING_TEXTS = 20
 _PAGE_WORD = re.compile(r"^page\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,4}\s*[-–)]?$")
 _BULLET = re.compile(r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7]\s*|[-–*]\s+)")
@@ -34,21 +35,89 @@ class _EdgeLine:
     tight: bool  # set apart from the body text, where headers, footers and page numbers go
 
 
+@dataclass(frozen=True, slots=True)
+class RunningText:
+    """Pages without their running lines, and the distinct header and footer texts removed."""
+
+    pages: list[list[Line]]
+    header: tuple[str, ...]
+    footer: tuple[str, ...]
+
+
 def remove_running_lines(
     pages: Sequence[Sequence[Line]], heights: Sequence[float]
 ) -> list[list[Line]]:
     """Drop page numbers and header/footer lines repeated at the edges of neighbouring pages."""
+    return split_running_lines(pages, heights).pages
+
+
+def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> RunningText:
+    """Pages without running lines, keeping the removed header and footer texts.
+
+    The organisation's name is often printed only in a running header or footer; the
+    segmenter still needs it, so what is removed is returned rather than lost.
+    """
     edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights, strict=True)]
     running = _running_keys([{e.key for e in edge if _may_run(e)} for edge in edges])
+    running -= _numbered_headings(edges, running)
     drop = _page_number_lines(edges)
+    numbers = set(drop)
+    # One text per running key: "Page 3" and "Page 4" variants of a line are one line.
+    kept: dict[str, dict[str, str]] = {"top": {}, "bottom": {}}
     for index, edge in enumerate(edges):
         previous = {e.key for e in edges[index - 1]} if index else set()
         for e in edge:
+            if e.key not in running or not _may_run(e) or id(e.line) in numbers:
+                continue
+            kept[e.edge].setdefault(e.key, _running_text(e.line.text))
             # A running header on the first page of its run is usually the paper's title too.
-            opens_run = e.edge == "top" and e.key not in previous
-            if e.key in running and _may_run(e) and not opens_run:
+            if not (e.edge == "top" and e.key not in previous):
                 drop.add(id(e.line))
-    return [[line for line in lines if id(line) not in drop] for lines in pages]
+    return RunningText(
+        pages=[[line for line in lines if id(line) not in drop] for lines in pages],
+        header=tuple(dict.fromkeys(t for t in kept["top"].values() if t))[:_MAX_RUNNING_TEXTS],
+        footer=tuple(dict.fromkeys(t for t in kept["bottom"].values() if t))[:_MAX_RUNNING_TEXTS],
+    )
+
+
+def _numbered_headings(edges: list[list[_EdgeLine]], running: set[str]) -> set[str]:
+    """Keys whose numbers change but not with the page: minute or item headings, not furniture.
+
+    "Item 2025-26 (25)" at the top of one page and "Item 2025-26 (32)" on another share a
+    key, but a header's numbers either stay fixed or count pages ("Page 3", "Page 4").
+    """
+    return {key for key in running if "#" in key and not _fixed_or_paging(key, edges)}
+
+
+def _fixed_or_paging(key: str, edges: list[list[_EdgeLine]]) -> bool:
+    rows = {
+        page: [int(n) for n in re.findall(r"\d+", _running_text(e.line.text))]
+        for page, edge in enumerate(edges)
+        for e in edge
+        if e.key == key
+    }
+    width = min(len(numbers) for numbers in rows.values())
+    return all(_fixed_or_counting(rows, position) for position in range(width))
+
+
+def _fixed_or_counting(rows: dict[int, list[int]], position: int) -> bool:
+    """A number that never changes, or one going up by one from page to page (page counters
+    restart with each paper of a pack, so only neighbouring pages are compared)."""
+    if len({numbers[position] for numbers in rows.values()}) == 1:
+        return True
+    pairs = [(page, page + 1) for page in rows if page + 1 in rows]
+    if not pairs:
+        return False
+    steps = sum(1 for a, b in pairs if rows[b][position] - rows[a][position] == 1)
+    return steps >= 0.8 * len(pairs)
+
+
+def _running_text(text: str) -> str:
+    """A running line without its page counter: "Board papers  Page 3 of 20" -> "Board papers"."""
+    text = re.sub(r"\bpage\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?\b", "", text, flags=re.IGNORECASE)
+    # A bare page number at either end ("12 | Board papers"); years have four digits.
+    text = re.sub(r"^\s*\d{1,3}\s*[|–-]?\s+|\s+[|–-]?\s*\d{1,3}\s*$", "", text)
+    return re.sub(r"\s+", " ", text).strip(" -–|")
 
 
 def _may_run(edge_line: _EdgeLine) -> bool:

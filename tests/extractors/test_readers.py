@@ -26,6 +26,8 @@ from extractors.errors import (
     ZipBombError,
 )
 from extractors.limits import ReadLimits
+from extractors.pdf_blocks import split_running_lines
+from extractors.pdf_lines import Line
 from extractors.read import read_document
 from extractors.word import read_docx
 
@@ -80,6 +82,50 @@ def test_running_header_and_page_footer_are_removed(text_pdf: Path) -> None:
     assert [b.page for b in doc.blocks if b.text == HEADER] == [1]
     assert not [b for b in doc.blocks if "Page" in b.text and "of 3" in b.text]
     assert "Workforce plan" in doc.text
+
+
+def test_removed_running_header_is_kept_in_metadata(text_pdf: Path) -> None:
+    doc = read_document(text_pdf)
+    # The organisation may be named only in the header: segmentation still sees it there.
+    assert doc.metadata["header"] == HEADER
+    assert "footer" not in doc.metadata  # "Page N of 3" is a page counter, not a footer text
+
+
+def _edge_line(text: str, page: int, top: float) -> Line:
+    return Line(text, page, 72.0, 400.0, top, top + 10.0, 10.0, True)
+
+
+def _pages_with_tops(tops: list[str]) -> list[list[Line]]:
+    return [
+        [
+            _edge_line(top, page, 30.0),
+            *(
+                _edge_line(f"Body text line {n} on page {page}.", page, 150.0 + 14 * n)
+                for n in range(5)
+            ),
+            _edge_line(f"Example NHS Trust board papers {page + 20}", page, 800.0),
+        ]
+        for page, top in enumerate(tops, start=1)
+    ]
+
+
+def test_minute_numbers_at_page_tops_are_not_running_headers() -> None:
+    tops = [f"Item 2025-26 ({n})" for n in (25, 27, 28, 32, 35, 36)]
+    result = split_running_lines(_pages_with_tops(tops), [842.0] * len(tops))
+    assert [page[0].text for page in result.pages] == tops
+    # The footer's number counts pages, so the footer is furniture and goes.
+    assert all("board papers" not in line.text for page in result.pages for line in page)
+    assert result.footer == ("Example NHS Trust board papers",)
+
+
+def test_fixed_running_header_goes_but_is_kept_as_text() -> None:
+    tops = ["Leeds Community Healthcare NHS Trust 2025"] * 6
+    result = split_running_lines(_pages_with_tops(tops), [842.0] * 6)
+    assert [page[0].text for page in result.pages][:2] == [
+        "Leeds Community Healthcare NHS Trust 2025",
+        "Body text line 0 on page 2.",
+    ]
+    assert result.header == ("Leeds Community Healthcare NHS Trust 2025",)
 
 
 def test_two_columns_are_read_left_then_right(text_pdf: Path) -> None:
