@@ -302,7 +302,9 @@ def _close(
         kind = "list_item"
     if _looks_like_heading(first, body) and not _BULLET.match(first.text):
         kind = "heading"
-        level = levels.get(first.size, len(levels) + 1)
+        # Only type larger than the body has a level; a bold line at body size (a cover
+        # sheet's label, a table's caption) is a heading of unknown level, as in Word.
+        level = levels.get(first.size) if _is_large(first.size, body) else None
     blocks.append(
         Block(text=text, page=first.page, kind=kind, level=level, size=first.size, bold=first.bold)
     )

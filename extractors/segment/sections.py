@@ -17,6 +17,7 @@ _NUMBERED_RE = re.compile(
 _APPENDIX_RE = re.compile(r"^\s*(?:appendix|annex|annexe|schedule)\s+[\w.-]{1,6}\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
 _MAX_HEADING_CHARS = 110
+_BOLD_ONLY_RANK = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +136,7 @@ def _heading_ranks(blocks: Sequence[Block]) -> dict[int, float]:
         if block.kind == "table_row" or not text or is_toc_line(text) or len(text) > 200:
             continue
         if block.kind == "heading":
-            if block.level is not None:
-                ranks[index] = float(block.level)
-            elif block.size and body:
-                ranks[index] = _size_rank(block.size, body)
-            else:
-                ranks[index] = 2.0
+            ranks[index] = heading_rank(block, body)
         elif block.size and body and block.size >= body + 2 and looks_like_heading(text):
             ranks[index] = _size_rank(block.size, body)
         elif (
@@ -150,6 +146,24 @@ def _heading_ranks(blocks: Sequence[Block]) -> dict[int, float]:
         ):
             ranks[index] = 1.0
     return ranks
+
+
+def heading_rank(block: Block, body: float | None) -> float:
+    """How high a heading block ranks: its level, else its type size over the body's.
+
+    A heading with no level printed at body size is only bold (a label, a caption): it
+    ranks below every heading set in larger type or given a level by a style.
+    """
+    if block.level is not None:
+        return float(block.level)
+    if block.size and body and block.size >= body + 1:
+        return _size_rank(block.size, body)
+    return _BOLD_ONLY_RANK
+
+
+def is_titled_heading(block: Block, body: float | None) -> bool:
+    """A heading by level or type size, not just a bold line at body size."""
+    return block.kind == "heading" and heading_rank(block, body) < _BOLD_ONLY_RANK
 
 
 def _size_rank(size: float, body: float) -> float:

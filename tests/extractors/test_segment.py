@@ -448,3 +448,54 @@ def test_word_header_names_the_organisation_and_meeting() -> None:
     assert result.document_type == "minutes"
     assert result.meeting.organisation == "The Rotherham NHS Foundation Trust"
     assert result.meeting.meeting == "Joint Negotiating and Consultative Committee"
+
+
+# ----------------------------------------------------------------------------- heading ranks
+
+
+def test_bold_body_size_labels_do_not_outrank_headings_in_larger_type() -> None:
+    def label(text: str, page: int) -> Block:
+        # As Word gives a bold paragraph: a heading with neither a level nor a size.
+        return Block(text=text, page=page, kind="heading", level=None, bold=True)
+
+    body = "The service reviewed its staffing and rotas over the quarter in detail. " * 3
+    document = doc(
+        Block(text="Estates report", page=1, kind="heading", level=1, size=20.0, bold=True),
+        para(body, size=10.5),
+        Block(text="Background", page=1, kind="heading", level=2, size=14.0, bold=True),
+        label("Key colour code", 1),
+        para(body, size=10.5),
+        label("Status", 1),
+        para(body, size=10.5),
+        Block(text="Proposals", page=2, kind="heading", level=2, size=14.0, bold=True),
+        label("Owner", 2),
+        para(body, size=10.5),
+        Block(text="Risks", page=3, kind="heading", level=2, size=14.0, bold=True),
+        para(body, size=10.5),
+    )
+    result = segment_document(document)
+    assert [i.heading for i in result.items] == [
+        "Estates report",
+        "Background",
+        "Proposals",
+        "Risks",
+    ]
+    assert "Key colour code" in result.items[1].text
+
+
+def test_bold_body_size_line_in_a_pdf_is_a_heading_without_a_level() -> None:
+    from extractors.pdf_blocks import build_blocks
+    from extractors.pdf_lines import Line
+
+    def line(text: str, top: float, size: float, bold: bool) -> Line:
+        return Line(text, 1, 72.0, 500.0, top, top + size, size, bold)
+
+    blocks = build_blocks(
+        [
+            line("Quarterly report", 50, 18.0, True),
+            line("Name of Committee", 90, 10.0, True),
+            line("Quality Committee met and reviewed the quarter's results.", 110, 10.0, False),
+            line("Further prose at body size follows here for the body.", 140, 10.0, False),
+        ]
+    )
+    assert [(b.kind, b.level) for b in blocks[:2]] == [("heading", 1), ("heading", None)]
