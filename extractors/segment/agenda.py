@@ -17,6 +17,14 @@ _NUMBER_RE = re.compile(
 _LIST_RE = re.compile(
     r"^\s*(?:item\s+)?(?P<num>\d{1,2}(?:\.\d{1,2})*[a-z]?)[.)]?\s+(?P<rest>[A-Z(].*)$", re.DOTALL
 )
+# "Item 4aii Draft minutes ...": a pack's index of its papers, sub-items lettered or in roman.
+_ITEM_LINE_RE = re.compile(
+    r"^\s*item\s+(?P<num>\d{1,2}(?:\.\d{1,2})*[a-z]{0,5})[.):]?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_BARE_NUMBER_RE = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})*[a-z]?)[.)]?\s*$")
+_CLOCK_RE = re.compile(r"^\s*\d{1,2}[.:][0-5]\d\s*$")
+_MAX_ENTRY_GAP = 15  # blocks between entries of one agenda
 _TIME_RE = re.compile(
     r"^\s*\d{1,2}[.:]\d{2}\s*(?:[ap]m)?\s*(?:[-–]\s*\d{1,2}[.:]\d{2}\s*(?:[ap]m)?)?\s*[-–]?\s*",
     re.I,
@@ -57,12 +65,16 @@ class AgendaEntry:
 
 
 def find_agenda(blocks: Sequence[Block]) -> list[AgendaEntry]:
-    """Entries of the first agenda table, else of the first numbered agenda list."""
+    """Entries of the first agenda table, else of the first numbered agenda list.
+
+    Failing both, an agenda whose table came out one cell a line: numbers on lines of
+    their own above their titles, and pack indexes of "Item 7ii Title" lines.
+    """
     for table in _tables(blocks):
         entries = _entries_from_table(blocks, table)
         if len(entries) >= 3:
             return entries
-    return _entries_from_list(blocks)
+    return _entries_from_list(blocks) or _entries_from_cell_lines(blocks)
 
 
 def _tables(blocks: Sequence[Block]) -> list[list[int]]:
@@ -172,3 +184,40 @@ def _tail_purpose(text: str) -> Purpose | None:
 
 def _strip_purpose(text: str) -> str:
     return _PURPOSE_TAIL_RE.sub("", text).strip(" -–—,")
+
+
+def _entries_from_cell_lines(blocks: Sequence[Block]) -> list[AgendaEntry]:
+    """Agenda rows printed one cell a line: "7" then "09:40 - Winter planning", or "Item 7i ..."."""
+    entries: list[AgendaEntry] = []
+    seen: set[str] = set()
+    for index, block in enumerate(blocks):
+        if len(entries) >= 3 and index - entries[-1].index > _MAX_ENTRY_GAP:
+            break  # the agenda has ended; a second rendering of it may follow
+        if block.kind == "table_row":
+            continue
+        found = _item_line(index, block.text) or _numbered_pair(blocks, index)
+        # The pack index repeats a number the agenda gave already: the agenda's title wins.
+        if found is not None and found.number.lower() not in seen:
+            seen.add(found.number.lower())
+            entries.append(found)
+    return entries if len(entries) >= 3 else []
+
+
+def _item_line(index: int, text: str) -> AgendaEntry | None:
+    match = _ITEM_LINE_RE.match(text)
+    if match is None or len(match.group("rest")) > 200 or _MONTH_RE.match(match.group("rest")):
+        return None
+    return _entry_from_line(index, match.group("num"), match.group("rest").replace("_", " "))
+
+
+def _numbered_pair(blocks: Sequence[Block], index: int) -> AgendaEntry | None:
+    match = _BARE_NUMBER_RE.match(blocks[index].text)
+    if match is None or index + 1 >= len(blocks):
+        return None
+    following = blocks[index + 1]
+    title = _TIME_RE.sub("", following.text, count=1).strip()
+    if following.kind == "table_row" or _CLOCK_RE.match(blocks[index].text):
+        return None
+    if not title[:1].isupper() or len(title) > 200 or _BARE_NUMBER_RE.match(title):
+        return None
+    return _entry_from_line(index, match.group("num"), title)

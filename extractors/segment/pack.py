@@ -11,20 +11,45 @@ from extractors.segment.agenda import AgendaEntry
 from extractors.segment.coversheet import CoverSheet
 from extractors.segment.items import item_from_range, split_at
 from extractors.segment.sections import find_paper_refs
-from extractors.segment.text import purpose_from_text
+from extractors.segment.starts import PaperStart
+from extractors.segment.text import number_key, purpose_from_text
 from extractors.types import Block, Item
 
 
 def papers_from_cover_sheets(
-    blocks: Sequence[Block], sheets: Sequence[CoverSheet], agenda: Sequence[AgendaEntry]
+    blocks: Sequence[Block],
+    sheets: Sequence[CoverSheet],
+    agenda: Sequence[AgendaEntry],
+    uncovered: Sequence[PaperStart] = (),
 ) -> list[Item]:
-    """Each paper runs from its cover sheet to the next one."""
-    by_number = {_number_key(entry.number): entry for entry in agenda}
-    ranges = split_at([sheet.start for sheet in sheets], len(blocks))
+    """Each paper runs from its cover sheet (or its start without one) to the next paper."""
+    by_number = {number_key(entry.number): entry for entry in agenda}
+    openings: list[CoverSheet | PaperStart] = sorted(
+        [*sheets, *uncovered], key=lambda o: o.start if isinstance(o, CoverSheet) else o.index
+    )
+    starts = [o.start if isinstance(o, CoverSheet) else o.index for o in openings]
+    ranges = split_at(starts, len(blocks))
     return [
-        _paper(blocks, sheet, start, end, by_number)
-        for sheet, (start, end) in zip(sheets, ranges, strict=True)
+        _paper(blocks, o, start, end, by_number)
+        if isinstance(o, CoverSheet)
+        else _uncovered_paper(blocks, o, start, end)
+        for o, (start, end) in zip(openings, ranges, strict=True)
     ]
+
+
+def _uncovered_paper(blocks: Sequence[Block], opening: PaperStart, start: int, end: int) -> Item:
+    entry = opening.entry
+    return item_from_range(
+        blocks,
+        start,
+        end,
+        heading=opening.heading,
+        kind="paper",
+        number=opening.number,
+        purpose=entry.purpose if entry else None,
+        presenter=entry.presenter if entry else None,
+        paper_ref=entry.paper_ref if entry else None,
+    )
 
 
 def _paper(
@@ -36,7 +61,7 @@ def _paper(
 ) -> Item:
     fields = sheet.fields
     number = item_number(fields.get("agenda_item", ""))
-    entry = agenda.get(_number_key(number)) if number else None
+    entry = agenda.get(number_key(number)) if number else None
     title = fields.get("title") or (entry.heading if entry else "") or blocks[start].text
     presenter = (
         fields.get("presenter")
@@ -154,15 +179,6 @@ def item_number(printed: str) -> str | None:
         return None
     line = re.sub(r"^(?:agenda\s+)?item\s*(?:no\.?|number)?\s*[:.]?\s*", "", line, flags=re.I)
     return line[:40] or None
-
-
-def _number_key(number: str | None) -> str:
-    """A number's comparable form: "2025-26 (7i)" and "7i" and "7.i" all give "7i"."""
-    if not number:
-        return ""
-    inner = re.search(r"\((\w+)\)\s*$", number)
-    core = inner.group(1) if inner else number
-    return re.sub(r"[^0-9a-z]", "", core.lower())
 
 
 def _first_line(value: str | None) -> str | None:

@@ -19,6 +19,7 @@ from extractors.segment.minutes import (
 )
 from extractors.segment.pack import item_number, papers_from_agenda, papers_from_cover_sheets
 from extractors.segment.sections import find_paper_refs, find_sections
+from extractors.segment.starts import find_uncovered_starts
 from extractors.segment.text import purpose_from_text
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
 
@@ -47,8 +48,10 @@ def segment_document(document: Document) -> SegmentedDocument:
         if papers:
             return SegmentedDocument("board_papers", meeting, tuple(papers))
     if kind == "board_papers":
-        items = papers_from_cover_sheets(blocks, sheets, agenda)
-        items = _front_matter(blocks, sheets[0].start, meeting) + items
+        uncovered = find_uncovered_starts(blocks, sheets, agenda)
+        items = papers_from_cover_sheets(blocks, sheets, agenda, uncovered)
+        first = min([sheets[0].start, *(start.index for start in uncovered)])
+        items = _front_matter(blocks, first, meeting) + items
     elif kind == "minutes":
         items = _minutes_items(blocks, minutes, meeting, sheets)
     elif kind == "agenda":

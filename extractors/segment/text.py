@@ -119,3 +119,12 @@ def clean_heading(text: str, limit: int = 160) -> str:
 def is_toc_line(text: str) -> bool:
     """A contents-page line: a title followed by dot leaders or a tab and a page number."""
     return bool(re.search(r"(?:\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$", text))
+
+
+def number_key(number: str | None) -> str:
+    """A number's comparable form: "2025-26 (7i)" and "7i" and "7.i" all give "7i"."""
+    if not number:
+        return ""
+    inner = re.search(r"\((\w+)\)\s*$", number)
+    core = inner.group(1) if inner else number
+    return re.sub(r"[^0-9a-z]", "", core.lower())

@@ -303,6 +303,21 @@ def test_lch_board_pack() -> None:
     # Pages run in order and no paper starts before the one it follows.
     starts = [p.page_start or 0 for p in papers]
     assert starts == sorted(starts)
+    # Papers without cover sheets (committee chairs' reports, the action log, the
+    # workplan) are papers of their own, not pages of the paper before them.
+    assert len(papers) >= 18
+    by_page = {p.page_start: p for p in papers}
+    assert {33, 83, 90, 104, 107} <= set(by_page)
+    assert "action log" in by_page[33].heading.lower()
+    assert "Audit Committee" in by_page[104].heading
+    assert "Quality Committee" in by_page[83].text
+    assert by_page[77].page_end == 82  # the health equity paper no longer runs on
+    guardian = next(p for p in papers if "guardian" in p.heading.lower())
+    assert guardian.page_start == 143
+    # The medical director's report keeps its annex (page 170) and the risk report its
+    # appendix (page 195).
+    assert not {170, 195} & set(starts)
+    assert any(p.heading.endswith("Workplan") and p.page_end == 255 for p in papers)
 
 
 @real

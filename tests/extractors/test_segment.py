@@ -499,3 +499,115 @@ def test_bold_body_size_line_in_a_pdf_is_a_heading_without_a_level() -> None:
         ]
     )
     assert [(b.kind, b.level) for b in blocks[:2]] == [("heading", 1), ("heading", None)]
+
+
+# ------------------------------------------------------------- papers without cover sheets
+
+_LONG = "The committee reviewed the quarter's reports and noted progress on each action. " * 3
+
+
+def _pack_agenda() -> list[Block]:
+    # An agenda table printed one cell a line, as converted packs often come out.
+    lines = [
+        "Agenda",
+        "7",
+        "09:40 - Ward reconfiguration",
+        "8",
+        "09:50 - Audit Committee Chair's Assurance Report: 8 July 2025",
+        "9",
+        "10:00 - Action log",
+        "10",
+        "10:10 - Estates strategy refresh",
+        "11",
+        "10:20 - Finance report month 7",
+    ]
+    return [para(text, page=1) for text in lines]
+
+
+def _pack(*middle: Block) -> Document:
+    return doc(
+        *_pack_agenda(),
+        *_cover(2, "7", "Ward reconfiguration", "For decision", "No"),
+        para(_LONG, page=3),
+        *middle,
+        *_cover(9, "11", "Finance report month 7", "For information", "Not applicable"),
+        para("The Trust reports a deficit of £2.1m year to date.", page=10),
+    )
+
+
+def test_papers_without_cover_sheets_start_at_page_top_signals() -> None:
+    document = _pack(
+        # A committee chair's report: its own small header in place of a cover sheet.
+        para("Committee Escalation and Assurance Report", page=4, bold=True),
+        para("Name of Committee:", page=4, bold=True),
+        para("Audit Committee", page=4),
+        para("Report to:", page=4, bold=True),
+        para("Trust Board 4 December 2025", page=4),
+        para("Date of Meeting:", page=4, bold=True),
+        para("8 July 2025", page=4),
+        para(_LONG, page=4),
+        # An "Agenda item" line at a page top, broken over short lines.
+        para("AGENDA", page=5, bold=True),
+        para("ITEM", page=5, bold=True),
+        para("(9)", page=5, bold=True),
+        para("Trust Board action log", page=5, bold=True),
+        para(_LONG, page=5),
+        # A title repeating its agenda entry after a page break.
+        heading("Estates strategy refresh", page=6),
+        para(_LONG, page=6),
+        # An appendix at a page top stays with its paper.
+        heading("Appendix 1 Estates strategy refresh: site plans", page=7),
+        para(_LONG, page=7),
+        para(_LONG, page=8),
+    )
+    result = segment_document(document)
+    assert result.document_type == "board_papers"
+    assert [(i.number, i.heading, i.page_start, i.page_end) for i in result.items] == [
+        ("7", "Ward reconfiguration", 2, 3),
+        ("8", "Audit Committee Chair's Assurance Report: 8 July 2025", 4, 4),
+        ("9", "Action log", 5, 5),
+        ("10", "Estates strategy refresh", 6, 8),
+        ("11", "Finance report month 7", 9, 10),
+    ]
+    assert "site plans" in result.items[3].text
+
+
+def test_minute_numbers_and_own_titles_at_page_tops_open_no_paper() -> None:
+    document = _pack(
+        # Minutes inside a paper number their items too; the agenda has no item 25.
+        para("Item 2025-26 (25)", page=4, bold=True),
+        para(_LONG, page=4),
+        # The paper's own title again on a later page is still that paper.
+        heading("Ward reconfiguration: options appraisal", page=5),
+        para(_LONG, page=5),
+    )
+    result = segment_document(document)
+    assert [(i.number, i.page_start, i.page_end) for i in result.items] == [
+        ("7", 2, 5),
+        ("11", 9, 10),
+    ]
+
+
+def test_agenda_printed_one_cell_a_line_and_pack_index_lines() -> None:
+    from extractors.segment.agenda import find_agenda
+
+    blocks = [
+        para("1", page=1),
+        para("09:00 - Welcome and apologies", page=1),
+        para("4", page=1),
+        para("Minutes of the previous meeting", page=1),
+        para("Item 4ai Draft minutes 5 June 2025", page=1),
+        para("Item 4b Public Board action log", page=1),
+        para("9.00", page=1),  # a time, not item 9
+        para("Chair's welcome", page=1),
+        para("6", page=2),
+        para("09:30 - Chief Executive's report", page=2),
+    ]
+    entries = find_agenda(blocks)
+    assert [(e.number, e.heading) for e in entries] == [
+        ("1", "Welcome and apologies"),
+        ("4", "Minutes of the previous meeting"),
+        ("4ai", "Draft minutes 5 June 2025"),
+        ("4b", "Public Board action log"),
+        ("6", "Chief Executive's report"),
+    ]
