@@ -44,6 +44,13 @@ _EARLIER_MEETING_RE = re.compile(
 _MEETING_WORD_RE = re.compile(
     r"\b(?:meeting|board|committee|forum|held|minutes|agenda|JNCC|JCNC|JLNC)\b", re.IGNORECASE
 )
+# How a paper's first lines say it is for a meeting: "Meeting:", "Report to:", "Minutes".
+_STATES_MEETING_RE = re.compile(
+    r"\b(?:meetings?|minutes|agenda|report(?:ing)? to|presented to|paper for|held on)\b"
+    r"|\b(?:JNCC|JCNC|JLNC)\b",
+    re.IGNORECASE,
+)
+_STATED_LINES = 15
 _MEETING_ABBREVIATIONS = {
     "JNCC": "Joint Negotiating and Consultative Committee",
     "JCNC": "Joint Consultative and Negotiating Committee",
@@ -67,6 +74,33 @@ def find_meeting(
         meeting_date=_meeting_date(front, front_text, cover_fields),
         title=_title(front, metadata),
     )
+
+
+def states_meeting(blocks: Sequence[Block], cover_fields: Sequence[Mapping[str, str]]) -> bool:
+    """Whether a document's first lines say which meeting it is for.
+
+    A constitution, a policy or a procedure names boards and groups all through its text;
+    only a paper written for a meeting says so at its top, in a label, a title line or a
+    committee's name dated as a heading ("Finance Committee - 23 October 2025").
+    """
+    if any(fields.get("meeting") or fields.get("date") for fields in cover_fields[:1]):
+        return True
+    front = _front_blocks(blocks)[:_STATED_LINES]
+    for position, block in enumerate(front):
+        text = block.text.strip()
+        if len(text) > 150:
+            continue
+        if _STATES_MEETING_RE.search(text):
+            return True
+        following = front[position + 1].text if position + 1 < len(front) else ""
+        named = meeting_in(text)
+        if named and not organisation_in(text) and (find_date(text) or _date_line(following)):
+            return True
+    return False
+
+
+def _date_line(text: str) -> bool:
+    return len(text.strip()) <= 40 and find_date(text) is not None
 
 
 def _front_blocks(blocks: Sequence[Block]) -> list[Block]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from extractors.segment.agenda import AgendaEntry, find_agenda
 from extractors.segment.coversheet import CoverSheet, find_cover_sheets
 from extractors.segment.genre import document_type
 from extractors.segment.items import has_substance, item_from_range, split_at
-from extractors.segment.meeting import find_meeting
+from extractors.segment.meeting import find_meeting, states_meeting
 from extractors.segment.minutes import (
     MinuteStart,
     action_log_heading,
@@ -41,7 +42,11 @@ def segment_document(document: Document) -> SegmentedDocument:
         minutes=minutes,
         page_count=document.page_count,
     )
-    meeting = find_meeting(blocks, document.metadata, [sheet.fields for sheet in sheets])
+    cover_fields = [sheet.fields for sheet in sheets]
+    meeting = find_meeting(blocks, document.metadata, cover_fields)
+    if kind in ("report", "other") and not states_meeting(blocks, cover_fields):
+        # Constitutions, policies and procedures: the boards they name are not their meeting.
+        meeting = replace(meeting, meeting=None, meeting_date=None)
     if kind == "report" and _titled_agenda(blocks, agenda) and len(sheets) < 2:
         # A pack without cover sheets: its papers open with their agenda titles.
         papers = papers_from_agenda(blocks, agenda)

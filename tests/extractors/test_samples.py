@@ -356,6 +356,9 @@ def test_icb_constitution_groups_clauses_under_sections() -> None:
     headings = [i.heading for i in result.items]
     assert "Arrangements for Determining the Terms and Conditions of Employees" in headings
     assert "Quorum" in headings
+    # A constitution is for no meeting, though it names the board and its meetings.
+    assert result.document_type in ("report", "other")
+    assert (result.meeting.meeting, result.meeting.meeting_date) == (None, None)
 
 
 @real
@@ -370,6 +373,9 @@ def test_ifr_sop_sections_by_heading_style() -> None:
     assert "Appendix two – Terms of reference IFR Screening Group" in headings
     process = result.items[headings.index("The IFR process")]
     assert process.page_start == 7
+    # Procedures name their panels and groups; none of them is this document's meeting.
+    assert result.document_type in ("report", "other")
+    assert (result.meeting.meeting, result.meeting.meeting_date) == (None, None)
 
 
 def test_bench_pack_builder_varies_numbering(tmp_path: Path) -> None:

@@ -611,3 +611,41 @@ def test_agenda_printed_one_cell_a_line_and_pack_index_lines() -> None:
         ("4b", "Public Board action log"),
         ("6", "Chief Executive's report"),
     ]
+
+
+# ------------------------------------------------------------------- non-meeting documents
+
+
+def test_policy_names_boards_and_groups_but_states_no_meeting() -> None:
+    document = doc(
+        para("NHS Example Integrated Care Board"),
+        heading("Standard operating procedures: individual funding requests"),
+        para("Version 5, 8 February 2023"),
+        heading("1. Introduction"),
+        para("The Screening Group reviews each request within 10 working days. " * 2),
+        heading("2. The Screening Group", page=2),
+        para("The Integrated Care Board approved these procedures on 1 July 2022. " * 2, page=2),
+        heading("3. Review", page=3),
+        para("The Board of the ICB receives an annual report on requests. " * 2, page=3),
+    )
+    result = segment_document(document)
+    assert result.document_type == "report"
+    assert result.meeting.organisation == "NHS Example Integrated Care Board"
+    assert (result.meeting.meeting, result.meeting.meeting_date) == (None, None)
+
+
+def test_report_headed_with_its_committee_and_date_keeps_its_meeting() -> None:
+    document = doc(
+        para("Example Teaching Hospitals NHS Trust"),
+        para("Finance and Investment Committee - 23 October 2025"),
+        heading("Finance report: month 6"),
+        heading("1. Income"),
+        para("Clinical income is above plan year to date. " * 3),
+        heading("2. Expenditure", page=2),
+        para("Pay spending is above plan because of bank staff. " * 3, page=2),
+        heading("3. Forecast", page=3),
+        para("The forecast remains break-even. " * 3, page=3),
+    )
+    result = segment_document(document)
+    assert result.meeting.meeting == "Finance and Investment Committee"
+    assert result.meeting.meeting_date == date(2025, 10, 23)
