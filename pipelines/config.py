@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     # be recognised at every NHS trust and ICB, the national position for Staff Council unions.
     union_recognition: dict[str, list[str]] = Field(default_factory=dict)
     workers: int = 1
+    # A running Dask scheduler ("tcp://host:8786") that `--workers N` (N > 1) sends files to
+    # instead of starting a local cluster of N processes for the run.
+    dask_address: str | None = None
+    # Documents with at least this much item text have their entity and flag stage split over
+    # the Dask workers (one paper is otherwise one task on one worker).
+    split_enrich_chars: int = 50_000
     limits: Limits = Field(default_factory=Limits)
     sources: list[Source] = Field(default_factory=list)
 

@@ -5,12 +5,20 @@ Models are loaded once per worker process and reused for every document it handl
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
+from extractors.linking import DocContext
+from extractors.nlp import EntityPipeline, next_meeting_date
+from extractors.types import DocumentAnnotations, Flag, Item, ItemAnnotations, SegmentedDocument
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +28,22 @@ class Enriched:
     model_version: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class EnrichedPart:
+    """Annotations and flags for a run of consecutive items of one document."""
+
+    annotations: tuple[ItemAnnotations, ...]
+    flags: tuple[Flag, ...]
+
+
+# Runs enrich_part over each run of items (in other processes) and returns the parts in order.
+PartRunner = Callable[[list[tuple[Item, ...]], DocContext], list[EnrichedPart]]
+
+
 class Enricher:
     """Runs the entity pipeline and the workforce classifier over a segmented paper."""
 
     def __init__(self, spacy_model: str | None, model_path: Path | None) -> None:
-        from extractors.nlp import EntityPipeline
-
         from models import load_flagger
 
         self.entities = EntityPipeline.load(spacy_model)
@@ -37,8 +55,63 @@ class Enricher:
         flags = tuple(self.flagger.flag(items)) if items else ()
         return Enriched(annotations, flags, self.flagger.version)
 
+    def enrich_split(
+        self, segmented: SegmentedDocument, parts: int, run_parts: PartRunner
+    ) -> Enriched:
+        """What `enrich` gives, with the items cut into `parts` runs that `run_parts` spreads
+        over processes: the document-wide context is worked out once, here."""
+        # The same context `EntityPipeline.annotate` builds for the whole document (a test holds
+        # the two paths to the same output); the parts then only run the per-item components.
+        entities = self.entities
+        organisation = entities.own_organisation(segmented)
+        meeting = entities.improved_meeting(segmented, organisation)
+        code = organisation.ods_code
+        context = DocContext(
+            organisation_id=f"ods:{code}" if code else None,
+            organisation_label=entities._label_of(code),
+            meeting_date=meeting.meeting_date,
+            next_meeting=next_meeting_date(item.text for item in segmented.items),
+        )
+        done = run_parts(split_items(segmented.items, parts), context)
+        annotations = tuple(a for part in done for a in part.annotations)
+        flags = tuple(f for part in done for f in part.flags)
+        notes = DocumentAnnotations(items=annotations, organisation=organisation, meeting=meeting)
+        return Enriched(notes, flags, self.flagger.version)
+
+    def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
+        """Entities and flags of some items of a document whose context is already known."""
+        docs = self.entities.docs([item.text for item in items], context)
+        annotations = tuple(EntityPipeline._annotations(docs))
+        flags = tuple(self.flagger.flag(items)) if items else ()
+        return EnrichedPart(annotations, flags)
+
+
+def split_items(items: Sequence[Item], parts: int) -> list[tuple[Item, ...]]:
+    """At most `parts` runs of consecutive items with about the same amount of text each."""
+    total = sum(len(item.text) for item in items)
+    runs: list[tuple[Item, ...]] = []
+    current: list[Item] = []
+    size = 0
+    for item in items:
+        current.append(item)
+        size += len(item.text)
+        if len(runs) < parts - 1 and size >= total * (len(runs) + 1) / parts:
+            runs.append(tuple(current))
+            current = []
+    if current:
+        runs.append(tuple(current))
+    return runs
+
+
+def enrich_part(
+    spacy_model: str | None, model_path: str | None, items: tuple[Item, ...], context: DocContext
+) -> EnrichedPart:
+    """`Enricher.enrich_part` with this process's models: what a worker runs for a part."""
+    return get_enricher(spacy_model, model_path).enrich_part(items, context)
+
 
 _loading = threading.Lock()
+_loads = 0
 
 
 def get_enricher(spacy_model: str | None, model_path: str | None) -> Enricher:
@@ -47,6 +120,22 @@ def get_enricher(spacy_model: str | None, model_path: str | None) -> Enricher:
         return _cached_enricher(spacy_model, model_path)
 
 
+def model_loads() -> int:
+    """How many times this process has loaded the models (once per model setting)."""
+    return _loads
+
+
 @lru_cache(maxsize=4)
 def _cached_enricher(spacy_model: str | None, model_path: str | None) -> Enricher:
-    return Enricher(spacy_model, Path(model_path) if model_path else None)
+    global _loads
+    started = time.perf_counter()
+    enricher = Enricher(spacy_model, Path(model_path) if model_path else None)
+    _loads += 1
+    # A worker that logs this twice is reloading models it should have kept.
+    log.info(
+        "models loaded in process %d in %.1f s (load %d)",
+        os.getpid(),
+        time.perf_counter() - started,
+        _loads,
+    )
+    return enricher

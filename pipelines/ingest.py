@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import tempfile
 import threading
 import time
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
@@ -31,6 +32,7 @@ from pipelines.config import Settings, get_settings
 from pipelines.store.db import Store, open_store
 from pipelines.store.repository import (
     FileFacts,
+    Known,
     find_known,
     finish_run,
     forget_quarantined,
@@ -41,6 +43,11 @@ from pipelines.store.repository import (
     save_quarantined,
     start_run,
 )
+
+if TYPE_CHECKING:
+    from extractors.linking import DocContext
+    from extractors.types import Item, SegmentedDocument
+    from pipelines.enrich import Enriched, EnrichedPart, Enricher
 
 _HASH_CHUNK = 1024 * 1024
 
@@ -79,6 +86,17 @@ class FileOutcome:
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    worker: int = 0  # the process that handled the file
+    model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
+    enrich_parts: int = 0  # processes the entity and flag stage was spread over
+
+
+@dataclass(frozen=True, slots=True)
+class Sorted:
+    """The pre-pass's answer: files the store already knows, settled, and the rest to read."""
+
+    settled: list[FileOutcome]
+    to_read: list[Target]
 
 
 # ---------------------------------------------------------------------------------------
@@ -154,19 +172,29 @@ def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
                      source_name=target.source_name)
 
 
-def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, settings: Settings,
-                   store: Store, retry_quarantined: bool) -> FileOutcome:
-    timings: dict[str, float] = {}
+def _settled(store: Store, facts: FileFacts, run_id: str,
+             retry_quarantined: bool) -> tuple[FileOutcome | None, Known | None]:
+    """The outcome for bytes the store already has (None when they must be read) and what
+    the store knows of them."""
     known = find_known(store, facts.sha256, facts.source)
     if known is not None and known.status == "processed":
         record_copy(store, known, facts, run_id)
         return FileOutcome(facts.source, facts.filename, "duplicate",
-                           document_id=known.document_id)
-    if known is not None:  # quarantined before
-        if not retry_quarantined:
-            return FileOutcome(facts.source, facts.filename, "duplicate",
-                               message="quarantined in an earlier run",
-                               document_id=known.document_id)
+                           document_id=known.document_id), known
+    if known is not None and not retry_quarantined:  # quarantined before
+        return FileOutcome(facts.source, facts.filename, "duplicate",
+                           message="quarantined in an earlier run",
+                           document_id=known.document_id), known
+    return None, known
+
+
+def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, settings: Settings,
+                   store: Store, retry_quarantined: bool) -> FileOutcome:
+    timings: dict[str, float] = {}
+    settled, known = _settled(store, facts, run_id, retry_quarantined)
+    if settled is not None:
+        return settled
+    if known is not None:  # quarantined before, and asked to try again
         forget_quarantined(store, known.document_id)
     if facts.size > settings.limits.max_bytes:
         limit_mb = settings.limits.max_bytes // (1024 * 1024)
@@ -184,9 +212,8 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
     try:
         from pipelines.enrich import get_enricher
 
-        enricher = get_enricher(settings.spacy_model,
-                                str(settings.model_path) if settings.model_path else None)
-        enriched = enricher.enrich(segmented)
+        enricher = get_enricher(settings.spacy_model, _model_path(settings))
+        enriched, parts = _enrich(enricher, segmented, settings)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except Exception as exc:  # a bug of ours must not stop the night's run
@@ -201,10 +228,53 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
     timings["store"] = time.perf_counter() - started
     if saved.duplicate:
         return FileOutcome(facts.source, facts.filename, "duplicate",
-                           document_id=saved.document_id, timings=timings)
+                           document_id=saved.document_id, timings=timings, enrich_parts=parts)
     return FileOutcome(facts.source, facts.filename, "processed", document_id=saved.document_id,
                        items=saved.items, flagged=saved.flagged, pages=read.page_count or 0,
-                       timings=timings)
+                       timings=timings, enrich_parts=parts)
+
+
+def _model_path(settings: Settings) -> str | None:
+    return str(settings.model_path) if settings.model_path else None
+
+
+def _enrich(enricher: Enricher, segmented: SegmentedDocument,
+            settings: Settings) -> tuple[Enriched, int]:
+    """Enrich here, or, for a large paper on a Dask worker, spread its items over the cluster
+    (one paper is one task, and would otherwise leave the other workers idle); with the
+    number of parts."""
+    chars = sum(len(item.text) for item in segmented.items)
+    if chars < settings.split_enrich_chars or not _on_dask_worker():
+        return enricher.enrich(segmented), 1
+    from distributed import worker_client
+
+    # Leaves this worker's thread slot free while waiting, so a part can run here too.
+    with worker_client() as client:
+        threads = sum(client.nthreads().values())
+        parts = min(threads, chars // max(1, settings.split_enrich_chars // 2))
+        if parts < 2:
+            return enricher.enrich(segmented), 1
+
+        def run_parts(runs: list[tuple[Item, ...]], context: DocContext) -> list[EnrichedPart]:
+            from pipelines.enrich import enrich_part
+
+            futures = [client.submit(enrich_part, settings.spacy_model, _model_path(settings),
+                                     run, context, pure=False, priority=10) for run in runs]
+            return client.gather(futures)
+
+        return enricher.enrich_split(segmented, parts, run_parts), parts
+
+
+def _on_dask_worker() -> bool:
+    try:
+        from distributed import get_worker
+    except ImportError:
+        return False
+    try:
+        get_worker()
+    except ValueError:  # not running inside a Dask worker
+        return False
+    return True
 
 
 def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
@@ -266,7 +336,37 @@ def ingest_file(target: Target, run_id: str, db_url: str,
                                      retry_quarantined)
     seconds = time.perf_counter() - started
     _log_outcome(outcome, seconds)
-    return FileOutcome(**{**asdict(outcome), "seconds": round(seconds, 3)})
+    from pipelines.enrich import model_loads
+
+    return FileOutcome(**{**asdict(outcome), "seconds": round(seconds, 3),
+                          "worker": os.getpid(), "model_loads": model_loads()})
+
+
+@task(name="sort-known", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def sort_known(targets: list[Target], run_id: str, db_url: str,
+               retry_quarantined: bool = False) -> Sorted:
+    """Hash the local files and settle those the store already has, in one task: on a rerun
+    nothing is read and no per-file task is made. URLs and unreadable paths are left to
+    `ingest_file`, which fetches or quarantines them."""
+    store = _store(db_url)
+    settled: list[FileOutcome] = []
+    to_read: list[Target] = []
+    for target in targets:
+        if target.is_url:
+            to_read.append(target)
+            continue
+        try:
+            facts = _local_facts(target, Path(target.location), target.location)
+        except OSError:
+            to_read.append(target)
+            continue
+        outcome, _ = _settled(store, facts, run_id, retry_quarantined)
+        if outcome is None:
+            to_read.append(target)
+        else:
+            _log_outcome(outcome, 0.0)
+            settled.append(outcome)
+    return Sorted(settled, to_read)
 
 
 def _log_outcome(outcome: FileOutcome, seconds: float) -> None:
@@ -337,11 +437,16 @@ def _summary_markdown(summary: dict[str, Any]) -> str:
 
 
 def task_runner_for(workers: int) -> Any:
-    """Threads for one worker (reading already happens in a child process); Dask beyond."""
+    """Threads for one worker (reading already happens in a child process); Dask beyond: the
+    configured cluster if there is one, else a local cluster of `workers` processes, started
+    only when a file has to be read."""
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=2)
     from prefect_dask import DaskTaskRunner
 
+    address = get_settings().dask_address
+    if address:
+        return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": None})
 
@@ -369,7 +474,12 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
     try:
         found = discover_targets(targets, source_name)
         _notify("total", len(found))
-        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined) for t in found]
+        known = sort_known(found, run_id, db_url, retry_quarantined)
+        for outcome in known.settled:
+            outcomes.append(outcome)
+            _notify("file", outcome)
+        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined)
+                   for t in known.to_read]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
@@ -396,11 +506,16 @@ def _counts(summary: dict[str, Any]) -> dict[str, int]:
 def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
                workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
     """Run the ingest flow with the task runner that fits the number of workers."""
+    from prefect.settings import temporary_settings
+
     runner = task_runner_for(workers)
+    # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
+    # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.
     try:
-        return ingest_flow.with_options(task_runner=runner)(
-            targets, source_name=source_name, db=db, workers=workers,
-            retry_quarantined=retry_quarantined,
-        )
+        with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+            return ingest_flow.with_options(task_runner=runner)(
+                targets, source_name=source_name, db=db, workers=workers,
+                retry_quarantined=retry_quarantined,
+            )
     finally:
         close_readers()

@@ -1,0 +1,124 @@
+"""`--workers 2`: files run on Dask worker processes that load the models once, a large paper's
+entity and flag stage is spread over them, and the store ends up the same as with one worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.config import get_settings
+from pipelines.enrich import EnrichedPart, get_enricher, split_items
+from pipelines.ingest import FileOutcome, run_ingest, set_observer
+from pipelines.isolation import read_and_segment, read_limits_from
+
+pytestmark = pytest.mark.slow
+
+PAPERS = (
+    "sth-board-pack-2025-11-12.pdf",
+    "sth-board-agenda-2025-11-12.docx",
+    "spf-0049-workforce-change-principles.pdf",
+    "ltht-people-committee-agile-working-2025-11.pdf",
+)
+
+
+@pytest.fixture
+def papers(tmp_path: Path, samples_dir: Path) -> Path:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for name in PAPERS:
+        shutil.copy(samples_dir / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def split_small_papers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Split any paper with 2,000 characters of items or more; worker processes started after
+    this read the same environment."""
+    monkeypatch.setenv("NOSURPRISES_SPLIT_ENRICH_CHARS", "2000")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("NOSURPRISES_SPLIT_ENRICH_CHARS")
+    get_settings.cache_clear()
+
+
+def _export(db_url: str, what: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["export", "--what", what, "--db", db_url])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    for record in records:
+        record.pop("ingested_at", None)  # when, not what
+    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def _ingest(folder: Path, db_url: str, workers: int) -> tuple[dict, list[FileOutcome]]:
+    seen: list[FileOutcome] = []
+    set_observer(lambda event, payload: seen.append(payload) if event == "file" else None)
+    try:
+        summary = run_ingest([str(folder)], db=db_url, workers=workers)
+    finally:
+        set_observer(None)
+    return summary, seen
+
+
+def test_split_enrichment_gives_what_the_whole_document_gives(samples_dir: Path) -> None:
+    settings = get_settings()
+    _, segmented = read_and_segment(
+        samples_dir / "sth-board-pack-2025-11-12.pdf", read_limits_from(settings.limits)
+    )
+    assert len(segmented.items) >= 6
+    enricher = get_enricher(settings.spacy_model, None)
+    runs_seen: list[int] = []
+
+    def in_turn(runs: list, context: object) -> list[EnrichedPart]:
+        runs_seen.extend(len(run) for run in runs)
+        return [enricher.enrich_part(run, context) for run in runs]
+
+    whole = enricher.enrich(segmented)
+    split = enricher.enrich_split(segmented, 3, in_turn)
+    assert len(runs_seen) == 3 and sum(runs_seen) == len(segmented.items)
+    assert split == whole
+    assert any(item.entities for item in split.annotations.items)
+    assert any(flag.workforce_impacting for flag in split.flags)
+
+
+def test_split_items_keeps_order_and_balances_text(samples_dir: Path) -> None:
+    _, segmented = read_and_segment(
+        samples_dir / "sth-board-pack-2025-11-12.pdf", read_limits_from(get_settings().limits)
+    )
+    runs = split_items(segmented.items, 2)
+    assert [item for run in runs for item in run] == list(segmented.items)
+    sizes = [sum(len(item.text) for item in run) for run in runs]
+    assert len(sizes) == 2 and min(sizes) > 0.25 * sum(sizes)
+    assert split_items(segmented.items[:1], 4) == [tuple(segmented.items[:1])]
+
+
+@pytest.mark.usefixtures("prefect_harness", "split_small_papers")
+def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
+    papers: Path, tmp_path: Path
+) -> None:
+    one_db = f"sqlite:///{tmp_path / 'one.db'}"
+    two_db = f"sqlite:///{tmp_path / 'two.db'}"
+    one, _ = _ingest(papers, one_db, workers=1)
+    two, outcomes = _ingest(papers, two_db, workers=2)
+
+    assert one["processed"] == two["processed"] == len(PAPERS)
+    workers = {outcome.worker for outcome in outcomes}
+    assert workers and os.getpid() not in workers and 0 not in workers
+    # Each worker process loaded the models once, however many files it handled.
+    assert all(outcome.model_loads == 1 for outcome in outcomes)
+    assert max(outcome.enrich_parts for outcome in outcomes) == 2
+    for what in ("items", "documents", "actions"):
+        assert _export(two_db, what) == _export(one_db, what)
+
+    # Known files are settled by the pre-pass: no file task, so no worker, runs again.
+    again, outcomes = _ingest(papers, two_db, workers=2)
+    assert again["duplicate"] == len(PAPERS) and again["processed"] == 0
+    assert {outcome.worker for outcome in outcomes} == {0}
+    assert _export(two_db, "items") == _export(one_db, "items")
