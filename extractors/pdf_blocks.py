@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors.hyphens import join_hyphenated
@@ -63,20 +63,20 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
     drop = _page_number_lines(edges)
     numbers = set(drop)
     # One text per running key: "Page 3" and "Page 4" variants of a line are one line.
-    kept: dict[str, dict[str, str]] = {"top": {}, "bottom": {}}
+    kept: dict[str, dict[str, list[str]]] = {"top": {}, "bottom": {}}
     for index, edge in enumerate(edges):
         previous = {e.key for e in edges[index - 1]} if index else set()
         for e in edge:
             if e.key not in running or not _may_run(e) or id(e.line) in numbers:
                 continue
-            kept[e.edge].setdefault(e.key, _running_text(e.line.text))
+            kept[e.edge].setdefault(e.key, []).append(e.line.text.strip())
             # A running header on the first page of its run is usually the paper's title too.
             if not (e.edge == "top" and e.key not in previous):
                 drop.add(id(e.line))
     return RunningText(
         pages=[[line for line in lines if id(line) not in drop] for lines in pages],
-        header=tuple(dict.fromkeys(t for t in kept["top"].values() if t))[:_MAX_RUNNING_TEXTS],
-        footer=tuple(dict.fromkeys(t for t in kept["bottom"].values() if t))[:_MAX_RUNNING_TEXTS],
+        header=_distinct_texts(kept["top"].values()),
+        footer=_distinct_texts(kept["bottom"].values()),
     )
 
 
@@ -110,6 +110,12 @@ def _fixed_or_counting(rows: dict[int, list[int]], position: int) -> bool:
         return False
     steps = sum(1 for a, b in pairs if rows[b][position] - rows[a][position] == 1)
     return steps >= 0.8 * len(pairs)
+
+
+def _distinct_texts(runs: Iterable[list[str]]) -> tuple[str, ...]:
+    """One text per running line; a line whose numbers change has its page counter taken out."""
+    texts = (run[0] if len(set(run)) == 1 else _running_text(run[0]) for run in runs)
+    return tuple(dict.fromkeys(text for text in texts if text))[:_MAX_RUNNING_TEXTS]
 
 
 def _running_text(text: str) -> str:

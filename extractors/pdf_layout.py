@@ -69,7 +69,53 @@ def _rows(fragments: list[Fragment]) -> list[list[Fragment]]:
             rows[-1].append(fragment)
         else:
             rows.append([fragment])
-    return [sorted(row, key=lambda f: f.x0) for row in rows]
+    return _attach_centred_labels([sorted(row, key=lambda f: f.x0) for row in rows])
+
+
+def _attach_centred_labels(rows: list[list[Fragment]]) -> list[list[Fragment]]:
+    """A form's label set beside a value wrapped over two lines, centred between them.
+
+    Read by height alone the label falls between the value's lines ("Rob Webster, Chief
+    Executive, NHS West Yorkshire Integrated" / "Report presented by:" / "Care Board"); the
+    label takes the whole value onto its row instead.
+    """
+    out: list[list[Fragment]] = []
+    index = 0
+    while index < len(rows):
+        if index + 2 < len(rows) and out and _centred_label(out[-1], rows[index], rows[index + 1]):
+            above, label, below = out.pop(), rows[index], rows[index + 1]
+            out.append([label[0], _joined(above[0], below[0])])
+            index += 2
+            continue
+        out.append(rows[index])
+        index += 1
+    return out
+
+
+def _centred_label(above: list[Fragment], label: list[Fragment], below: list[Fragment]) -> bool:
+    if not len(above) == len(label) == len(below) == 1:
+        return False
+    a, b, c = above[0], label[0], below[0]
+    line = a.bottom - a.top
+    return (
+        b.x1 < a.x0
+        and abs(a.x0 - c.x0) <= 2.0
+        and abs(a.size - c.size) <= 0.6
+        and 0 <= c.top - a.bottom <= 0.8 * line
+        and a.top < (b.top + b.bottom) / 2 < c.bottom
+    )
+
+
+def _joined(first: Fragment, second: Fragment) -> Fragment:
+    return Fragment(
+        text=f"{first.text} {second.text}",
+        x0=min(first.x0, second.x0),
+        x1=max(first.x1, second.x1),
+        top=first.top,
+        bottom=second.bottom,
+        size=first.size,
+        bold=first.bold and second.bold,
+    )
 
 
 def _same_row(row: list[Fragment], fragment: Fragment) -> bool:

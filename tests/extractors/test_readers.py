@@ -128,6 +128,33 @@ def test_fixed_running_header_goes_but_is_kept_as_text() -> None:
     assert result.header == ("Leeds Community Healthcare NHS Trust 2025",)
 
 
+def test_form_label_centred_beside_a_wrapped_value_keeps_the_whole_value(
+    tmp_path: Path,
+) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 9.5)
+    c.drawString(72, 760, "Report title:")
+    c.drawString(180, 760, "Chief Executive's Report")
+    # The value wraps to two lines; the label sits half way between them.
+    c.drawString(180, 735, "Rob Webster CBE, Chief Executive, NHS West Yorkshire Integrated")
+    c.drawString(180, 724, "Care Board (ICB)")
+    c.setFont("Helvetica-Bold", 9.5)
+    c.drawString(72, 729.5, "Report presented by:")
+    c.setFont("Helvetica", 9.5)
+    c.drawString(72, 700, "Report approved by:")
+    c.drawString(180, 700, "Chief Executive")
+    c.save()
+    texts = [b.text for b in read_document(path).blocks]
+    assert (
+        "Report presented by: Rob Webster CBE, Chief Executive, NHS West Yorkshire "
+        "Integrated Care Board (ICB)"
+    ) in texts
+    assert "Care Board (ICB)" not in texts
+
+
 def test_two_columns_are_read_left_then_right(text_pdf: Path) -> None:
     blocks = _page(read_document(text_pdf), 2)
     assert blocks[0] == ("heading", "Two column report")

@@ -343,6 +343,12 @@ def test_wy_partnership_board_item() -> None:
     assert 1 <= len(result.items) <= 40
     assert result.items[0].heading == "Update from the Partnership Chief Executive Lead"
     assert result.items[0].number == "5"
+    # The annexes' "Report presented by" labels sit between the two lines of their values.
+    annex = next(i for i in result.items if i.heading == "Chief Executive’s Report")
+    assert annex.page_start == 13
+    assert annex.presenter is not None
+    assert annex.presenter.startswith("Rob Webster")
+    assert annex.presenter.endswith("Integrated Care Board (ICB)")
 
 
 @real
