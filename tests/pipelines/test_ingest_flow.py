@@ -124,7 +124,7 @@ def test_export_and_flagged_commands(papers: Path, db_url: str, tmp_path: Path) 
     flagged = [json.loads(line) for line in result.stdout.splitlines()]
     assert flagged, "a restructure with posts at risk must be flagged"
     assert all(r["workforce_impacting"] for r in flagged)
-    result = runner.invoke(main, ["flagged", "--db", db_url])
+    result = runner.invoke(main, ["flagged", "--db", db_url], env={"COLUMNS": "240"})
     assert "board-pack.pdf p." in result.stdout
 
 
