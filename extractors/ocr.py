@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ctypes
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
@@ -19,6 +21,14 @@ MIN_TEXT_CHARS = 20
 MIN_IMAGE_COVER = 0.3
 OCR_SECONDS_PER_PAGE = 120
 MAX_RENDER_PIXELS = 5000  # longest side of a rendered page (A4 at 300 dpi is 3508)
+# A line ending before this share of its paragraph's width ends a paragraph or a heading.
+_SHORT_LINE = 0.6
+# A line opening with a minute or item number starts a new paragraph.
+_NUMBERED_LINE = re.compile(
+    r"^(?:(?i:minute\s+(?:no\.?\s*)?\d|item\s+\d)"
+    r"|(?=[A-Z][a-z&]*[A-Z])[A-Z][A-Za-z&]{1,7}[ /]?\d{2,4}(?:/\d{2,4})?[ /.-]\d"
+    r"|\d{1,3}(?:\.\d{1,2})*[.)]?\s+[A-Z])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +72,63 @@ def ocr_paragraphs(image: Image.Image) -> list[OcrParagraph]:
         raise UnsupportedTypeError("scanned PDF, but Tesseract (OCR) is not installed") from exc
     except RuntimeError as exc:  # pytesseract signals its timeout this way
         raise ResourceLimitError(f"OCR timed out after {OCR_SECONDS_PER_PAGE} s") from exc
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    tops: dict[tuple[int, int], int] = {}
-    for i, word in enumerate(data["text"]):
-        word = word.strip()
-        if not word or float(data["conf"][i]) < 0:
+    return paragraphs_from_data(data)
+
+
+@dataclass(slots=True)
+class _OcrLine:
+    words: list[str]
+    left: int
+    top: int
+    right: int
+
+
+def paragraphs_from_data(data: Mapping[str, Sequence[object]]) -> list[OcrParagraph]:
+    """Paragraphs from Tesseract's word table (``image_to_data``), split where it ran two
+    together: Tesseract often puts a minute's heading and its first paragraph in one
+    paragraph, which would hide the minute number in mid-text.
+    """
+    paragraphs: dict[tuple[int, int], list[_OcrLine]] = {}
+    lines: dict[tuple[int, int, int], _OcrLine] = {}
+    for i, raw in enumerate(data["text"]):
+        word = str(raw).strip()
+        if not word or float(str(data["conf"][i])) < 0:
             continue
-        paragraph = (data["block_num"][i], data["par_num"][i])
-        lines.setdefault((*paragraph, data["line_num"][i]), []).append(word)
-        tops.setdefault(paragraph, data["top"][i])
-    paragraphs: dict[tuple[int, int], list[str]] = {}
-    for (block, par, _line), words in lines.items():
-        paragraphs.setdefault((block, par), []).append(" ".join(words))
-    return [
-        OcrParagraph(_join_lines(texts), tops[key]) for key, texts in paragraphs.items() if texts
-    ]
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        left, top = int(data["left"][i]), int(data["top"][i])
+        right = left + int(data["width"][i])
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = _OcrLine([], left, top, right)
+            paragraphs.setdefault(key[:2], []).append(line)
+        line.words.append(word)
+        line.left, line.top, line.right = (
+            min(line.left, left),
+            min(line.top, top),
+            max(line.right, right),
+        )
+    found: list[OcrParagraph] = []
+    for paragraph in paragraphs.values():
+        for part in _split_paragraph(paragraph):
+            texts = [" ".join(line.words) for line in part]
+            found.append(OcrParagraph(_join_lines(texts), part[0].top))
+    return found
+
+
+def _split_paragraph(lines: list[_OcrLine]) -> list[list[_OcrLine]]:
+    """Lines cut into paragraphs before a numbered line and after a short (heading) line."""
+    right = max(line.right for line in lines)
+    left = min(line.left for line in lines)
+    parts: list[list[_OcrLine]] = []
+    for line in lines:
+        text = " ".join(line.words)
+        previous = parts[-1][-1] if parts else None
+        short = previous is not None and previous.right - left < _SHORT_LINE * (right - left)
+        if previous is None or _NUMBERED_LINE.match(text) or (short and text[:1].isupper()):
+            parts.append([line])
+        else:
+            parts[-1].append(line)
+    return parts
 
 
 def ocr_page_image(image: Image.Image) -> str:

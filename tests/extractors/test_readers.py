@@ -249,6 +249,52 @@ def test_scanned_pdf_is_read_with_ocr(scanned_pdf: Path) -> None:
     assert [(b.page, b.text) for b in doc.blocks] == [(1, line) for line in SCANNED_LINES]
 
 
+def _word_table(lines: list[tuple[int, int, int, str]]) -> dict[str, list[object]]:
+    """Tesseract's image_to_data columns for lines given as (paragraph, left, right, text)."""
+    table: dict[str, list[object]] = {
+        k: [] for k in ("text", "conf", "block_num", "par_num", "line_num", "left", "top", "width")
+    }
+    for number, (par, left, right, text) in enumerate(lines, start=1):
+        words = text.split()
+        step = (right - left) // len(words)
+        for position, word in enumerate(words):
+            for key, value in (
+                ("text", word),
+                ("conf", 91.0),
+                ("block_num", 1),
+                ("par_num", par),
+                ("line_num", number),
+                ("left", left + position * step),
+                ("top", 40 * number),
+                ("width", step - 8),
+            ):
+                table[key].append(value)
+    return table
+
+
+def test_ocr_paragraph_is_split_before_a_minute_number_and_after_a_heading() -> None:
+    from extractors.ocr import paragraphs_from_data
+
+    # Tesseract ran a minute's heading, its text and the next minute into one paragraph.
+    table = _word_table(
+        [
+            (1, 100, 900, "Minute 14 Pathology laboratory restructure"),
+            (1, 100, 2300, "The Director of Operations outlined the proposal to move the"),
+            (1, 100, 2280, "microbiology work to the network hub laboratory and staff side"),
+            (1, 100, 1400, "asked how many posts would move."),
+            (1, 100, 2200, "Minute 15 Annual leave policy was agreed by both sides today"),
+            (2, 100, 600, "Date of next meeting"),
+        ]
+    )
+    assert [p.text for p in paragraphs_from_data(table)] == [
+        "Minute 14 Pathology laboratory restructure",
+        "The Director of Operations outlined the proposal to move the microbiology work to "
+        "the network hub laboratory and staff side asked how many posts would move.",
+        "Minute 15 Annual leave policy was agreed by both sides today",
+        "Date of next meeting",
+    ]
+
+
 def test_ocr_page_cap_is_respected(scanned_pdf: Path) -> None:
     with pytest.raises(EmptyDocumentError):
         read_document(scanned_pdf, ReadLimits(ocr_pages_max=0))
