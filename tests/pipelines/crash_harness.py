@@ -206,21 +206,27 @@ class Kill:
 
     phase: str
     delay: float  # seconds after the trigger
-    documents_before: int  # document rows when the process started
-    documents_at_kill: int
+    rows_before: int  # rows counted by the trigger (documents, deliveries) at the start
+    rows_at_kill: int
     readers_at_kill: int  # reader children alive just before the kill
     finished_first: bool  # the process ended before the kill came
     survivors: list[str] = field(default_factory=list)
 
 
-def ingest_and_kill(
-    phase: str, args: list[str], env: dict[str, str], db_path: Path, delay: float, log: Path
+def run_and_kill(
+    phase: str,
+    args: list[str],
+    env: dict[str, str],
+    db_path: Path,
+    trigger: str,
+    delay: float,
+    log: Path,
 ) -> Kill:
-    """Start an ingest, wait for its first new document, sleep `delay`, kill its group."""
-    documents = "SELECT count(*) FROM documents"
-    before = max(sqlite_count(db_path, documents), 0)
+    """Start a command, wait until the count `trigger` (SQL) grows, sleep `delay`, kill its
+    whole process group."""
+    before = max(sqlite_count(db_path, trigger), 0)
     process = start(args, env, log)
-    wait_for(lambda: sqlite_count(db_path, documents) > before, process, 240)
+    wait_for(lambda: sqlite_count(db_path, trigger) > before, process, 240)
     end = time.monotonic() + delay
     while time.monotonic() < end and process.poll() is None:
         time.sleep(0.01)
@@ -228,8 +234,22 @@ def ingest_and_kill(
     tag = env[TAG_VARIABLE]
     readers = len(reader_children(tag))
     kill_group(process)
-    at_kill = sqlite_count(db_path, documents)
-    return Kill(phase, round(delay, 3), before, at_kill, readers, finished, wait_until_gone(tag))
+    return Kill(
+        phase,
+        round(delay, 3),
+        before,
+        sqlite_count(db_path, trigger),
+        readers,
+        finished,
+        wait_until_gone(tag),
+    )
+
+
+def ingest_and_kill(
+    phase: str, args: list[str], env: dict[str, str], db_path: Path, delay: float, log: Path
+) -> Kill:
+    """Kill an ingest `delay` seconds after it stored its first new document."""
+    return run_and_kill(phase, args, env, db_path, "SELECT count(*) FROM documents", delay, log)
 
 
 def run_to_end(
