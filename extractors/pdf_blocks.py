@@ -73,6 +73,13 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
             # A running header on the first page of its run is usually the paper's title too.
             if not (e.edge == "top" and e.key not in previous):
                 drop.add(id(e.line))
+    # "Page 3 of 12" is furniture wherever it stands (converted documents leave it mid-page).
+    drop.update(
+        id(line)
+        for lines in pages
+        for line in lines
+        if line.table is None and _PAGE_WORD.match(line.text.strip())
+    )
     return RunningText(
         pages=[[line for line in lines if id(line) not in drop] for lines in pages],
         header=_distinct_texts(kept["top"].values()),

@@ -118,6 +118,14 @@ def test_minute_numbers_at_page_tops_are_not_running_headers() -> None:
     assert result.footer == ("Example NHS Trust board papers",)
 
 
+def test_page_counter_in_mid_page_is_dropped() -> None:
+    pages = _pages_with_tops([f"Item 2025-26 ({n})" for n in (25, 27, 28)])
+    pages[1].insert(3, _edge_line("Page 2 of 3", 2, 200.0))
+    result = split_running_lines(pages, [842.0] * 3)
+    assert all(line.text != "Page 2 of 3" for page in result.pages for line in page)
+    assert len(result.pages[1]) == len(pages[1]) - 2  # the counter and the page footer
+
+
 def test_fixed_running_header_goes_but_is_kept_as_text() -> None:
     tops = ["Leeds Community Healthcare NHS Trust 2025"] * 6
     result = split_running_lines(_pages_with_tops(tops), [842.0] * 6)
