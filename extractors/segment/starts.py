@@ -26,6 +26,9 @@ _SAME_PAPER = 80  # a title this close to the current paper's is that paper's ow
 _MIN_TITLE_CHARS = 8
 _TITLE_PAGE_CHARS = 120  # a page with no more text than this may be a paper's title page
 _MIN_PAGES_AFTER_SHEET = 2  # a cover sheet's report starts right after it: no new paper
+_TITLE_SIZE = 1.5  # times the body size: type a paper's title is set in, not a section's
+_MAX_TITLE_SHARE = 0.2  # title-type page tops on more pages than this are section headings
+_NUMBERED_HEADING_RE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s")
 
 _ITEM_LINE_RE = re.compile(
     r"^\s*(?P<agenda>agenda\s+)?item\s*(?:no\.?|number|ref(?:erence)?)?\s*[:.]?\s*"
@@ -56,7 +59,7 @@ class PaperStart:
     index: int  # its first block
     number: str | None
     heading: str
-    signal: str  # item_line | committee_report | agenda_title
+    signal: str  # item_line | committee_report | agenda_title | title
     entry: AgendaEntry | None = None
 
 
@@ -85,15 +88,18 @@ def find_uncovered_starts(
     # agenda printed again (a table after a list) than a paper.
     titles_from = sheets[0].start if sheets else first
     body = _body_size(blocks)
+    titled_tops = sum(1 for index in page_tops if _is_title_type(blocks[index], body))
+    if titled_tops > max(3, _MAX_TITLE_SHARE * len(page_tops)):
+        body = None  # the document sets its sections in title type: sizes tell nothing here
     current = _Current(page=0, key="", heading="", covered=False, position=-1)
     starts: list[PaperStart] = []
     for index in page_tops:
         page = blocks[index].page or 0
-        if index < first:
-            continue
         sheet = sheet_at.get(page)
         if sheet is not None:
             current = _from_sheet(sheet, page, agenda)
+            continue
+        if index < first:
             continue
         found = _start_at(blocks, index, agenda, used, current, body, index > titles_from)
         if found is None:
@@ -185,7 +191,34 @@ def _start_at(
         _item_line_start(index, top, agenda, used, current)
         or _committee_report_start(index, top, agenda, used, current)
         or (_agenda_title_start(index, top, agenda, used, current, body) if match_titles else None)
+        or (_large_title_start(blocks, index, top, current, body) if match_titles else None)
     )
+
+
+def _is_title_type(block: Block, body: float | None) -> bool:
+    """Set in title type: much larger than the body, as a paper's own title is."""
+    size = block.size or 0.0
+    return bool(body) and block.kind == "heading" and size >= _TITLE_SIZE * (body or 0.0)
+
+
+def _large_title_start(
+    blocks: Sequence[Block],
+    index: int,
+    top: list[Block],
+    current: _Current,
+    body: float | None,
+) -> PaperStart | None:
+    """A page opening with a title in title type, well after the last paper began."""
+    first = top[0]
+    if top[0] is not blocks[index] or not _is_title_type(first, body):
+        return None
+    text = first.text.strip()
+    if _NUMBERED_HEADING_RE.match(text) or not 3 <= len(text) <= 160 or _same_paper(text, current):
+        return None
+    # A cover sheet may run to two pages before its report's own title page.
+    if current.covered and (first.page or 0) - current.page <= _MIN_PAGES_AFTER_SHEET:
+        return None
+    return PaperStart(index, None, text, "title")
 
 
 def _item_line_start(

@@ -649,3 +649,33 @@ def test_report_headed_with_its_committee_and_date_keeps_its_meeting() -> None:
     result = segment_document(document)
     assert result.meeting.meeting == "Finance and Investment Committee"
     assert result.meeting.meeting_date == date(2025, 10, 23)
+
+
+def test_page_opening_with_a_title_in_title_type_starts_a_paper() -> None:
+    def body(page: int) -> Block:
+        return Block(text=_LONG, page=page, size=10.0)
+
+    def title(text: str, page: int) -> Block:
+        return Block(text=text, page=page, kind="heading", level=1, size=20.0, bold=True)
+
+    document = doc(
+        *_cover(1, "7", "Ward reconfiguration", "For decision", "No"),
+        # The cover sheet's report opens with its own title on the next page: same paper.
+        title("Reconfiguring the County Hospital wards", 2),
+        body(2),
+        body(3),
+        body(4),
+        # Later a page opens with a title in title type: a paper with no cover sheet.
+        title("Register of sealings", 5),
+        body(5),
+        Block(text="2. Seals used this quarter", page=6, kind="heading", level=2, size=14.0),
+        body(6),
+        *_cover(7, "9", "Finance report month 7", "For information", "Not applicable"),
+        body(8),
+    )
+    result = segment_document(document)
+    assert [(i.number, i.heading, i.page_start, i.page_end) for i in result.items] == [
+        ("7", "Ward reconfiguration", 1, 4),
+        (None, "Register of sealings", 5, 6),
+        ("9", "Finance report month 7", 7, 8),
+    ]
