@@ -237,13 +237,21 @@ def _item_line_start(
     if not key or key == current.key or key in used:
         return None
     entry = next((e for e in agenda if number_key(e.number) == key), None)
-    # "Item 2025-26 (25)" also numbers minutes: without "Agenda", the agenda must know it.
+    # "Item 2025-26 (25)" also numbers minutes: without "Agenda", the agenda must know the
+    # number and the page must print something like its title.
     if entry is None and (agenda or not match.group("agenda")):
+        return None
+    if entry is not None and not match.group("agenda") and not _prints_title(entry, top):
         return None
     heading = entry.heading if entry else _first_title(top, match.end(), joined)
     # As printed, but "(9)" alone is item 9; "2025-26 (4b)" keeps its year as cover sheets do.
     number = re.sub(r"^\((\w+)\)$", r"\1", match.group("num").strip())
     return PaperStart(index, number, heading, "item_line", entry)
+
+
+def _prints_title(entry: AgendaEntry, top: list[Block]) -> bool:
+    text = _normalise(" ".join(b.text for b in top))
+    return _title_score(_normalise(entry.heading), text, whole=False) >= _REPORT_MATCH
 
 
 def _first_title(top: list[Block], consumed: int, joined: str) -> str:
@@ -265,6 +273,8 @@ def _committee_report_start(
     if not (0 in labels and len(labels) >= 2) and not (titled and labels):
         return None
     header = " ".join(texts)
+    if current.covered and _same_paper(header, current):
+        return None  # the committee's report behind its own cover sheet
     entry = _best_entry(header, agenda, used, current, _REPORT_MATCH)
     committee = _label_value(texts, _REPORT_LABELS[0])
     heading = entry.heading if entry else f"{committee or texts[0]} report"

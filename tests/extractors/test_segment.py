@@ -679,3 +679,17 @@ def test_page_opening_with_a_title_in_title_type_starts_a_paper() -> None:
         (None, "Register of sealings", 5, 6),
         ("9", "Finance report month 7", 7, 8),
     ]
+
+
+def test_minute_numbered_like_an_agenda_item_opens_no_paper_unless_titled_so() -> None:
+    document = _pack(
+        # Last meeting's minute 10 at a page top: the number is on this agenda, its title not.
+        para("Item 10", page=4, bold=True),
+        para("Discussion points: the committee noted the staff survey results.", page=4),
+        para(_LONG, page=4),
+    )
+    result = segment_document(document)
+    assert [(i.number, i.page_start, i.page_end) for i in result.items] == [
+        ("7", 2, 4),
+        ("11", 9, 10),
+    ]
