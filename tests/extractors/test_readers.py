@@ -118,6 +118,29 @@ def test_minute_numbers_at_page_tops_are_not_running_headers() -> None:
     assert result.footer == ("Example NHS Trust board papers",)
 
 
+def test_organisation_named_only_in_the_footer_still_reaches_segmentation(
+    tmp_path: Path,
+) -> None:
+    from reportlab.pdfgen import canvas
+
+    from extractors.segment import segment_document
+
+    path = tmp_path / "report.pdf"
+    c = canvas.Canvas(str(path))
+    for page in range(1, 5):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 760, f"Section {page} of the estates report")
+        c.drawString(72, 740, "The estates team reviewed the condition of the main site buildings.")
+        c.setFont("Helvetica", 8)
+        c.drawString(72, 30, "Example Community Healthcare NHS Trust")
+        c.showPage()
+    c.save()
+    doc = read_document(path)
+    assert "Example Community Healthcare NHS Trust" not in [b.text for b in doc.blocks]
+    assert doc.metadata["footer"] == "Example Community Healthcare NHS Trust"
+    assert segment_document(doc).meeting.organisation == "Example Community Healthcare NHS Trust"
+
+
 def test_page_counter_in_mid_page_is_dropped() -> None:
     pages = _pages_with_tops([f"Item 2025-26 ({n})" for n in (25, 27, 28)])
     pages[1].insert(3, _edge_line("Page 2 of 3", 2, 200.0))
