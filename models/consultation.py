@@ -10,7 +10,9 @@ from extractors.types import Consultation, Item
 # "consultation_with_staff_side", "partnership_engagement", "jncc", ...).
 _FIELD_KEY = re.compile(r"consult|staff_side|trade_union|partnership|jncc|jcnc|engagement", re.I)
 
-_BODY = r"(?:the\s+)?(?:staff[\s-]side|trade\s+unions?|unions?|JNCC|JCNC|JLNC|LNC|partnership\s+forum)"
+_BODY = (
+    r"(?:the\s+)?(?:staff[\s-]side|trade\s+unions?|unions?|JNCC|JCNC|JLNC|LNC|partnership\s+forum)"
+)
 _PLANNED = (
     r"\bto be (?:discussed|considered|presented|consulted|shared|taken)\b",
     r"\bwill be (?:discussed|consulted|presented|shared|taken|considered)\b",
@@ -62,7 +64,9 @@ def text_status(text: str) -> Consultation:
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         if not _MENTIONS_BODY.search(sentence) and "consult" not in sentence.lower():
             continue
-        if re.search(r"\b(?:not|no)\b[^.]{0,40}\bconsult|\bwithout (?:any )?consultation", sentence, re.I):
+        if re.search(
+            r"\b(?:not|no)\b[^.]{0,40}\bconsult|\bwithout (?:any )?consultation", sentence, re.I
+        ):
             return "not_consulted"
         # Future wording first: "will be discussed at the JNCC" is planned, not done.
         if _matches(_PLANNED, sentence) and _MENTIONS_BODY.search(sentence):

@@ -9,8 +9,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
 from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -32,17 +32,19 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        C: float = 8.0,
+        C: float = 24.0,
         calibration_folds: int = 3,
-        char_features: int = 30_000,
+        char_features: int = 15_000,
         workforce_recall: float = 0.95,
+        text_chars: str = "chars",
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.char_features = char_features
         self.workforce_recall = workforce_recall
+        self.text_chars = text_chars
 
-    def fit(self, X: np.ndarray, Y: np.ndarray, groups: Sequence[str] | None = None):  # noqa: ANN201
+    def fit(self, X: np.ndarray, Y: np.ndarray, groups: Sequence[str] | None = None):
         Y = np.asarray(Y, dtype=int)
         groups = list(groups) if groups is not None else None
         if min(int(Y[:, 0].sum()), int((1 - Y[:, 0]).sum())) < 2 * self.calibration_folds:
@@ -52,7 +54,7 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
             )
         self.pipeline_ = Pipeline(
             [
-                ("features", build_features(self.char_features)),
+                ("features", build_features(self.char_features, self.text_chars)),
                 ("flag", self._calibrated(self._folds(X, Y[:, 0], groups))),
             ]
         )
@@ -85,8 +87,9 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         )
         return CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
 
-    def _fit_category(self, features: sparse.csr_matrix, y: np.ndarray,
-                      groups: Sequence[str] | None) -> CalibratedClassifierCV | DummyClassifier:
+    def _fit_category(
+        self, features: sparse.csr_matrix, y: np.ndarray, groups: Sequence[str] | None
+    ) -> CalibratedClassifierCV | DummyClassifier:
         # A category with too few examples to calibrate (a small store, a sanity run) gets
         # its base rate instead of a model that cannot be fitted.
         if min(int(y.sum()), int((1 - y).sum())) < 2 * self.calibration_folds:

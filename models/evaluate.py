@@ -49,7 +49,9 @@ class Evaluation:
         return data
 
 
-def output_metrics(name: str, threshold: float, predicted: np.ndarray, truth: np.ndarray) -> OutputMetrics:
+def output_metrics(
+    name: str, threshold: float, predicted: np.ndarray, truth: np.ndarray
+) -> OutputMetrics:
     tp = int(np.sum(predicted & (truth == 1)))
     fp = int(np.sum(predicted & (truth == 0)))
     fn = int(np.sum(~predicted & (truth == 1)))
@@ -57,8 +59,17 @@ def output_metrics(name: str, threshold: float, predicted: np.ndarray, truth: np
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return OutputMetrics(name, round(float(threshold), 4), round(precision, 4), round(recall, 4),
-                         round(f1, 4), tp, fp, fn, tn)
+    return OutputMetrics(
+        name,
+        round(float(threshold), 4),
+        round(precision, 4),
+        round(recall, 4),
+        round(f1, 4),
+        tp,
+        fp,
+        fn,
+        tn,
+    )
 
 
 def evaluate_model(

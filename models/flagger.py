@@ -32,7 +32,7 @@ class WorkforceFlagger:
         ]
 
     def score(self, texts: Sequence[ItemText], explain: bool = True) -> list[Flag]:
-        """Flags without consultation status (that needs a full Item); evidence for flagged items."""
+        """Flags without consultation status (that needs an Item); evidence for flagged ones."""
         if not texts:
             return []
         features = self.model.transform(item_table(texts))
@@ -57,7 +57,7 @@ class WorkforceFlagger:
         ]
         return tuple(sorted(over, key=lambda c: -c.score))
 
-    def _evidence(self, texts: Sequence[ItemText], features, rows: np.ndarray) -> dict:  # noqa: ANN001
+    def _evidence(self, texts: Sequence[ItemText], features, rows: np.ndarray) -> dict:
         sentences = top_sentences(self.model, [texts[row].text for row in rows])
         evidence: dict[int, tuple[str, ...]] = {}
         for row, chosen in zip(rows, sentences, strict=True):

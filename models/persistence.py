@@ -31,6 +31,8 @@ CURRENT_POINTER = "current.json"  # in $NOSURPRISES_HOME/models/, written when a
 TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.slice",
     "models.estimator.WorkforceClassifier",
+    "models.features.word_char_ngrams",
+    "models.features.word_prefixes",
     "numpy.dtype",
     "numpy.float32",
     "numpy.float64",
@@ -73,8 +75,9 @@ def new_version(now: datetime | None = None) -> str:
     return f"wf-{(now or datetime.now(UTC)):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
-def save_model(model: WorkforceClassifier, path: Path, version: str,
-               metrics: dict[str, Any] | None = None) -> ModelRecord:
+def save_model(
+    model: WorkforceClassifier, path: Path, version: str, metrics: dict[str, Any] | None = None
+) -> ModelRecord:
     """Write the model with skops and its record beside it (`<file>.json`); returns the record."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ def fit_classifier(labelled: Sequence[LabelledItem], **params: Any) -> Workforce
 def held_out_probabilities(
     labelled: Sequence[LabelledItem], folds: int = 4, **params: Any
 ) -> np.ndarray:
-    """Each item's probabilities from a model fitted on the other folds (folds keep groups whole)."""
+    """Each item's probabilities from a model fitted on the other folds (groups kept whole)."""
     table = item_table(item.item for item in labelled)
     truth = label_matrix(labelled)
     groups = [item.group for item in labelled]
@@ -46,7 +46,7 @@ def train_model(
     return model
 
 
-DEFAULT_PARAMS: dict[str, Any] = {"C": 12.0}
+DEFAULT_PARAMS: dict[str, Any] = {"C": 24.0, "char_features": 15_000, "text_chars": "chars"}
 
 
 def training_set(extra: Sequence[LabelledItem] = ()) -> list[LabelledItem]:
@@ -79,8 +79,10 @@ def main() -> None:
     record_file = SHIPPED_MODEL.with_suffix(".json")
     # The shipped record names the file relative to the package, wherever it is installed.
     record_file.write_text(record_file.read_text().replace(str(SHIPPED_MODEL), SHIPPED_MODEL.name))
-    print(f"{version}: flag recall {evaluation.workforce.recall:.3f} precision "
-          f"{evaluation.workforce.precision:.3f}, category macro-F1 {evaluation.macro_f1:.3f}")
+    print(
+        f"{version}: flag recall {evaluation.workforce.recall:.3f} precision "
+        f"{evaluation.workforce.precision:.3f}, category macro-F1 {evaluation.macro_f1:.3f}"
+    )
     print(f"sha256 {record.sha256}")
 
 

@@ -1,4 +1,4 @@
-"""Analysts' labels in the store: recording, importing, exporting, and turning them into training items."""
+"""Analysts' labels in the store: recording, importing, exporting, and training on them."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def _check_categories(categories: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(categories))
     unknown = [c for c in chosen if c not in CATEGORIES]
     if unknown:
-        raise LabelError(f"unknown categories: {', '.join(unknown)} (one of {', '.join(CATEGORIES)})")
+        raise LabelError(
+            f"unknown categories: {', '.join(unknown)} (one of {', '.join(CATEGORIES)})"
+        )
     return chosen
 
 
@@ -72,9 +74,16 @@ def add_label(
             raise UnknownItemError(f"no item {item_id!r} in the store")
         if item_id is None and not (text or "").strip():
             raise LabelError("a label needs an item id or a text")
-        label = Label(item_id=item_id, text=text, heading=heading,
-                      workforce_impacting=workforce_impacting, categories=list(chosen),
-                      labeller=labeller, origin=origin, created_at=datetime.now(UTC))
+        label = Label(
+            item_id=item_id,
+            text=text,
+            heading=heading,
+            workforce_impacting=workforce_impacting,
+            categories=list(chosen),
+            labeller=labeller,
+            origin=origin,
+            created_at=datetime.now(UTC),
+        )
         session.add(label)
         session.flush()
         return int(label.id)
@@ -85,10 +94,16 @@ def _import_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     if path.suffix.lower() == ".csv":
         rows = []
         for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
-            cats = [c for c in (row.get("categories") or "").replace(";", ",").split(",") if c.strip()]
+            cats = [
+                c for c in (row.get("categories") or "").replace(";", ",").split(",") if c.strip()
+            ]
             flag = str(row.get("workforce_impacting", "")).strip().lower() in {"1", "true", "yes"}
-            rows.append((number, {**row, "categories": [c.strip() for c in cats],
-                                  "workforce_impacting": flag}))
+            rows.append(
+                (
+                    number,
+                    {**row, "categories": [c.strip() for c in cats], "workforce_impacting": flag},
+                )
+            )
         return rows
     rows = []
     for number, line in enumerate(content.splitlines(), start=1):
@@ -109,10 +124,16 @@ def import_labels(store: Store, path: Path, labeller: str | None = None) -> int:
         if "workforce_impacting" not in row:
             raise LabelError(f"{path}: line {number} has no workforce_impacting")
         try:
-            add_label(store, row.get("item_id") or None, bool(row["workforce_impacting"]),
-                      row.get("categories") or (), text=row.get("text"),
-                      heading=row.get("heading"), labeller=labeller or row.get("labeller"),
-                      origin="import")
+            add_label(
+                store,
+                row.get("item_id") or None,
+                bool(row["workforce_impacting"]),
+                row.get("categories") or (),
+                text=row.get("text"),
+                heading=row.get("heading"),
+                labeller=labeller or row.get("labeller"),
+                origin="import",
+            )
         except NosurprisesError as exc:
             raise LabelError(f"{path}: line {number}: {exc}") from exc
         count += 1
@@ -123,7 +144,8 @@ def stored_labels(store: Store) -> list[LabelRecord]:
     """Every label, oldest first, with the labelled item's text joined from `items`."""
     with store.session() as session:
         rows = session.execute(
-            select(Label, ItemRow).outerjoin(ItemRow, ItemRow.id == Label.item_id)
+            select(Label, ItemRow)
+            .outerjoin(ItemRow, ItemRow.id == Label.item_id)
             .order_by(Label.id)
         ).all()
         return [
@@ -151,35 +173,59 @@ def training_items(records: Sequence[LabelRecord]) -> list[LabelledItem]:
             continue
         key = f"item:{record.item_id}" if record.item_id else f"label:{record.label_id}"
         latest[key] = LabelledItem(
-            id=key, group=key,
+            id=key,
+            group=key,
             item=ItemText(text=record.text, heading=record.heading, purpose=record.purpose),
             workforce_impacting=record.workforce_impacting or bool(record.categories),
-            categories=record.categories, split="train", genre="store",
+            categories=record.categories,
+            split="train",
+            genre="store",
         )
     return list(latest.values())
 
 
 def _label_studio_task(record: LabelRecord) -> dict[str, Any]:
     choice = "workforce_impacting" if record.workforce_impacting else "not_workforce"
-    result = [{"from_name": "workforce", "to_name": "text", "type": "choices",
-               "value": {"choices": [choice]}}]
+    result = [
+        {
+            "from_name": "workforce",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": [choice]},
+        }
+    ]
     if record.categories:
-        result.append({"from_name": "categories", "to_name": "text", "type": "choices",
-                       "value": {"choices": list(record.categories)}})
+        result.append(
+            {
+                "from_name": "categories",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": list(record.categories)},
+            }
+        )
     return {
         "id": record.label_id,
         "data": {"text": record.text, "heading": record.heading, "item_id": record.item_id},
-        "annotations": [{"result": result, "completed_by": record.labeller,
-                         "created_at": record.created_at}],
+        "annotations": [
+            {"result": result, "completed_by": record.labeller, "created_at": record.created_at}
+        ],
     }
 
 
 def export_labels(records: Sequence[LabelRecord], fmt: str) -> str:
     """The labels as CSV, JSON Lines, or a Label Studio JSON task list with choices."""
     rows = [
-        {"label_id": r.label_id, "item_id": r.item_id, "heading": r.heading, "text": r.text,
-         "workforce_impacting": r.workforce_impacting, "categories": list(r.categories),
-         "labeller": r.labeller, "origin": r.origin, "created_at": r.created_at}
+        {
+            "label_id": r.label_id,
+            "item_id": r.item_id,
+            "heading": r.heading,
+            "text": r.text,
+            "workforce_impacting": r.workforce_impacting,
+            "categories": list(r.categories),
+            "labeller": r.labeller,
+            "origin": r.origin,
+            "created_at": r.created_at,
+        }
         for r in records
     ]
     if fmt == "jsonl":

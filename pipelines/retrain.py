@@ -57,8 +57,9 @@ def train_candidate(store: Store, home: Path, labels_file: Path | None = None) -
     model = train_model(training_set(extra_labels(store, labels_file)), **TRAINING)
     version = new_version()
     evaluation = evaluate_model(model, fixed_test_set(), version)
-    record = save_model(model, Path(home) / "models" / f"{version}.skops", version,
-                        metrics=evaluation.to_dict())
+    record = save_model(
+        model, Path(home) / "models" / f"{version}.skops", version, metrics=evaluation.to_dict()
+    )
     record_version(store, record)
     return record
 
@@ -68,11 +69,13 @@ def evaluate_record(record: ModelRecord, test: list[LabelledItem] | None = None)
     return evaluate_model(load_verified(record), test or fixed_test_set(), record.version)
 
 
-def compare(candidate: ModelRecord, current: ModelRecord,
-            test: list[LabelledItem] | None = None) -> Comparison:
+def compare(
+    candidate: ModelRecord, current: ModelRecord, test: list[LabelledItem] | None = None
+) -> Comparison:
     items = test or fixed_test_set()
-    return Comparison(candidate, current, evaluate_record(candidate, items),
-                      evaluate_record(current, items))
+    return Comparison(
+        candidate, current, evaluate_record(candidate, items), evaluate_record(current, items)
+    )
 
 
 def promote_if_not_worse(store: Store, home: Path, comparison: Comparison) -> bool:
@@ -84,8 +87,11 @@ def promote_if_not_worse(store: Store, home: Path, comparison: Comparison) -> bo
 
 def summary(comparison: Comparison, promoted: bool) -> dict[str, Any]:
     def brief(evaluation: Evaluation) -> dict[str, float]:
-        return {"recall": evaluation.workforce.recall, "precision": evaluation.workforce.precision,
-                "macro_f1": round(evaluation.macro_f1, 4)}
+        return {
+            "recall": evaluation.workforce.recall,
+            "precision": evaluation.workforce.precision,
+            "macro_f1": round(evaluation.macro_f1, 4),
+        }
 
     return {
         "candidate": comparison.candidate.version,
@@ -124,8 +130,9 @@ def promote_task(db_url: str, home: str, comparison: Comparison) -> bool:
 
 
 @flow(name="retrain", log_prints=False)
-def retrain_flow(db: str | None = None, labels: str | None = None,
-                 promote_candidate: bool = True) -> dict[str, Any]:
+def retrain_flow(
+    db: str | None = None, labels: str | None = None, promote_candidate: bool = True
+) -> dict[str, Any]:
     """Train a candidate, evaluate it beside the current model, promote it if not worse."""
     settings = get_settings()
     db_url = db or settings.database_url

@@ -146,13 +146,15 @@ def read_trusts() -> list[tuple[str, str]]:
 
 
 def _rng(key: str) -> random.Random:
-    return random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))
+    # Seeded per scenario so that the data are reproducible; nothing here is secret.
+    return random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))  # noqa: S311
 
 
 def _pick_purpose(rng: random.Random, positive: bool) -> str:
     weights = (35, 25, 15, 10, 15) if positive else (8, 14, 10, 33, 35)
-    return rng.choices(("decision", "approval", "discussion", "assurance", "information"),
-                       weights=weights)[0]
+    return rng.choices(
+        ("decision", "approval", "discussion", "assurance", "information"), weights=weights
+    )[0]
 
 
 def _cover_fields(rng: random.Random, positive: bool, purpose: str) -> dict[str, str]:
@@ -160,19 +162,37 @@ def _cover_fields(rng: random.Random, positive: bool, purpose: str) -> dict[str,
     # informative but noisy, in both directions.
     if positive:
         consulted = rng.choice(
-            ("No", "Yes – at JNCC on 12 May", "To be discussed at JNCC", "Not yet",
-             "Staff side briefed informally", "Not applicable", "Consultation to start in June")
+            (
+                "No",
+                "Yes – at JNCC on 12 May",
+                "To be discussed at JNCC",
+                "Not yet",
+                "Staff side briefed informally",
+                "Not applicable",
+                "Consultation to start in June",
+            )
         )
         impact = rng.choice(
-            ("Yes – see section 3", "Posts affected; formal consultation required",
-             "Changes to working arrangements for the teams involved", "None identified",
-             "To be assessed", "Yes")
+            (
+                "Yes – see section 3",
+                "Posts affected; formal consultation required",
+                "Changes to working arrangements for the teams involved",
+                "None identified",
+                "To be assessed",
+                "Yes",
+            )
         )
     else:
         consulted = rng.choice(("Not applicable", "Not applicable", "N/A", "Yes", "No"))
         impact = rng.choice(
-            ("None", "No direct impact", "None identified", "Positive – supports staff wellbeing",
-             "Not applicable", "See report")
+            (
+                "None",
+                "No direct impact",
+                "None identified",
+                "Positive – supports staff wellbeing",
+                "Not applicable",
+                "See report",
+            )
         )
     return {
         "purpose": purpose.capitalize(),
@@ -202,10 +222,14 @@ def render(genre: str, scenario: Scenario, rng: random.Random, ctx: dict[str, st
         parts = ["Purpose of the report", passage, ASKS[purpose]]
         text = "\n".join(parts)
     elif genre == "board_paper":
-        intro = f"1. Introduction\nThis paper is presented to the {ctx['trust']} Board of Directors."
+        intro = (
+            f"1. Introduction\nThis paper is presented to the {ctx['trust']} Board of Directors."
+        )
         body = "2. Background and proposal\n" + passage
         extra = " ".join(_paragraphs(rng, rng.randint(1, 3)))
-        text = "\n\n".join((intro, body, "3. Governance\n" + extra, "4. Recommendation\n" + ASKS[purpose]))
+        text = "\n\n".join(
+            (intro, body, "3. Governance\n" + extra, "4. Recommendation\n" + ASKS[purpose])
+        )
     elif genre == "minutes":
         heading = f"{ctx['minute_ref']} {heading}"
         opener = f"The {ctx['lead']} presented the paper."
@@ -221,7 +245,9 @@ def render(genre: str, scenario: Scenario, rng: random.Random, ctx: dict[str, st
 
 
 def purpose_verb(purpose: str) -> str:
-    return {"decision": "agree", "approval": "endorse", "discussion": "discuss"}.get(purpose, "note")
+    return {"decision": "agree", "approval": "endorse", "discussion": "discuss"}.get(
+        purpose, "note"
+    )
 
 
 def _split(group: str) -> str:

@@ -33,13 +33,19 @@ def _parse_line(line: str, number: int) -> Item:
         raise LabelError(f"line {number}: needs a JSON object with a string 'text'")
     fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
     purpose = record.get("purpose") if isinstance(record.get("purpose"), str) else None
-    return Item(heading=str(record.get("heading") or ""), text=record["text"],
-                purpose=purpose, fields={str(k): str(v) for k, v in fields.items()})  # type: ignore[arg-type]
+    return Item(
+        heading=str(record.get("heading") or ""),
+        text=record["text"],
+        purpose=purpose,
+        fields={str(k): str(v) for k, v in fields.items()},
+    )  # type: ignore[arg-type]
 
 
 def _read_items(stream: TextIO) -> list[Item]:
     # Every line is checked before any output, so a bad line never leaves half an answer.
-    return [_parse_line(line, number) for number, line in enumerate(stream, start=1) if line.strip()]
+    return [
+        _parse_line(line, number) for number, line in enumerate(stream, start=1) if line.strip()
+    ]
 
 
 def _batches(items: list[Item]) -> Iterator[list[Item]]:
@@ -73,27 +79,59 @@ def classify(db: str | None) -> None:
 
 @main.command()
 @click.argument("item_id", required=False)
-@click.option("--workforce/--not-workforce", "workforce", default=None,
-              help="Whether the item is workforce-impacting.")
-@click.option("--category", "categories", multiple=True, type=click.Choice(CATEGORIES),
-              help="A category of a workforce-impacting item (repeatable).")
+@click.option(
+    "--workforce/--not-workforce",
+    "workforce",
+    default=None,
+    help="Whether the item is workforce-impacting.",
+)
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=click.Choice(CATEGORIES),
+    help="A category of a workforce-impacting item (repeatable).",
+)
 @click.option("--labeller", help="Who is labelling (recorded with the label).")
-@click.option("--import", "import_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Record every label in a JSON Lines or CSV file.")
-@click.option("--export", "export_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every stored label to FILE ('-' for stdout).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "labelstudio"]),
-              default="jsonl", show_default=True, help="Format of --export.")
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Record every label in a JSON Lines or CSV file.",
+)
+@click.option(
+    "--export",
+    "export_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every stored label to FILE ('-' for stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "labelstudio"]),
+    default="jsonl",
+    show_default=True,
+    help="Format of --export.",
+)
 @db_option
-def label(item_id: str | None, workforce: bool | None, categories: tuple[str, ...],
-          labeller: str | None, import_file: Path | None, export_file: Path | None, fmt: str,
-          db: str | None) -> None:
+def label(
+    item_id: str | None,
+    workforce: bool | None,
+    categories: tuple[str, ...],
+    labeller: str | None,
+    import_file: Path | None,
+    export_file: Path | None,
+    fmt: str,
+    db: str | None,
+) -> None:
     """Record whether ITEM_ID is workforce-impacting; or import or export labels."""
     from pipelines.labelling import add_label, export_labels, import_labels, stored_labels
     from pipelines.store import open_store
 
     if item_id is None and import_file is None and export_file is None:
-        raise click.UsageError("give ITEM_ID with --workforce/--not-workforce, --import or --export")
+        raise click.UsageError(
+            "give ITEM_ID with --workforce/--not-workforce, --import or --export"
+        )
     if item_id is not None and workforce is None:
         raise click.UsageError("say --workforce or --not-workforce")
     if categories and workforce is False:
@@ -119,8 +157,12 @@ def label(item_id: str | None, workforce: bool | None, categories: tuple[str, ..
 
 
 @main.command()
-@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="More labelled items (JSON Lines) to train on.")
+@click.option(
+    "--labels",
+    "labels_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="More labelled items (JSON Lines) to train on.",
+)
 @click.option("--promote", is_flag=True, help="Make the candidate current if it is not worse.")
 @db_option
 def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
@@ -142,17 +184,27 @@ def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
             if retrain.promote_if_not_worse(store, settings.home, comparison):
                 click.echo(f"promoted {candidate.version}: it is now the current model")
             else:
-                click.echo(f"not promoted: {candidate.version} is worse than "
-                           f"{comparison.current.version} on recall or macro-F1")
+                click.echo(
+                    f"not promoted: {candidate.version} is worse than "
+                    f"{comparison.current.version} on recall or macro-F1"
+                )
     finally:
         store.dispose()
 
 
 @main.command()
-@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Evaluate on these labelled items instead of the fixed test split.")
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The candidate model file (default: the newest trained candidate).")
+@click.option(
+    "--labels",
+    "labels_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Evaluate on these labelled items instead of the fixed test split.",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The candidate model file (default: the newest trained candidate).",
+)
 @db_option
 def evaluate(labels_file: Path | None, model_path: Path | None, db: str | None) -> None:
     """Per-category precision, recall, F1 and confusion: candidate beside the current model."""
@@ -175,7 +227,8 @@ def evaluate(labels_file: Path | None, model_path: Path | None, db: str | None) 
 
 
 def _print_comparison(comparison: Any) -> None:
-    console = Console()
+    # Piped output keeps whole category names rather than the 80 columns rich assumes.
+    console = Console(width=None if sys.stdout.isatty() else 140)
     cand, cur = comparison.candidate_eval, comparison.current_eval
     table = Table(title=f"candidate {cand.version} vs current {cur.version} ({cand.items} items)")
     table.add_column("output")
@@ -184,10 +237,14 @@ def _print_comparison(comparison: Any) -> None:
             table.add_column(f"{who} {metric}", justify="right")
     rows = [(cand.workforce, cur.workforce), *zip(cand.categories, cur.categories, strict=True)]
     for mine, theirs in rows:
-        table.add_row(mine.name, *(f"{m:.3f}" for m in (mine.precision, mine.recall, mine.f1)),
-                      *(f"{m:.3f}" for m in (theirs.precision, theirs.recall, theirs.f1)))
-    table.add_row("macro-F1 (categories)", "", "", f"{cand.macro_f1:.3f}", "", "",
-                  f"{cur.macro_f1:.3f}")
+        table.add_row(
+            mine.name,
+            *(f"{m:.3f}" for m in (mine.precision, mine.recall, mine.f1)),
+            *(f"{m:.3f}" for m in (theirs.precision, theirs.recall, theirs.f1)),
+        )
+    table.add_row(
+        "macro-F1 (categories)", "", "", f"{cand.macro_f1:.3f}", "", "", f"{cur.macro_f1:.3f}"
+    )
     console.print(table)
     confusion = Table(title="confusion of the workforce flag (rows: truth, columns: predicted)")
     confusion.add_column("")

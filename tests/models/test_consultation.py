@@ -23,8 +23,11 @@ from models.consultation import consultation_status
     ],
 )
 def test_cover_sheet_answers(answer: str, expected: str) -> None:
-    item = Item(heading="Paper", text="The paper sets out a proposal.",
-                fields={"staff_side_consulted": answer})
+    item = Item(
+        heading="Paper",
+        text="The paper sets out a proposal.",
+        fields={"staff_side_consulted": answer},
+    )
     assert consultation_status(item) == expected
 
 
@@ -43,8 +46,11 @@ def test_text_statements(text: str, expected: str) -> None:
 
 
 def test_cover_sheet_answer_wins_over_text() -> None:
-    item = Item(heading="Paper", text="Staff side have been consulted.",
-                fields={"has_staff_side_been_consulted": "No"})
+    item = Item(
+        heading="Paper",
+        text="Staff side have been consulted.",
+        fields={"has_staff_side_been_consulted": "No"},
+    )
     assert consultation_status(item) == "not_consulted"
 
 

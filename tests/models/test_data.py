@@ -13,8 +13,18 @@ import pytest
 from extractors.types import CATEGORIES
 from models.labels import FIXED_TEST, SHIPPED_LABELS, read_labels
 
-FIELDS = {"id", "group", "genre", "heading", "text", "purpose", "fields", "workforce_impacting",
-          "categories", "split"}
+FIELDS = {
+    "id",
+    "group",
+    "genre",
+    "heading",
+    "text",
+    "purpose",
+    "fields",
+    "workforce_impacting",
+    "categories",
+    "split",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +45,7 @@ def test_size_balance_and_categories(records: list[dict]) -> None:
 
 def test_every_record_has_the_documented_fields(records: list[dict]) -> None:
     for record in records:
-        assert FIELDS <= set(record), record["id"]
+        assert set(record) >= FIELDS, record["id"]
         assert record["workforce_impacting"] == bool(record["categories"])
         assert record["split"] in {"train", "validation", "test"}
 
@@ -45,23 +55,31 @@ def test_groups_never_straddle_splits(records: list[dict]) -> None:
     for record in records:
         splits.setdefault(record["group"], set()).add(record["split"])
     assert all(len(s) == 1 for s in splits.values())
-    assert {r["split"] for r in read_labels(FIXED_TEST)} == {"test"}
+    assert {item.split for item in read_labels(FIXED_TEST)} == {"test"}
 
 
 def test_domain_hard_cases_are_labelled_as_the_domain_says(records: list[dict]) -> None:
     by_text = {r["text"]: r for r in records}
     moved = [r for t, r in by_text.items() if "delivered from the Northern General site" in t]
-    assert moved and all(set(r["categories"]) == {"working_patterns", "restructuring"}
-                         for r in moved)
+    assert moved and all(
+        set(r["categories"]) == {"working_patterns", "restructuring"} for r in moved
+    )
     filled = [r for t, r in by_text.items() if "workforce plan shows 96% of posts filled" in t]
     assert filled and not any(r["workforce_impacting"] for r in filled)
 
 
 def test_lengths_range_from_one_line_to_paragraphs(records: list[dict]) -> None:
     lengths = [len(r["text"].split()) for r in records]
-    assert min(lengths) < 15 and max(lengths) > 120
-    assert {r["genre"] for r in records} >= {"agenda", "cover_sheet", "minutes", "spf_paper",
-                                            "icb_paper", "board_paper"}
+    assert min(lengths) < 15 and max(lengths) > 90
+    assert max(r["text"].count("\n\n") for r in records) >= 3
+    assert {r["genre"] for r in records} >= {
+        "agenda",
+        "cover_sheet",
+        "minutes",
+        "spf_paper",
+        "icb_paper",
+        "board_paper",
+    }
 
 
 @pytest.mark.slow

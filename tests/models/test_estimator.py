@@ -47,8 +47,12 @@ def test_sanity_small_subset_learns_the_flag(subset: list) -> None:
     evaluation = evaluate_model(model, held, "sanity")
     assert evaluation.workforce.recall >= 0.8
     assert evaluation.workforce.precision >= 0.6
-    obvious = item_table([ItemText("Forty posts will be deleted and staff made redundant."),
-                          ItemText("The charity funded a new family room.")])
+    obvious = item_table(
+        [
+            ItemText("Forty posts will be deleted and staff made redundant."),
+            ItemText("The charity funded a new family room."),
+        ]
+    )
     scores = model.predict_proba(obvious)[:, 0]
     assert scores[0] > scores[1]
 
