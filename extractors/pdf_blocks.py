@@ -73,6 +73,7 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
             # A running header on the first page of its run is usually the paper's title too.
             if not (e.edge == "top" and e.key not in previous):
                 drop.add(id(e.line))
+    drop.update(_closing_page_numbers(pages))
     # "Page 3 of 12" is furniture wherever it stands (converted documents leave it mid-page).
     drop.update(
         id(line)
@@ -164,6 +165,26 @@ def _page_number_lines(edges: list[list[_EdgeLine]]) -> set[int]:
             if before or after:
                 found.add(id(line))
     return found
+
+
+def _closing_page_numbers(pages: Sequence[Sequence[Line]]) -> set[int]:
+    """Bare numbers ending consecutive pages in step, wherever they stand on the page.
+
+    Converted documents print the page number right under the last line of text, far
+    from the bottom margin where running lines are looked for.
+    """
+    last: dict[int, tuple[int, Line]] = {}
+    for index, lines in enumerate(pages):
+        text_lines = [line for line in lines if line.table is None]
+        if text_lines and _BARE_NUMBER.match(text_lines[-1].text.strip()):
+            line = text_lines[-1]
+            last[index] = (int(re.sub(r"\D", "", line.text)), line)
+    return {
+        id(line)
+        for index, (value, line) in last.items()
+        if last.get(index - 1, (None,))[0] == value - 1
+        or last.get(index + 1, (None,))[0] == value + 1
+    }
 
 
 def _edge_lines(lines: Sequence[Line], height: float) -> list[_EdgeLine]:

@@ -149,6 +149,23 @@ def test_page_counter_in_mid_page_is_dropped() -> None:
     assert len(result.pages[1]) == len(pages[1]) - 2  # the counter and the page footer
 
 
+def test_page_numbers_printed_under_the_last_line_are_dropped() -> None:
+    pages = [
+        [
+            _edge_line(f"Text of page {page} ends well above the bottom margin.", page, 300.0),
+            _edge_line(str(page + 10), page, 314.0),
+        ]
+        for page in (1, 2, 3)
+    ]
+    pages[2][1] = _edge_line("42", 3, 314.0)  # out of step: a value, not a page number
+    result = split_running_lines(pages, [842.0] * 3)
+    assert [[line.text for line in page][-1] for page in result.pages] == [
+        "Text of page 1 ends well above the bottom margin.",
+        "Text of page 2 ends well above the bottom margin.",
+        "42",
+    ]
+
+
 def test_fixed_running_header_goes_but_is_kept_as_text() -> None:
     tops = ["Leeds Community Healthcare NHS Trust 2025"] * 6
     result = split_running_lines(_pages_with_tops(tops), [842.0] * 6)
