@@ -1,9 +1,5 @@
-"""Papers of a pack printed without a cover sheet: where each starts, from page-top signals.
-
-Board packs mix papers with cover sheets and papers without (committee chairs' reports,
-action logs, workplans). Such a paper opens at the top of a page with an "Agenda item"
-line, a committee report's own header, or a title repeating its agenda entry.
-"""
+"""Papers of a pack printed without a cover sheet (chairs' reports, action logs, workplans):
+where each starts, from an agenda item line, a committee report header or a title at a page top."""
 
 from __future__ import annotations
 
