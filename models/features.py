@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from sklearn.compose import ColumnTransformer
@@ -109,7 +110,7 @@ def word_prefixes(text: str) -> list[str]:
     """The first six characters of each word, and of each pair of words: a cheap stand-in for
     character n-grams that joins "redeploy", "redeployed" and "redeployment"."""
     stems = [token[:PREFIX] for token in _TOKEN.findall(text.lower())]
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
 
 
 def _prefixes(max_features: int) -> TfidfVectorizer:
