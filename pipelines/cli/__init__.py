@@ -27,6 +27,11 @@ class CleanErrorGroup(click.Group):
             raise
         except NosurprisesError as exc:
             self._fail(exc)
+        except BrokenPipeError:
+            # The reader of our output went away (`export | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("nosurprises: interrupted", err=True)
             sys.exit(130)
