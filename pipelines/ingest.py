@@ -227,6 +227,11 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
                            enriched.flags, run_id, enriched.model_version)
     timings["store"] = time.perf_counter() - started
     if saved.duplicate:
+        # A worker storing the same bytes from another path won the race: remember this path
+        # as a copy, as a run that met the two files one after the other would.
+        twin = find_known(store, facts.sha256, facts.source)
+        if twin is not None and twin.status == "processed":
+            record_copy(store, twin, facts, run_id)
         return FileOutcome(facts.source, facts.filename, "duplicate",
                            document_id=saved.document_id, timings=timings, enrich_parts=parts)
     return FileOutcome(facts.source, facts.filename, "processed", document_id=saved.document_id,
