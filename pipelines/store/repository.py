@@ -102,16 +102,19 @@ def record_copy(store: Store, known: Known, facts: FileFacts, run_id: str) -> No
     """Remember that the same bytes were also seen at another source (once per source)."""
     if known.same_source:
         return
-    with store.session() as session:
-        exists = session.execute(
-            select(DocumentCopy.id).where(
-                DocumentCopy.document_id == known.document_id,
-                DocumentCopy.source == facts.source,
-            )
-        ).first()
-        if exists is None:
-            session.add(DocumentCopy(document_id=known.document_id, source=facts.source,
-                                     filename=facts.filename, run_id=run_id, seen_at=now()))
+    try:
+        with store.session() as session:
+            exists = session.execute(
+                select(DocumentCopy.id).where(
+                    DocumentCopy.document_id == known.document_id,
+                    DocumentCopy.source == facts.source,
+                )
+            ).first()
+            if exists is None:
+                session.add(DocumentCopy(document_id=known.document_id, source=facts.source,
+                                         filename=facts.filename, run_id=run_id, seen_at=now()))
+    except IntegrityError:
+        return  # a concurrent run recorded the same copy first: the unique key keeps one
 
 
 def _previous_version(session: Session, source: str, sha256: str) -> Document | None:
@@ -201,17 +204,24 @@ def save_quarantined(store: Store, facts: FileFacts | None, source: str, error: 
     """Record a file that could not be read; the document row keeps its reason for export."""
     document_id = document_id_for(facts.sha256) if facts else None
     stamp = now()
-    with store.session() as session:
-        if facts is not None and session.get(Document, document_id) is None:
-            session.add(Document(
-                id=document_id, sha256=facts.sha256, source=facts.source,
-                filename=facts.filename, size_bytes=facts.size, status="quarantined",
-                reason_code=error.code, reason_message=error.message,
-                source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
-            ))
-        session.add(Quarantine(run_id=run_id, document_id=document_id, source=source,
-                               sha256=facts.sha256 if facts else None, code=error.code,
-                               message=error.message, created_at=stamp))
+    attempt = {"run_id": run_id, "document_id": document_id, "source": source,
+               "sha256": facts.sha256 if facts else None, "code": error.code,
+               "message": error.message, "created_at": stamp}
+    try:
+        with store.session() as session:
+            if facts is not None and session.get(Document, document_id) is None:
+                session.add(Document(
+                    id=document_id, sha256=facts.sha256, source=facts.source,
+                    filename=facts.filename, size_bytes=facts.size, status="quarantined",
+                    reason_code=error.code, reason_message=error.message,
+                    source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
+                ))
+            session.add(Quarantine(**attempt))
+    except IntegrityError:
+        # A concurrent run stored a row for the same bytes between the look-up and the insert:
+        # that row stands, and this attempt is still recorded.
+        with store.session() as session:
+            session.add(Quarantine(**attempt))
     return document_id
 
 
