@@ -115,16 +115,19 @@ def command_env(home: Path, tag: str, prefect_api_url: str | None = None) -> dic
     return env
 
 
-def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """`python -m pipelines ARGS` as the leader of its own process group."""
-    with log.open("ab") as out:
+def start(
+    args: list[str], env: dict[str, str], log: Path, output: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """`python -m pipelines ARGS` as the leader of its own process group; standard output
+    goes to `output` when given, otherwise with the errors to `log`."""
+    with log.open("ab") as errors, (output or log).open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "pipelines", *args],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
-            stderr=subprocess.STDOUT,
+            stderr=errors if output else subprocess.STDOUT,
             start_new_session=True,
         )
 
