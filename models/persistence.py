@@ -133,7 +133,7 @@ def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
         check_hash(path, sha256)
     try:
         untrusted = sio.get_untrusted_types(file=path)
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"model file {path} is not a skops file: {exc}") from exc
     extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if extra:

@@ -156,12 +156,6 @@ def test_pickle_renamed_skops_runs_nothing(marker: Path, tmp_path: Path) -> None
     assert marker.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=zipfile.BadZipFile,
-    reason="load_model lets zipfile.BadZipFile through for a file that is not "
-    "a zip archive instead of raising ModelError",
-)
 def test_pickle_renamed_skops_is_a_model_error(marker: Path, tmp_path: Path) -> None:
     path = _pickled_exploit(tmp_path, marker)
     with pytest.raises(ModelError, match="not a skops file"):
