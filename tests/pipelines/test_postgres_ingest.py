@@ -179,8 +179,9 @@ def test_two_ingests_at_once_into_sqlite_store_each_paper_once(
 
 
 @contextmanager
-def _competing_insert(store: Store, db_path: Path, table: str, sql: str,
-                      params: tuple) -> Iterator[list[str]]:
+def _competing_insert(
+    store: Store, db_path: Path, table: str, sql: str, params: tuple
+) -> Iterator[list[str]]:
     """Just before the store's next INSERT into `table`, commit `sql` from another
     connection: the interleaving of two workers that both looked and found nothing."""
     done: list[str] = []
@@ -217,10 +218,13 @@ def test_copy_recorded_by_a_concurrent_run_is_not_an_error(racing_store) -> None
     copy = facts("/papers/b/pack.pdf", b"same bytes")
     known = find_known(store, copy.sha256, copy.source)
     assert known is not None
-    sql = ("INSERT INTO document_copies (document_id, source, filename, run_id, seen_at) "
-           "VALUES (?, ?, ?, ?, '2026-11-23 00:00:00')")
-    with _competing_insert(store, path, "document_copies", sql,
-                           (known.document_id, copy.source, copy.filename, run_id)) as done:
+    sql = (
+        "INSERT INTO document_copies (document_id, source, filename, run_id, seen_at) "
+        "VALUES (?, ?, ?, ?, '2026-11-23 00:00:00')"
+    )
+    with _competing_insert(
+        store, path, "document_copies", sql, (known.document_id, copy.source, copy.filename, run_id)
+    ) as done:
         record_copy(store, known, copy, run_id)  # raised IntegrityError before the fix
     assert done, "the competing insert never ran"
     with store.engine.connect() as connection:
@@ -229,19 +233,24 @@ def test_copy_recorded_by_a_concurrent_run_is_not_an_error(racing_store) -> None
 
 
 def test_quarantine_racing_a_concurrent_run_keeps_one_document_and_both_attempts(
-        racing_store) -> None:
+    racing_store,
+) -> None:
     store, path = racing_store
     run_id = start_run(store, "ingest")
     bad = facts("/papers/locked.pdf", b"encrypted bytes")
-    sql = ("INSERT INTO documents (id, sha256, source, filename, size_bytes, status, "
-           "reason_code, reason_message, ocr, run_id, ingested_at, items_count, flagged_count) "
-           "VALUES (?, ?, ?, ?, 0, 'quarantined', 'encrypted', 'password required', 0, ?, "
-           "'2026-11-23 00:00:00', 0, 0)")
+    sql = (
+        "INSERT INTO documents (id, sha256, source, filename, size_bytes, status, "
+        "reason_code, reason_message, ocr, run_id, ingested_at, items_count, flagged_count) "
+        "VALUES (?, ?, ?, ?, 0, 'quarantined', 'encrypted', 'password required', 0, ?, "
+        "'2026-11-23 00:00:00', 0, 0)"
+    )
     document_id = document_id_for(bad.sha256)
-    with _competing_insert(store, path, "documents", sql,
-                           (document_id, bad.sha256, bad.source, bad.filename, run_id)) as done:
-        saved = save_quarantined(store, bad, bad.source, EncryptedError("password required"),
-                                 run_id)
+    with _competing_insert(
+        store, path, "documents", sql, (document_id, bad.sha256, bad.source, bad.filename, run_id)
+    ) as done:
+        saved = save_quarantined(
+            store, bad, bad.source, EncryptedError("password required"), run_id
+        )
     assert done and saved == document_id
     with store.engine.connect() as connection:
         documents = connection.execute(text("SELECT status FROM documents")).all()
@@ -253,7 +262,8 @@ def test_quarantine_racing_a_concurrent_run_keeps_one_document_and_both_attempts
 @pytest.mark.slow
 @flow_test
 def test_same_bytes_at_two_paths_read_at_once_are_one_document_and_one_copy(
-        samples_dir: Path, tmp_path: Path) -> None:
+    samples_dir: Path, tmp_path: Path
+) -> None:
     # The two worker threads start on both files together; the store's unique key makes the
     # slower one a duplicate, and its path must still be recorded as a copy.
     folder = tmp_path / "papers"
@@ -265,6 +275,5 @@ def test_same_bytes_at_two_paths_read_at_once_are_one_document_and_one_copy(
     summary = _ingest(db_url, str(folder))
     assert (summary["processed"], summary["duplicate"]) == (1, 1)
     records = export_records(db_url, "documents")
-    assert sorted(Path(r["source"]).name for r in records) == ["agenda-copy.docx",
-                                                                "agenda.docx"]
+    assert sorted(Path(r["source"]).name for r in records) == ["agenda-copy.docx", "agenda.docx"]
     assert sorted(r["status"] for r in records) == ["duplicate", "processed"]
