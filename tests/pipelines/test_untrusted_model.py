@@ -13,7 +13,7 @@ import json
 import pickle
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from extractors.errors import ModelError
 from models import load_flagger
 from models.persistence import ModelRecord, file_sha256, load_model, record_path, write_record
 from pipelines.cli import main
+from pipelines.config import get_settings
 from pipelines.registry import current_record, get_version, load_verified, promote, record_version
 from pipelines.store import open_store
 
@@ -106,8 +107,11 @@ PAYLOADS = {
 
 
 @pytest.fixture
-def marker(tmp_path: Path) -> Path:
-    return tmp_path / "payload-ran"
+def marker(tmp_path: Path) -> Iterator[Path]:
+    # The CLI reads NOSURPRISES_MODEL_PATH through the cached settings: read it afresh.
+    get_settings.cache_clear()
+    yield tmp_path / "payload-ran"
+    get_settings.cache_clear()
 
 
 def _with_record(path: Path) -> Path:
@@ -145,21 +149,25 @@ def _pickled_exploit(tmp_path: Path, marker: Path) -> Path:
     return _with_record(path)
 
 
-def test_pickle_renamed_skops_runs_nothing(marker: Path, tmp_path: Path) -> None:
+def test_pickle_renamed_skops_is_a_model_error_and_runs_nothing(
+    marker: Path, tmp_path: Path
+) -> None:
     path = _pickled_exploit(tmp_path, marker)
     for load in (load_model, load_flagger):
-        with pytest.raises(Exception, match="zip"):
+        with pytest.raises(ModelError, match="not a skops file"):
             load(path)
+    result = CliRunner().invoke(
+        main,
+        ["classify"],
+        input='{"text": "Staff will transfer."}\n',
+        env={"NOSURPRISES_MODEL_PATH": str(path)},
+    )
+    assert result.exit_code == 1 and "not a skops file" in result.output
+    assert "Traceback" not in result.output
     assert not marker.exists()
 
     pickle.loads(path.read_bytes())  # what pickle or joblib would have done
     assert marker.exists()
-
-
-def test_pickle_renamed_skops_is_a_model_error(marker: Path, tmp_path: Path) -> None:
-    path = _pickled_exploit(tmp_path, marker)
-    with pytest.raises(ModelError, match="not a skops file"):
-        load_model(path)
 
 
 def test_crafted_model_through_the_cli_is_one_line_error(marker: Path, tmp_path: Path) -> None:
