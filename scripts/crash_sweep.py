@@ -24,6 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("NOSURPRISES_HOME", tempfile.mkdtemp(prefix="nosurprises-sweep-"))
+# On a loaded machine Prefect's temporary server can take longer than its default 20 s to
+# answer, and the run then stops before it starts; the sweep is about what a kill leaves.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pipelines.prefect_setup  # noqa: E402, F401  (before anything imports Prefect)
 from tests.pipelines.crash_harness import build_corpus, clean_ingest, ingest_chain  # noqa: E402
