@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,10 +17,27 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from extractors.types import CATEGORIES
-from models.features import build_features, word_feature_mask
+from models.features import (
+    PASSAGE_STRIDE,
+    PASSAGE_WORDS,
+    TEXT,
+    build_features,
+    text_passages,
+    word_feature_mask,
+)
 
 # Output 0 is the workforce_impacting flag; outputs 1..6 are the categories in CATEGORIES order.
 OUTPUTS: tuple[str, ...] = ("workforce_impacting", *CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Probabilities of a batch, with what each item was judged on: its whole text, or the
+    passage of a long item that scored higher than the whole (evidence comes from there)."""
+
+    probabilities: np.ndarray  # (n, 7) in OUTPUTS order
+    features: sparse.csr_matrix  # (n, features): the whole item's or its best passage's row
+    texts: list[str]  # the whole text or the best passage
 
 
 class WorkforceClassifier(ClassifierMixin, BaseEstimator):
@@ -37,12 +55,14 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         char_features: int = 15_000,
         workforce_recall: float = 0.95,
         text_chars: str = "chars",
+        passage_words: int = PASSAGE_WORDS,
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.char_features = char_features
         self.workforce_recall = workforce_recall
         self.text_chars = text_chars
+        self.passage_words = passage_words
 
     def fit(self, X: np.ndarray, Y: np.ndarray, groups: Sequence[str] | None = None):
         Y = np.asarray(Y, dtype=int)
@@ -119,11 +139,57 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         return sparse.csr_matrix(self.pipeline_[0].transform(X))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """(n, 7) calibrated probabilities in OUTPUTS order."""
+        """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
+        return self.scores(X).probabilities
+
+    def scores(self, X: np.ndarray) -> Scores:
+        """Each item scored whole and, when longer than `passage_words`, passage by passage.
+
+        An item's flag probability is the higher of its whole-text score and its best
+        passage's, so a workforce section inside a long mixed report is not diluted by the
+        rest; its categories come from whichever of the two won. All passages of the batch
+        go through one transform. Passages keep the item's heading, purpose and answers."""
         check_is_fitted(self, "pipeline_")
-        return self.proba_from_features(self.transform(X))
+        features = self.transform(X)
+        probabilities = self.proba_from_features(features)
+        texts = [str(text) for text in X[:, TEXT]]
+        owners, passages = self._passages(X)
+        if not passages:
+            return Scores(probabilities, features, texts)
+        rows = X[owners].copy()
+        rows[:, TEXT] = passages
+        passage_features = self.transform(rows)
+        passage_impact = self.pipeline_[-1].predict_proba(passage_features)[:, 1]
+        best = _best_per_owner(owners, passage_impact)
+        winners = [
+            (item, p) for item, p in best.items() if passage_impact[p] > probabilities[item, 0]
+        ]
+        if not winners:
+            return Scores(probabilities, features, texts)
+        items = np.array([item for item, _ in winners])
+        chosen = np.array([p for _, p in winners])
+        probabilities[items] = self.proba_from_features(passage_features[chosen])
+        features = sparse.lil_matrix(features)
+        features[items] = passage_features[chosen]
+        for item, p in winners:
+            texts[item] = passages[p]
+        return Scores(probabilities, sparse.csr_matrix(features), texts)
+
+    def _passages(self, X: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        size = getattr(self, "passage_words", 0)  # models saved before passages existed: none
+        owners: list[int] = []
+        passages: list[str] = []
+        if not size:
+            return np.array(owners, dtype=int), passages
+        stride = max(1, size * PASSAGE_STRIDE // PASSAGE_WORDS)
+        for row, text in enumerate(X[:, TEXT]):
+            windows = text_passages(str(text), size, stride)
+            owners.extend([row] * len(windows))
+            passages.extend(windows)
+        return np.array(owners, dtype=int), passages
 
     def proba_from_features(self, features: sparse.csr_matrix) -> np.ndarray:
+        """(n, 7) probabilities from feature rows (whole items or passages)."""
         impact = self.pipeline_[-1].predict_proba(features)[:, 1]
         given = [_positive_proba(model, features) for model in self.category_models_]
         return np.column_stack([impact, *(impact * p for p in given)])
@@ -138,6 +204,13 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         thresholds = [recall_threshold(probabilities[:, 0], Y[:, 0], self.workforce_recall)]
         thresholds += [f1_threshold(probabilities[:, i], Y[:, i]) for i in range(1, len(OUTPUTS))]
         return np.asarray(thresholds)
+
+
+def _best_per_owner(owners: np.ndarray, scores: np.ndarray) -> dict[int, int]:
+    """For each owning item, the index of its highest-scoring passage."""
+    order = np.lexsort((-scores, owners))  # by owner, best passage first
+    first = np.r_[True, owners[order][1:] != owners[order][:-1]]
+    return {int(owners[i]): int(i) for i in order[first]}
 
 
 def _positive_proba(model: Any, features: sparse.csr_matrix) -> np.ndarray:

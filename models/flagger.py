@@ -8,7 +8,7 @@ import numpy as np
 
 from extractors.types import CategoryScore, Flag, Item
 from models.consultation import consultation_status
-from models.estimator import OUTPUTS, WorkforceClassifier
+from models.estimator import OUTPUTS, Scores, WorkforceClassifier
 from models.evidence import pushing_terms, top_sentences
 from models.features import ItemText, item_table
 
@@ -35,10 +35,10 @@ class WorkforceFlagger:
         """Flags without consultation status (that needs an Item); evidence for flagged ones."""
         if not texts:
             return []
-        features = self.model.transform(item_table(texts))
-        probabilities = self.model.proba_from_features(features)
+        scores = self.model.scores(item_table(texts))
+        probabilities = scores.probabilities
         flagged = probabilities[:, 0] >= self.model.thresholds_[0]
-        evidence = self._evidence(texts, features, np.flatnonzero(flagged)) if explain else {}
+        evidence = self._evidence(scores, np.flatnonzero(flagged)) if explain else {}
         return [
             Flag(
                 workforce_impacting=bool(flagged[row]),
@@ -57,11 +57,13 @@ class WorkforceFlagger:
         ]
         return tuple(sorted(over, key=lambda c: -c.score))
 
-    def _evidence(self, texts: Sequence[ItemText], features, rows: np.ndarray) -> dict:
-        sentences = top_sentences(self.model, [texts[row].text for row in rows])
+    def _evidence(self, scores: Scores, rows: np.ndarray) -> dict:
+        # From the passage that scored highest when a long item was judged on one: the
+        # sentences a reader needs are there, not in the rest of the report.
+        sentences = top_sentences(self.model, [scores.texts[row] for row in rows])
         evidence: dict[int, tuple[str, ...]] = {}
         for row, chosen in zip(rows, sentences, strict=True):
-            terms = pushing_terms(self.model, features, int(row))
+            terms = pushing_terms(self.model, scores.features, int(row))
             extra = [f"terms: {', '.join(terms)}"] if terms else []
             evidence[int(row)] = tuple(chosen + extra)
         return evidence

@@ -2,7 +2,9 @@
 
 Each scenario line in parts/*.txt becomes one invented source document (a group); its
 variants (agenda line, cover sheet, paper, minute, forum or ICB paper) stay in that group so
-that the train / validation / test split is by group. Run: python models/data/build_labels.py
+that the train / validation / test split is by group. parts/long_reports.txt gives sections
+of long governance and report genres, turned into short section items and long reports
+(`long_items`), in train and validation only. Run: python models/data/build_labels.py
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PART_FILES = (
     "hard_negatives.txt",
     "negatives.txt",
 )
+LONG_REPORTS = "long_reports.txt"
+LONG_NEGATIVES_PER_GROUP = 6
 SITES = (
     "Northern General",
     "Royal Infirmary",
@@ -300,6 +304,109 @@ def _site_of(heading: str, rng: random.Random) -> str:
     return rng.choice(SITES)
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The sections of one long genre (a constitution, a risk register, ...)."""
+
+    name: str
+    heading: str
+    sections: tuple[Scenario, ...]
+
+
+def read_pools() -> list[Pool]:
+    pools: list[Pool] = []
+    name, heading, sections = "", "", []
+    lines = (PARTS / LONG_REPORTS).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("@"):
+            if sections:
+                pools.append(Pool(name, heading, tuple(sections)))
+            name, heading = (part.strip() for part in line[1:].split("|", 1))
+            sections = []
+            continue
+        codes, section_heading, passage = (part.strip() for part in line.split("|", 2))
+        categories = tuple(CODES[code] for code in codes.split(",") if code in CODES)
+        key = f"long-{name}-{number:03d}"
+        sections.append(Scenario(key, categories, codes == "H", section_heading, passage))
+    pools.append(Pool(name, heading, tuple(sections)))
+    return pools
+
+
+def _train_or_validation(group: str) -> str:
+    # The new genres are for training only: test_v1 stays as it was.
+    bucket = int(hashlib.sha256(group.encode()).hexdigest()[:8], 16) % 100
+    return "train" if bucket < 77 else "validation"
+
+
+def _long_text(heading: str, sections: list[Scenario], rng: random.Random) -> str:
+    intro = f"{heading}\n" + " ".join(_paragraphs(rng, rng.randint(1, 3)))
+    numbered = [f"{i}. {s.heading}\n{s.passage}" for i, s in enumerate(sections, start=2)]
+    return "\n\n".join([f"1. Introduction\n{intro}", *numbered])
+
+
+@dataclass(frozen=True)
+class _LongRecord:
+    group: str
+    split: str
+    rng: random.Random
+
+    def __call__(self, key: str, heading: str, text: str, categories: tuple[str, ...]) -> dict:
+        return {
+            "id": key,
+            "group": self.group,
+            "genre": "long_report" if "\n\n" in text else "section",
+            "heading": heading,
+            "text": text,
+            "purpose": _pick_purpose(self.rng, bool(categories)),
+            "fields": {},
+            "trust": "",
+            "workforce_impacting": bool(categories),
+            "categories": list(categories),
+            "hard_negative": not categories,
+            "split": self.split,
+        }
+
+
+def long_items(pools: list[Pool]) -> list[dict]:
+    """Pools are paired (a constitution with standing orders, ...) and each pair is one group,
+    since its long reports share sections. Every section is also a short item (a segmenter
+    splits a constitution into its sections); long negatives join several sections of the pair
+    and change nothing for staff; each workforce section appears in exactly one long report,
+    placed among the other sections, so that the change is one part of a longer paper."""
+    records: list[dict] = []
+    for first, second in zip(pools[::2], pools[1::2], strict=True):
+        group = f"long-{first.name}-{second.name}"
+        rng = _rng(group)
+        neutral = {p.name: [s for s in p.sections if s.hard_negative] for p in (first, second)}
+        both = neutral[first.name] + neutral[second.name]
+
+        record = _LongRecord(group, _train_or_validation(group), rng)
+
+        for pool in (first, second):
+            for section in pool.sections:
+                records.append(
+                    record(section.key, section.heading, section.passage, section.categories)
+                )
+            for section in (s for s in pool.sections if not s.hard_negative):
+                # Mostly its own pool's sections, some of the paired pool's: a mixed report.
+                others = rng.sample(neutral[pool.name], rng.randint(4, len(neutral[pool.name])))
+                others += rng.sample(both, rng.randint(0, 4))
+                others = list(dict.fromkeys(others))
+                others.insert(rng.randint(1, len(others) - 1), section)
+                text = _long_text(pool.heading, others, rng)
+                records.append(
+                    record(f"{section.key}-long", pool.heading, text, section.categories)
+                )
+        for index in range(LONG_NEGATIVES_PER_GROUP):
+            chosen = rng.sample(both, rng.randint(4, len(both)))
+            pool = first if index % 2 == 0 else second
+            text = _long_text(pool.heading, chosen, rng)
+            records.append(record(f"{group}-negative-{index}", pool.heading, text, ()))
+    return records
+
+
 def write(records: list[dict]) -> None:
     labels = [r for r in records if r["split"] != "test"]
     test = [r for r in records if r["split"] == "test"]
@@ -310,7 +417,7 @@ def write(records: list[dict]) -> None:
 
 
 def main() -> None:
-    records = build(read_scenarios(), read_trusts())
+    records = build(read_scenarios(), read_trusts()) + long_items(read_pools())
     write(records)
     print(f"{len(records)} records written")
 
