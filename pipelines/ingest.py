@@ -508,6 +508,22 @@ def _counts(summary: dict[str, Any]) -> dict[str, int]:
             "flagged": summary["flagged"]}
 
 
+def _api_for_workers() -> dict[str, str]:
+    """The address of this process's temporary Prefect server, when it uses one, as a setting
+    the Dask workers receive with each task: without it every worker process starts a
+    temporary server of its own before its first file."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        return {}
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the process's one temporary server, started once
+    server.start()
+    return {"api.url": server.api_url}
+
+
 def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
                workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
     """Run the ingest flow with the task runner that fits the number of workers."""
@@ -516,8 +532,11 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     runner = task_runner_for(workers)
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.
+    updates: dict[str, Any] = {"flows.heartbeat_frequency": None}
+    if workers > 1:
+        updates.update(_api_for_workers())
     try:
-        with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        with temporary_settings(updates=updates):
             return ingest_flow.with_options(task_runner=runner)(
                 targets, source_name=source_name, db=db, workers=workers,
                 retry_quarantined=retry_quarantined,
