@@ -12,6 +12,8 @@ if [ -z "${NOSURPRISES_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null 
   for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
   su postgres -c "psql -qtc \"SELECT 1 FROM pg_roles WHERE rolname='nosurprises'\"" | grep -q 1 \
     || su postgres -c "psql -qc \"CREATE ROLE nosurprises LOGIN PASSWORD 'nosurprises' CREATEDB\""
+  # Test databases are dropped WITH (FORCE), which may end a lingering connection.
+  su postgres -c "psql -qc \"GRANT pg_signal_backend TO nosurprises\"" >/dev/null
   export NOSURPRISES_TEST_PG_URL="postgresql+psycopg://nosurprises:nosurprises@127.0.0.1:5432/postgres"
 fi
 
