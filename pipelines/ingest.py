@@ -510,7 +510,7 @@ def _counts(summary: dict[str, Any]) -> dict[str, int]:
 
 def _api_for_workers() -> dict[str, str]:
     """The address of this process's temporary Prefect server, when it uses one, as a setting
-    the Dask workers receive with each task: without it every worker process starts a
+    the local Dask workers receive with each task: without it every worker process starts a
     temporary server of its own before its first file."""
     from prefect.settings import get_current_settings
 
@@ -533,7 +533,7 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.
     updates: dict[str, Any] = {"flows.heartbeat_frequency": None}
-    if workers > 1:
+    if workers > 1 and not get_settings().dask_address:  # a cluster elsewhere cannot reach it
         updates.update(_api_for_workers())
     try:
         with temporary_settings(updates=updates):
