@@ -29,7 +29,13 @@ os.environ.setdefault("NOSURPRISES_HOME", tempfile.mkdtemp(prefix="nosurprises-s
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pipelines.prefect_setup  # noqa: E402, F401  (before anything imports Prefect)
-from tests.pipelines.crash_harness import build_corpus, clean_ingest, ingest_chain  # noqa: E402
+from tests.pipelines.crash_harness import (  # noqa: E402
+    build_corpus,
+    canonical_store,
+    clean_ingest,
+    ingest_chain,
+    model_versions,
+)
 from tests.pipelines.digest_crash import digest_chain  # noqa: E402
 
 
@@ -45,11 +51,15 @@ def seeds(text: str) -> list[int]:
 def sweep_ingest(seed_list: list[int], work: Path, api_url: str | None) -> dict:
     corpus = build_corpus(REPO / "samples", work / "papers")
     code, problems, counts, content = clean_ingest(corpus, work / "clean", api_url)
+    clean_url = f"sqlite:///{work / 'clean' / 'store.db'}"
+    plain = canonical_store(clean_url, without_flags=True)
     if code != 0 or problems:
         raise SystemExit(f"the uninterrupted ingest failed ({code}): {problems[:5]}")
     rows = []
     for seed in seed_list:
         chain = ingest_chain(seed, corpus, work / f"ingest-{seed}", api_url)
+        db_url = f"sqlite:///{work / f'ingest-{seed}' / 'store.db'}"
+        versions = model_versions(db_url)
         row = {
             "seed": seed,
             "seconds": chain.seconds,
@@ -58,6 +68,9 @@ def sweep_ingest(seed_list: list[int], work: Path, api_url: str | None) -> dict:
             "finished": chain.returncode == 0,
             "problems": chain.problems,
             "same_as_uninterrupted": chain.counts == counts and chain.content == content,
+            # When the shipped model changes during a sweep the flags differ: compare the rest.
+            "same_without_flags": canonical_store(db_url, without_flags=True) == plain,
+            "model_versions": versions,
         }
         rows.append(row)
         print(json.dumps(row), flush=True)

@@ -37,6 +37,8 @@ TAG_VARIABLE = "CRASHTEST_TAG"
 READER_MARK = "_worker_main"
 # Fields of an exported item that depend on when or from which path a paper was stored.
 VOLATILE_ITEM_FIELDS = ("source", "filename", "lead_time_days")
+# What the classifier adds to an item: it differs when the model changes between two runs.
+FLAG_ITEM_FIELDS = ("workforce_impacting", "score", "categories", "evidence", "consultation")
 
 
 # ----------------------------------------------------------------------------- the corpus
@@ -369,13 +371,15 @@ def export_records(db_url: str, what: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
-def canonical_items(records: Iterable[dict[str, Any]]) -> list[str]:
-    """Item records as sorted JSON without the fields that depend on time or path."""
-    kept = [{k: v for k, v in r.items() if k not in VOLATILE_ITEM_FIELDS} for r in records]
+def canonical_items(records: Iterable[dict[str, Any]], without_flags: bool = False) -> list[str]:
+    """Item records as sorted JSON without the fields that depend on time or path (and
+    without the classifier's output when `without_flags`, to compare across model versions)."""
+    dropped = VOLATILE_ITEM_FIELDS + (FLAG_ITEM_FIELDS if without_flags else ())
+    kept = [{k: v for k, v in r.items() if k not in dropped} for r in records]
     return sorted(json.dumps(r, sort_keys=True) for r in kept)
 
 
-def canonical_store(db_url: str) -> dict[str, Any]:
+def canonical_store(db_url: str, without_flags: bool = False) -> dict[str, Any]:
     """The store as content: per SHA-256 its status, reason, items and every path it is at."""
     documents: dict[str, dict[str, Any]] = {}
     for record in export_records(db_url, "documents"):
@@ -383,13 +387,25 @@ def canonical_store(db_url: str) -> dict[str, Any]:
         entry["paths"].add(record["source"])
         if record["status"] != "duplicate":
             reason = (record["reason"] or "").split(":", 1)[0] or None
+            flagged = None if without_flags else record["flagged"]
             entry["rows"].append(
-                (record["status"], reason, record["items"], record["flagged"], record["pages"])
+                (record["status"], reason, record["items"], flagged, record["pages"])
             )
     return {
         "documents": {sha: (sorted(e["paths"]), e["rows"]) for sha, e in documents.items()},
-        "items": canonical_items(export_records(db_url, "items")),
+        "items": canonical_items(export_records(db_url, "items"), without_flags),
     }
+
+
+def model_versions(db_url: str) -> list[str]:
+    """The classifier versions that flagged the items in the store."""
+    store = open_store(db_url)
+    try:
+        with store.engine.connect() as connection:
+            rows = _rows(connection, "SELECT DISTINCT model_version FROM items")
+    finally:
+        store.dispose()
+    return sorted(str(row[0]) for row in rows)
 
 
 # ----------------------------------------------------------------------------- ingest chains
