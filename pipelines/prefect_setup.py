@@ -13,6 +13,9 @@ _DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
+    # The temporary local server can take well over Prefect's default 20 s to start on a busy
+    # two-core machine; a nightly run must wait for it rather than fail before the first file.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
