@@ -8,16 +8,14 @@ forced deterministically: a competing row is committed just before the store's o
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event, text
 
 from extractors.errors import EncryptedError
 from pipelines.cli import main
@@ -45,24 +43,6 @@ from tests.pipelines.crash_harness import (
 from tests.pipelines.store_fixtures import facts, paper
 
 flow_test = pytest.mark.usefixtures("prefect_harness")
-
-PG_URL = os.environ.get("NOSURPRISES_TEST_PG_URL")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("NOSURPRISES_TEST_PG_URL is not set")
-    name = f"nstest_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
 
 @pytest.fixture(scope="module")
 def prefect_api_url(prefect_harness: None) -> str:

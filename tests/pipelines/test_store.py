@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from extractors.errors import EncryptedError
 from pipelines.export import ITEM_FIELDS, document_records, item_records, write_csv, write_jsonl
@@ -25,28 +23,13 @@ from pipelines.store.repository import (
 from pipelines.store.schema import Document, EntityMention, Item, Quarantine
 from tests.pipelines.store_fixtures import facts, paper
 
-PG_URL = os.environ.get("NOSURPRISES_TEST_PG_URL")
-
-
-def _postgres_database() -> Iterator[str]:
-    if not PG_URL:
-        pytest.skip("NOSURPRISES_TEST_PG_URL is not set")
-    name = f"nstest_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, db_url: str) -> Iterator[str]:
     if request.param == "sqlite":
         yield db_url
     else:
-        yield from _postgres_database()
+        yield request.getfixturevalue("pg_url")
 
 
 def test_open_store_twice_migrates_once(store_url: str) -> None:
