@@ -453,7 +453,8 @@ def task_runner_for(workers: int) -> Any:
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": None})
+                                          "processes": True, "dashboard_address": None,
+                                          "preload": ["pipelines.worker_setup"]})
 
 
 def _run_name() -> str:
