@@ -27,7 +27,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
-from extractors.errors import CorruptError, ReadError, TooLargeError
+from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
 from pipelines.config import Settings, get_settings
 from pipelines.store.db import Store, open_store
 from pipelines.store.repository import (
@@ -181,7 +181,10 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
         record_copy(store, known, facts, run_id)
         return FileOutcome(facts.source, facts.filename, "duplicate",
                            document_id=known.document_id), known
-    if known is not None and not retry_quarantined:  # quarantined before
+    # A file quarantined for a failure of our own stages is tried again on every run; one
+    # quarantined for what it is, only when asked.
+    retry = retry_quarantined or (known is not None and known.reason_code == InternalError.code)
+    if known is not None and not retry:  # quarantined before
         return FileOutcome(facts.source, facts.filename, "duplicate",
                            message="quarantined in an earlier run",
                            document_id=known.document_id), known
@@ -216,7 +219,11 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
         enriched, parts = _enrich(enricher, segmented, settings)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
-    except Exception as exc:  # a bug of ours must not stop the night's run
+    except NosurprisesError:
+        # A model that cannot be loaded or trusted fails the run loudly: quarantining every
+        # paper for it would hide the fault and leave the papers unread.
+        raise
+    except Exception as exc:  # a bug of ours on one paper must not stop the night's run
         error = InternalError(f"entity or flag stage failed ({type(exc).__name__})")
         get_run_logger().exception("enrichment failed for %s", facts.filename)
         return _quarantine(store, facts, error, run_id, timings)

@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.types import CATEGORIES, Flag, Item
-from models.labels import LabelError, read_labels
 from pipelines.cli import db_option, main
 from pipelines.config import get_settings
 
@@ -25,6 +24,8 @@ def _database_url(db: str | None) -> str:
 
 
 def _parse_line(line: str, number: int) -> Item:
+    from models.labels import LabelError  # models load scikit-learn: only when used
+
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -208,6 +209,7 @@ def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
 @db_option
 def evaluate(labels_file: Path | None, model_path: Path | None, db: str | None) -> None:
     """Per-category precision, recall, F1 and confusion: candidate beside the current model."""
+    from models.labels import read_labels
     from models.persistence import record_for
     from pipelines import retrain
     from pipelines.registry import current_record, latest_candidate

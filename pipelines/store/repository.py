@@ -58,6 +58,7 @@ class Known:
     document_id: str
     status: str
     same_source: bool
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +92,13 @@ def finish_run(store: Store, run_id: str, status: str, counts: dict[str, int],
 def find_known(store: Store, sha256: str, source: str) -> Known | None:
     with store.session() as session:
         row = session.execute(
-            select(Document.id, Document.status, Document.source).where(Document.sha256 == sha256)
+            select(Document.id, Document.status, Document.source, Document.reason_code)
+            .where(Document.sha256 == sha256)
         ).first()
     if row is None:
         return None
-    return Known(document_id=row.id, status=row.status, same_source=row.source == source)
+    return Known(document_id=row.id, status=row.status, same_source=row.source == source,
+                 reason_code=row.reason_code)
 
 
 def record_copy(store: Store, known: Known, facts: FileFacts, run_id: str) -> None:
