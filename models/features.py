@@ -45,7 +45,7 @@ def item_table(items: Iterable[ItemText]) -> np.ndarray:
     return table
 
 
-PASSAGE_WORDS = 150  # about the length of the longest training items, which the model knows best
+PASSAGE_WORDS = 150  # a little over the longest short training items (about 100 words)
 PASSAGE_STRIDE = 75  # half a window: a proposal that straddles two windows is whole in one
 
 

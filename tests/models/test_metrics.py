@@ -18,13 +18,13 @@ def evaluation() -> Evaluation:
 
 
 def test_workforce_recall_and_precision(evaluation: Evaluation) -> None:
-    # Measured 0.961 recall at 0.920 precision on test_v1 (see MODEL_CARD.md).
+    # Measured 0.956 recall at 0.915 precision on test_v1 (see MODEL_CARD.md).
     assert evaluation.workforce.recall >= 0.95
-    assert evaluation.workforce.precision >= 0.88
+    assert evaluation.workforce.precision >= 0.89
 
 
 def test_category_macro_f1(evaluation: Evaluation) -> None:
-    # Measured 0.813.
+    # Measured 0.804 on test_v1.
     assert evaluation.macro_f1 >= 0.79
     assert all(c.f1 >= 0.65 for c in evaluation.categories)
 
