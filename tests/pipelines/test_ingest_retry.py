@@ -26,3 +26,24 @@ def test_own_failures_are_retried_and_file_faults_are_not(db_url: str) -> None:
     outcome, _ = _settled(store, theirs, run_id, retry_quarantined=True)
     assert outcome is None
     store.dispose()
+
+
+def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
+    from pipelines.ingest import _nothing_new
+    from pipelines.store.repository import save_processed
+    from tests.pipelines.store_fixtures import paper
+
+    known, new = tmp_path / "known.pdf", tmp_path / "new.pdf"
+    known.write_bytes(b"known paper")
+    new.write_bytes(b"new paper")
+    store = open_store(db_url)
+    run_id = start_run(store, "ingest")
+    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]), run_id)
+
+    summary = _nothing_new([str(known)], "nightly", db_url)
+    assert summary is not None
+    assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)
+    assert summary["source_name"] == "nightly"
+    assert _nothing_new([str(known), str(new)], None, db_url) is None  # a new file: read it
+    assert _nothing_new(["https://example.org/pack.pdf"], None, db_url) is None
+    store.dispose()
