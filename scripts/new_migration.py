@@ -16,4 +16,6 @@ with tempfile.TemporaryDirectory() as tmp:
     engine = make_engine(url)
     migrate(engine, url)
     engine.dispose()
-    command.revision(_alembic_config(url), message=sys.argv[1], autogenerate=True, rev_id=sys.argv[2])
+    command.revision(
+        _alembic_config(url), message=sys.argv[1], autogenerate=True, rev_id=sys.argv[2]
+    )
