@@ -17,6 +17,7 @@ from extractors.errors import NosurprisesError
 from extractors.types import CATEGORIES
 from models.features import ItemText
 from models.labels import LabelError, LabelledItem
+from pipelines.safety import csv_safe
 from pipelines.store import Store
 from pipelines.store.schema import Item as ItemRow
 from pipelines.store.schema import Label
@@ -237,6 +238,9 @@ def export_labels(records: Sequence[LabelRecord], fmt: str) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["label_id"])
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "categories": ";".join(row["categories"])})
+            cells = {**row, "categories": ";".join(row["categories"])}
+            # Headings and text come from papers: a cell a spreadsheet would run is defused.
+            writer.writerow({key: csv_safe(value) if isinstance(value, str) else value
+                             for key, value in cells.items()})
         return out.getvalue()
     raise LabelError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")

@@ -109,3 +109,22 @@ def test_header_safe_is_bounded_and_clean() -> None:
     assert safe.startswith("Board papers long")
     assert safe.endswith("…")
     assert all(ch.isprintable() for ch in safe)
+
+
+def test_label_csv_export_defuses_formulas_from_papers() -> None:
+    import csv
+    import io
+
+    from pipelines.labelling import LabelRecord, export_labels
+
+    record = LabelRecord(
+        label_id=1, item_id="abc-001", heading='=HYPERLINK("http://evil","click")',
+        text="@SUM(A1:A9) staff side", purpose=None, workforce_impacting=True,
+        categories=("restructuring",), labeller="-analyst", origin="cli",
+        created_at="2026-11-23T10:00:00+00:00",
+    )
+    (row,) = csv.DictReader(io.StringIO(export_labels([record], "csv")))
+    assert row["heading"].startswith("'=HYPERLINK")
+    assert row["text"].startswith("'@SUM")
+    assert row["labeller"] == "'-analyst"
+    assert row["categories"] == "restructuring"
