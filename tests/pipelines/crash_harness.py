@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -363,9 +364,15 @@ def _corpus_problems(corpus: Corpus, docs: list[Any], copies: list[Any]) -> list
     return problems
 
 
+# CliRunner swaps the process's sys.stdout while a command runs: two chains exporting from
+# their threads at once would each capture the other's output (or none).
+_CLI_LOCK = threading.Lock()
+
+
 def export_records(db_url: str, what: str) -> list[dict[str, Any]]:
     """`nosurprises export --what WHAT` run in this process, parsed."""
-    result = CliRunner().invoke(main, ["export", "--what", what, "--db", db_url])
+    with _CLI_LOCK:
+        result = CliRunner().invoke(main, ["export", "--what", what, "--db", db_url])
     if result.exit_code != 0:
         raise AssertionError(f"export --what {what} failed: {result.output}")
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
