@@ -59,6 +59,13 @@ db_option = click.option(
 )
 
 
+def database_url(db: str | None) -> str:
+    """The store a command uses: `--db`/NOSURPRISES_DB, else the configured default."""
+    from pipelines.config import get_settings
+
+    return db or get_settings().database_url
+
+
 @click.group(cls=CleanErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nosurprises")
 def main() -> None:

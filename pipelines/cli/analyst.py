@@ -13,14 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.types import CATEGORIES, Flag, Item
-from pipelines.cli import db_option, main
+from pipelines.cli import database_url, db_option, main
 from pipelines.config import get_settings
 
 BATCH = 2000  # items scored per call: large enough to be fast, small enough to stream
-
-
-def _database_url(db: str | None) -> str:
-    return db or get_settings().database_url
 
 
 def _parse_line(line: str, number: int) -> Item:
@@ -137,7 +133,7 @@ def label(
         raise click.UsageError("say --workforce or --not-workforce")
     if categories and workforce is False:
         raise click.UsageError("--category applies only with --workforce")
-    store = open_store(_database_url(db))
+    store = open_store(database_url(db))
     try:
         if item_id is not None:
             label_id = add_label(store, item_id, bool(workforce), categories, labeller=labeller)
@@ -173,7 +169,7 @@ def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
     from pipelines.store import open_store
 
     settings = get_settings()
-    store = open_store(_database_url(db))
+    store = open_store(database_url(db))
     try:
         console = Console(stderr=True)
         with console.status("training a candidate…"):
@@ -216,7 +212,7 @@ def evaluate(labels_file: Path | None, model_path: Path | None, db: str | None) 
     from pipelines.store import open_store
 
     test = read_labels(labels_file) if labels_file else None
-    store = open_store(_database_url(db))
+    store = open_store(database_url(db))
     try:
         current = current_record(store)
         candidate = record_for(model_path) if model_path else latest_candidate(store)

@@ -13,14 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extractors.types import CATEGORIES
-from pipelines.cli import db_option, main
-from pipelines.config import get_settings
+from pipelines.cli import database_url, db_option, main
 
 _URL_PREFIXES = ("http://", "https://")
-
-
-def _database_url(db: str | None) -> str:
-    return db or get_settings().database_url
 
 
 def _check_inputs(inputs: tuple[str, ...]) -> None:
@@ -67,7 +62,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     set_observer(observe)
     try:
         with progress or nullcontext():
-            summary = run_ingest(list(inputs), source_name=source_name, db=_database_url(db),
+            summary = run_ingest(list(inputs), source_name=source_name, db=database_url(db),
                                  workers=workers, retry_quarantined=retry_quarantined)
     finally:
         set_observer(None)
@@ -120,7 +115,7 @@ def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
     from pipelines import export as records
     from pipelines.store import open_store
 
-    store = open_store(_database_url(db))
+    store = open_store(database_url(db))
     producers = {
         "items": (records.item_records, records.ITEM_FIELDS),
         "documents": (records.document_records, records.DOCUMENT_FIELDS),
@@ -159,7 +154,7 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
 
     filters = FlaggedFilter(since=since.date() if since else None, trust=trust, union=union,
                             category=category, min_score=min_score)
-    store = open_store(_database_url(db))
+    store = open_store(database_url(db))
     try:
         with store.session() as session:
             rows = flagged_records(session, filters)
