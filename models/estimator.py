@@ -171,11 +171,13 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         items = np.array([item for item, _ in winners])
         chosen = np.array([p for _, p in winners])
         probabilities[items] = self.proba_from_features(passage_features[chosen])
-        features = sparse.lil_matrix(features)
-        features[items] = passage_features[chosen]
+        # Swap the winners' rows for their passages' rows: stack, then pick rows in order.
+        rows_taken = np.arange(features.shape[0])
+        rows_taken[items] = features.shape[0] + np.arange(len(items))
+        features = sparse.vstack([features, passage_features[chosen]], format="csr")[rows_taken]
         for item, p in winners:
             texts[item] = passages[p]
-        return Scores(probabilities, sparse.csr_matrix(features), texts)
+        return Scores(probabilities, features, texts)
 
     def _passages(self, X: np.ndarray) -> tuple[np.ndarray, list[str]]:
         size = getattr(self, "passage_words", 0)  # models saved before passages existed: none

@@ -31,6 +31,7 @@ CURRENT_POINTER = "current.json"  # in $NOSURPRISES_HOME/models/, written when a
 TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.slice",
     "models.estimator.WorkforceClassifier",
+    "models.features.WordwiseTfidfVectorizer",
     "models.features.word_char_ngrams",
     "models.features.word_prefixes",
     "numpy.dtype",
