@@ -84,6 +84,10 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
             # be most of the model file.
             if hasattr(transformer, "stop_words_"):
                 del transformer.stop_words_
+            # Plain ints: skops stores each NumPy integer as an array file of its own, and
+            # 17,000 of them made loading the model take seconds.
+            if hasattr(transformer, "vocabulary_"):
+                transformer.vocabulary_ = {t: int(c) for t, c in transformer.vocabulary_.items()}
         # Category models learn only among workforce-impacting items: P(category | impact).
         # Their output is multiplied by P(impact), so a hard negative cannot score high on a
         # category through the words it shares with real proposals.

@@ -6,9 +6,11 @@ and its SHA-256 matches the record it was registered with.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
+import re
 import secrets
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from extractors.errors import ModelError
 from models.estimator import WorkforceClassifier
@@ -132,17 +135,32 @@ def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
         raise ModelError(f"model file not found: {path}")
     if sha256 is not None:
         check_hash(path, sha256)
+    # One pass over the file: skops audits every type in it against the defaults plus
+    # TRUSTED_TYPES before it builds anything, and refuses the whole file otherwise.
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        model = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise ModelError(f"model file {path} holds untrusted types: {_type_names(exc)}") from None
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"model file {path} is not a skops file: {exc}") from exc
-    extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if extra:
-        raise ModelError(f"model file {path} holds untrusted types: {', '.join(extra)}")
-    model = sio.load(path, trusted=list(untrusted))
     if not isinstance(model, WorkforceClassifier):
         raise ModelError(f"model file {path} holds a {type(model).__name__}, not a workforce model")
     return model
+
+
+_UNTRUSTED_LIST = re.compile(r"Untrusted types found in the file: (\[.*?\])\.", re.S)
+
+
+def _type_names(exc: UntrustedTypesFoundException) -> str:
+    """The type names skops lists in its refusal, comma-separated (its message otherwise)."""
+    found = _UNTRUSTED_LIST.search(str(exc))
+    try:
+        names = ast.literal_eval(found.group(1)) if found else None
+    except (ValueError, SyntaxError):
+        names = None
+    if isinstance(names, list) and all(isinstance(name, str) for name in names):
+        return ", ".join(names)
+    return str(exc).split("\n", 1)[0]
 
 
 def promoted_record(home: Path) -> ModelRecord | None:
