@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -102,28 +103,65 @@ class Sorted:
 # ---------------------------------------------------------------------------------------
 # Per-process resources: a child reader per worker thread, models and store per process.
 
+log = logging.getLogger(__name__)
 _readers = threading.local()
 _all_readers: list[Any] = []
 _readers_lock = threading.Lock()
 
 
-def _isolated_reader(settings: Settings) -> Any:
-    from pipelines.isolation import IsolatedReader
+_spare_readers: list[Any] = []  # started ahead of the first file by warm_up()
 
+
+def _isolated_reader(settings: Settings) -> Any:
     reader = getattr(_readers, "reader", None)
     if reader is None:
-        reader = IsolatedReader(settings.limits)
-        reader.__enter__()
-        _readers.reader = reader
         with _readers_lock:
-            _all_readers.append(reader)
+            reader = _spare_readers.pop() if _spare_readers else None
+        if reader is None:
+            reader = _start_reader(settings)
+        _readers.reader = reader
     return reader
+
+
+def _start_reader(settings: Settings) -> Any:
+    from pipelines.isolation import IsolatedReader
+
+    reader = IsolatedReader(settings.limits)
+    reader.__enter__()  # the child starts and loads the readers in its own time
+    with _readers_lock:
+        _all_readers.append(reader)
+    return reader
+
+
+def warm_up(settings: Settings) -> threading.Thread:
+    """Start a reader child and load the models in the background, for a run in this process.
+
+    Prefect takes seconds to start a flow run (longer when it starts its temporary server);
+    meanwhile the reader child imports its readers and a thread loads spaCy and the
+    workforce model, so the first file finds both ready. A load that fails here is left to
+    the first file, which loads again and reports the fault as a run would."""
+    spare = _start_reader(settings)
+    with _readers_lock:
+        _spare_readers.append(spare)
+
+    def load() -> None:
+        from pipelines.enrich import get_enricher
+
+        try:
+            get_enricher(settings.spacy_model, _model_path(settings))
+        except Exception:  # reported by the first file's own load
+            log.debug("model warm-up failed; the first file will load the models", exc_info=True)
+
+    thread = threading.Thread(target=load, name="nosurprises-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @atexit.register
 def close_readers() -> None:
     """Stop every child reader this process started."""
     with _readers_lock:
+        _spare_readers.clear()
         while _all_readers:
             _all_readers.pop().__exit__(None, None, None)
     _readers.__dict__.clear()
@@ -578,6 +616,8 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
         if summary is not None:
             return summary
 
+    if workers <= 1:  # files are read and enriched in this process (threads)
+        warm_up(get_settings())
     runner = task_runner_for(workers)
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.

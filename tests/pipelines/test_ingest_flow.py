@@ -134,3 +134,33 @@ def test_ingest_usage_errors_exit_2(db_url: str) -> None:
     result = runner.invoke(main, ["ingest", "/no/such/folder", "--db", db_url])
     assert result.exit_code == 2 and "no such file or folder" in result.output
     assert runner.invoke(main, ["ingest", "ftp://x/y.pdf", "--db", db_url]).exit_code == 2
+
+
+def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_path: Path) -> None:
+    import threading
+
+    from pipelines import ingest
+    from pipelines.config import get_settings
+    from pipelines.enrich import get_enricher, model_loads
+
+    settings = get_settings()
+    loads_before = model_loads()
+    try:
+        ingest.warm_up(settings).join(timeout=300)
+        loaded = model_loads()
+        assert loaded - loads_before <= 1
+        get_enricher(settings.spacy_model, None)  # what the first file asks for: no reload
+        assert model_loads() == loaded
+        spare = ingest._spare_readers[-1]
+        taken: list[object] = []
+        worker = threading.Thread(target=lambda: taken.append(ingest._isolated_reader(settings)))
+        worker.start()
+        worker.join()
+        assert taken == [spare] and not ingest._spare_readers
+        paper = _pdf(tmp_path / "paper.pdf", PAPER_LINES)
+        outcome = spare.run(paper)  # type: ignore[attr-defined]
+        assert outcome.error is None
+        assert outcome.result[0].page_count == 2
+    finally:
+        ingest.close_readers()
+    assert not ingest._spare_readers
