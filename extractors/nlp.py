@@ -19,7 +19,8 @@ from spacy.tokens import Doc
 # Imported for their @Language.factory registrations.
 import extractors.actions
 import extractors.entities
-import extractors.linking  # noqa: F401
+import extractors.linking
+import extractors.person_ner  # noqa: F401
 from extractors.actions import MONTHS
 from extractors.entities import ORG_SPANS
 from extractors.errors import NosurprisesError
@@ -48,6 +49,8 @@ PROJECT_COMPONENTS: tuple[tuple[str, str], ...] = (
 )
 # Components the base NER needs are kept; everything else in the base is switched off.
 NER_NAMES = {"ner"}
+# Runs the base NER (then switched off as a step of its own) on candidate lines only.
+PERSON_NER = ("nosurprises_candidate_line_ner_v1", "nosurprises_person_ner")
 MEETING_RE = re.compile(
     r"\b((?:Public\s+|Private\s+)?(?:Trust\s+)?Board(?:\s+of\s+Directors)?(?:\s+Meeting)?"
     r"(?:\s+\((?:public|private|Part\s+[12AB])\))?(?:\s+(?:in|held\s+in)\s+Public)?"
@@ -86,6 +89,9 @@ def build_pipeline(base: str | None = None) -> Language:
         return nlp
     nlp = _load_base(name, explicit=base is not None)
     _disable_unneeded(nlp)
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe(PERSON_NER[0], name=PERSON_NER[1], config={"ner": "ner"})
+        nlp.disable_pipe("ner")
     # "m." is an abbreviation exception in spaCy's English tokenizer; in papers it ends
     # amounts ("£19m."), and keeping it whole puts the full stop inside MONEY.
     nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k != "m."}
@@ -107,8 +113,10 @@ def _load_base(name: str, explicit: bool) -> Language:
 
 
 def _disable_unneeded(nlp: Language) -> None:
-    project = {component for _, component in PROJECT_COMPONENTS}
+    project = {component for _, component in (*PROJECT_COMPONENTS, PERSON_NER)}
     keep = {name for name in nlp.pipe_names if name in NER_NAMES or name in project}
+    if PERSON_NER[1] in keep:  # the base NER runs through it, not on its own
+        keep -= NER_NAMES
     for name, component in nlp.pipeline:
         listeners = set(getattr(component, "listening_components", ()) or ())
         if listeners & keep:

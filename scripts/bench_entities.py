@@ -1,5 +1,9 @@
 """Benchmark the entity stage (NER + linking + actions) against the base spaCy pipeline alone,
 on the text of a real board pack, in one process and with worker processes.
+
+`--candidate-lines` compares the entity stage as built (the base NER on candidate lines only,
+`extractors.person_ner`) with the same stage running the NER over the whole text: time and
+every entity of every page, with the pages whose entities differ listed.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from pathlib import Path
 
 import spacy
 
-from extractors.nlp import DEFAULT_BASE, EntityPipeline
+from extractors.nlp import DEFAULT_BASE, PERSON_NER, EntityPipeline, build_pipeline
+from extractors.reference import load_reference
 
 REPO = Path(__file__).resolve().parents[1]
 LCH_PACK = (
@@ -97,16 +102,66 @@ def component_seconds(pages: list[str]) -> dict[str, float]:
     return seconds
 
 
+def whole_text_pipeline() -> EntityPipeline:
+    """The entity stage with the base NER reading every token (as before candidate lines)."""
+    nlp = build_pipeline()
+    nlp.enable_pipe("ner")
+    nlp.disable_pipe(PERSON_NER[1])
+    return EntityPipeline(nlp, load_reference())
+
+
+def candidate_lines_check(pages: list[str], repeat: int) -> None:
+    pipelines = {
+        "candidate lines (built)": EntityPipeline.load(),
+        "whole text": whole_text_pipeline(),
+    }
+    best = {name: float("inf") for name in pipelines}
+    found: dict[str, list] = {}
+    for _ in range(repeat):
+        for name, pipeline in pipelines.items():
+            start = time.perf_counter()
+            found[name] = pipeline.annotate_texts(pages, "RY6")
+            best[name] = min(best[name], time.perf_counter() - start)
+    for name, seconds in best.items():
+        print(f"{name:<28} {seconds:6.2f} s")
+    print(f"speed-up {best['whole text'] / best['candidate lines (built)']:.2f}x")
+    built, whole = found["candidate lines (built)"], found["whole text"]
+    differing = 0
+    for number, (a, b) in enumerate(zip(built, whole, strict=True), start=1):
+        if a.entities != b.entities or a.actions != b.actions:
+            differing += 1
+            only_built = sorted(
+                {(e.text, e.label) for e in a.entities} - {(e.text, e.label) for e in b.entities}
+            )
+            only_whole = sorted(
+                {(e.text, e.label) for e in b.entities} - {(e.text, e.label) for e in a.entities}
+            )
+            print(
+                f"page {number}: only with candidate lines {only_built}; "
+                f"only whole text {only_whole}"
+            )
+    total = sum(len(a.entities) for a in whole)
+    print(f"{differing} of {len(pages)} pages differ; {total} entities with the whole text")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pdf", type=Path, default=LCH_PACK)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best is reported")
     parser.add_argument("--components", action="store_true", help="time each component")
+    parser.add_argument(
+        "--candidate-lines",
+        action="store_true",
+        help="compare candidate-line NER with whole-text NER (time and entities)",
+    )
     args = parser.parse_args()
     pages = pack_pages(args.pdf)
     tokens = sum(len(doc) for doc in spacy.blank("en").pipe(pages))
     print(f"{args.pdf.name}: {len(pages)} pages, {tokens} tokens; load {os.getloadavg()[0]:.1f}")
+    if args.candidate_lines:
+        candidate_lines_check(pages, args.repeat)
+        return
     if args.components:
         for name, seconds in component_seconds(pages).items():
             print(f"{name:<40} {seconds:6.2f} s")
