@@ -188,7 +188,7 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
     product (items x words) @ (words x terms). The result equals `TfidfVectorizer.transform`
     (checked by the tests); other settings use it unchanged. Fitting is untouched."""
 
-    _CACHE_WORDS = 200_000  # words whose columns are kept between calls (then started afresh)
+    _CACHE_WORDS = 100_000  # words whose columns are kept between calls (then started afresh)
 
     def transform(self, raw_documents):
         splitter = self._word_splitter()
