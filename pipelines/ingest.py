@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import ipaddress
 import logging
 import os
 import tempfile
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from pipelines.enrich import Enriched, EnrichedPart, Enricher
 
 _HASH_CHUNK = 1024 * 1024
+_UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
 
 
 class InternalError(ReadError):
@@ -90,6 +92,7 @@ class FileOutcome:
     worker: int = 0  # the process that handled the file
     model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
     enrich_parts: int = 0  # processes the entity and flag stage was spread over
+    reader: int = 0  # the reader child that read the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +233,7 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
 
 
 def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, settings: Settings,
-                   store: Store, retry_quarantined: bool) -> FileOutcome:
+                   store: Store, retry_quarantined: bool, files_in_run: int = 1) -> FileOutcome:
     timings: dict[str, float] = {}
     settled, known = _settled(store, facts, run_id, retry_quarantined)
     if settled is not None:
@@ -245,6 +248,7 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
     started = time.perf_counter()
     outcome = _isolated_reader(settings).run(path)
     timings["read"] = time.perf_counter() - started
+    reader = outcome.worker_pid or 0
     if outcome.error is not None:
         return _quarantine(store, facts, outcome.error, run_id, timings)
     read, segmented = outcome.result
@@ -254,7 +258,7 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
         from pipelines.enrich import get_enricher
 
         enricher = get_enricher(settings.spacy_model, _model_path(settings))
-        enriched, parts = _enrich(enricher, segmented, settings)
+        enriched, parts = _enrich(enricher, segmented, settings, files_in_run)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except NosurprisesError:
@@ -278,32 +282,39 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
         if twin is not None and twin.status == "processed":
             record_copy(store, twin, facts, run_id)
         return FileOutcome(facts.source, facts.filename, "duplicate",
-                           document_id=saved.document_id, timings=timings, enrich_parts=parts)
+                           document_id=saved.document_id, timings=timings, enrich_parts=parts,
+                           reader=reader)
     return FileOutcome(facts.source, facts.filename, "processed", document_id=saved.document_id,
                        items=saved.items, flagged=saved.flagged, pages=read.page_count or 0,
-                       timings=timings, enrich_parts=parts)
+                       timings=timings, enrich_parts=parts, reader=reader)
 
 
 def _model_path(settings: Settings) -> str | None:
     return str(settings.model_path) if settings.model_path else None
 
 
-def _enrich(enricher: Enricher, segmented: SegmentedDocument,
-            settings: Settings) -> tuple[Enriched, int]:
+def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings,
+            files_in_run: int = 1) -> tuple[Enriched, int]:
     """Enrich here, or, for a large paper on a Dask worker, spread its items over the cluster
-    (one paper is one task, and would otherwise leave the other workers idle); with the
-    number of parts."""
+    when the run's own files cannot keep its threads busy (a run of one paper would otherwise
+    leave the other workers idle); with the number of parts.
+
+    A run with at least as many files as the cluster has threads is not split: every thread
+    already has a file of its own, and parts would only add their transfer and scheduling."""
     chars = sum(len(item.text) for item in segmented.items)
     if chars < settings.split_enrich_chars or not _on_dask_worker():
         return enricher.enrich(segmented), 1
-    from distributed import worker_client
+    from distributed import get_client, worker_client
+
+    threads = sum(get_client().nthreads().values())
+    parts = min(threads, chars // max(1, settings.split_enrich_chars // 2))
+    if files_in_run >= threads or parts < 2:
+        # Decided before `worker_client`, which gives up this task's thread slot: a worker
+        # would start another file meanwhile, beyond its threads and with a reader of its own.
+        return enricher.enrich(segmented), 1
 
     # Leaves this worker's thread slot free while waiting, so a part can run here too.
     with worker_client() as client:
-        threads = sum(client.nthreads().values())
-        parts = min(threads, chars // max(1, settings.split_enrich_chars // 2))
-        if parts < 2:
-            return enricher.enrich(segmented), 1
 
         def run_parts(runs: list[tuple[Item, ...]], context: DocContext) -> list[EnrichedPart]:
             from pipelines.enrich import enrich_part
@@ -335,7 +346,7 @@ def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
 
 
 def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
-                retry_quarantined: bool) -> FileOutcome:
+                retry_quarantined: bool, files_in_run: int) -> FileOutcome:
     from pipelines.fetch import FetchError, FetchState, fetch_url
     from pipelines.observability import redact_url
 
@@ -356,7 +367,7 @@ def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
                                message="not modified since the last run")
         facts = _local_facts(target, fetched.path, source)
         outcome = _process_bytes(target, fetched.path, facts, run_id, settings, store,
-                                 retry_quarantined)
+                                 retry_quarantined, files_in_run)
         save_fetch_state(store, source, fetched.etag, fetched.last_modified,
                          facts.sha256, outcome.document_id)
         return outcome
@@ -364,14 +375,17 @@ def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
 
 @task(name="ingest-file", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5,
       task_run_name="ingest {target.name}")
-def ingest_file(target: Target, run_id: str, db_url: str,
-                retry_quarantined: bool = False) -> FileOutcome:
-    """Read, segment, enrich and store one file; every failure is recorded, none is raised."""
+def ingest_file(target: Target, run_id: str, db_url: str, retry_quarantined: bool = False,
+                files_in_run: int = 1) -> FileOutcome:
+    """Read, segment, enrich and store one file; every failure is recorded, none is raised.
+
+    `files_in_run` is how many files the run reads, which decides whether a large paper's
+    entity stage is worth spreading over the cluster."""
     settings = get_settings()
     store = _store(db_url)
     started = time.perf_counter()
     if target.is_url:
-        outcome = _ingest_url(target, run_id, settings, store, retry_quarantined)
+        outcome = _ingest_url(target, run_id, settings, store, retry_quarantined, files_in_run)
     else:
         path = Path(target.location)
         try:
@@ -383,7 +397,7 @@ def ingest_file(target: Target, run_id: str, db_url: str,
                                   reason_code=error.code, message=error.message)
         else:
             outcome = _process_bytes(target, path, facts, run_id, settings, store,
-                                     retry_quarantined)
+                                     retry_quarantined, files_in_run)
     seconds = time.perf_counter() - started
     _log_outcome(outcome, seconds)
     from pipelines.enrich import model_loads
@@ -397,26 +411,29 @@ def sort_known(targets: list[Target], run_id: str, db_url: str,
                retry_quarantined: bool = False) -> Sorted:
     """Hash the local files and settle those the store already has, in one task: on a rerun
     nothing is read and no per-file task is made. URLs and unreadable paths are left to
-    `ingest_file`, which fetches or quarantines them."""
+    `ingest_file`, which fetches or quarantines them; the files to read come largest first."""
     store = _store(db_url)
     settled: list[FileOutcome] = []
-    to_read: list[Target] = []
+    to_read: list[tuple[int, Target]] = []
     for target in targets:
         if target.is_url:
-            to_read.append(target)
+            to_read.append((_UNKNOWN_SIZE, target))
             continue
         try:
             facts = _local_facts(target, Path(target.location), target.location)
         except OSError:
-            to_read.append(target)
+            to_read.append((_UNKNOWN_SIZE, target))
             continue
         outcome, _ = _settled(store, facts, run_id, retry_quarantined)
         if outcome is None:
-            to_read.append(target)
+            to_read.append((facts.size, target))
         else:
             _log_outcome(outcome, 0.0)
             settled.append(outcome)
-    return Sorted(settled, to_read)
+    # Largest first: the workers then end together instead of one of them finishing a big
+    # pack alone at the end. URLs, of unknown size until fetched, go before everything.
+    to_read.sort(key=lambda pair: -pair[0])
+    return Sorted(settled, [target for _, target in to_read])
 
 
 def _log_outcome(outcome: FileOutcome, seconds: float) -> None:
@@ -529,7 +546,7 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
         for outcome in known.settled:
             outcomes.append(outcome)
             _notify("file", outcome)
-        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined)
+        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined, len(known.to_read))
                    for t in known.to_read]
         for future in as_completed(futures):
             outcome = future.result()
@@ -568,6 +585,19 @@ def _api_for_workers() -> dict[str, str]:
     server = SubprocessASGIServer()  # the process's one temporary server, started once
     server.start()
     return {"api.url": server.api_url}
+
+
+def _cluster_on_this_host(address: str | None) -> bool:
+    """True for the local cluster a run starts, or a scheduler at a loopback address."""
+    if not address:
+        return True
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _nothing_new(targets: list[str], source_name: str | None, db_url: str
@@ -622,8 +652,8 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.
     updates: dict[str, Any] = {"flows.heartbeat_frequency": None}
-    if workers > 1 and not get_settings().dask_address:  # a cluster elsewhere cannot reach it
-        updates.update(_api_for_workers())
+    if workers > 1 and _cluster_on_this_host(get_settings().dask_address):
+        updates.update(_api_for_workers())  # a cluster elsewhere cannot reach a loopback server
     try:
         with temporary_settings(updates=updates):
             return ingest_flow.with_options(task_runner=runner)(

@@ -1,6 +1,7 @@
 """Ingest benchmark: pages/s of nosurprises next to bare pdfplumber and pdftotext, in one run.
 
-Usage: python scripts/bench_ingest.py [--pages 300] [--files 12] [--rounds 2] [--skip-cli]
+Usage: python scripts/bench_ingest.py [--pages 300] [--files 12] [--region 100,160,...]
+       [--rounds 2] [--skip-cli]
 
 Every configuration is measured in this same process run, on the same files, in interleaved
 rounds (best of the rounds is reported, with the load average of each), so a busy machine
@@ -233,16 +234,19 @@ def pack_round(bench: Bench, pack: Path, pages: int, address: str) -> None:
     bench.loads[-1] += f" (rerun {share:.1%} of the first run)"
 
 
-def scaling_round(bench: Bench, folder: Path, pages: int, address: str, single: str) -> None:
-    bench.note_load("scaling round")
+def scaling_round(
+    bench: Bench, folder: Path, pages: int, address: str, single: str, name: str = "files"
+) -> None:
+    """One run of `folder` in each worker configuration, labelled `name, ...`."""
+    bench.note_load(f"{name} scaling round")
     use_cluster(None)
-    bench.measure("files 1", lambda: ingest([folder], pages, bench.db(), 1, "files, 1 worker"))
+    bench.measure(f"{name} 1", lambda: ingest([folder], pages, bench.db(), 1, f"{name}, 1 worker"))
     use_cluster(single)
     bench.measure(
-        "files d1", lambda: ingest([folder], pages, bench.db(), 2, "files, 1 Dask worker")
+        f"{name} d1", lambda: ingest([folder], pages, bench.db(), 2, f"{name}, 1 Dask worker")
     )
     use_cluster(address)
-    bench.measure("files 2", lambda: ingest([folder], pages, bench.db(), 2, "files, 2 workers"))
+    bench.measure(f"{name} 2", lambda: ingest([folder], pages, bench.db(), 2, f"{name}, 2 workers"))
     use_cluster(None)
 
 
@@ -357,6 +361,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--files", type=int, default=12, help="files for the worker scaling")
+    parser.add_argument(
+        "--region",
+        default="100,160,220,280,340,400",
+        help="page counts of the packs of a region's night, for the worker scaling",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; best kept")
     parser.add_argument("--skip-cli", action="store_true", help="skip the CLI start-up timing")
     parser.add_argument(
@@ -374,6 +383,12 @@ def main() -> None:
     folder_pages = sum(
         build_pack(folder / f"pack-{n:02d}.pdf", 24 + 2 * n) for n in range(args.files)
     )
+    region = tmp / "region"
+    region.mkdir()
+    region_pages = sum(
+        build_pack(region / f"board-pack-{n:02d}.pdf", int(size))
+        for n, size in enumerate(args.region.split(","))
+    )
     bench = Bench(tmp)
     with PeakMemory() as memory:
         bench.note_load("start")
@@ -388,6 +403,7 @@ def main() -> None:
         for _ in range(args.rounds):
             pack_round(bench, pack, pages, address)
             scaling_round(bench, folder, folder_pages, address, single)
+            scaling_round(bench, region, region_pages, address, single, name="region")
         cluster.close()  # type: ignore[attr-defined]
         single_cluster.close()  # type: ignore[attr-defined]
         use_cluster(None)
@@ -403,6 +419,7 @@ def main() -> None:
             pages,
             folder_pages,
             args.files,
+            (args.region, region_pages),
             samples,
             cli,
             (main_peak, worker_peak, reader_peak),
@@ -429,11 +446,30 @@ def cli_rows(tmp: Path, port: int) -> list[tuple[str, dict[str, float]]]:
     return rows
 
 
+def _region_rows(best: dict[str, Timing], sizes: str, pages: int) -> list[str]:
+    one, single, two = (
+        best[f"region, {what}"] for what in ("1 worker", "1 Dask worker", "2 workers")
+    )
+    return [
+        f"A region's night: packs of {sizes.replace(',', ', ')} pages ({pages} pages):",
+        "",
+        "| workers | seconds | pages/s |",
+        "|---|---|---|",
+        f"| 1 (threads, models loaded) | {one.seconds:.2f} | {one.rate:.1f} |",
+        f"| 1 Dask worker, 1 thread (running cluster) | {single.seconds:.2f} | {single.rate:.1f} |",
+        f"| 2 (running cluster, models loaded) | {two.seconds:.2f} | {two.rate:.1f} |",
+        "",
+        f"2 Dask workers / 1 Dask worker: {two.rate / single.rate:.2f}×; 2 workers / the "
+        f"default one-worker mode: {two.rate / one.rate:.2f}×.",
+    ]
+
+
 def report(
     bench: Bench,
     pages: int,
     folder_pages: int,
     files: int,
+    region: tuple[str, int],
     samples: tuple[Timing, Timing],
     cli: list[tuple[str, dict[str, float]]],
     peaks: tuple[float, float, float],
@@ -485,6 +521,8 @@ def report(
         f"2 workers / 1 worker: {two.rate / one.rate:.2f}× on a running cluster, "
         f"{cold.rate / one.rate:.2f}× with the cluster started by the run; 2 Dask workers / 1 "
         f"Dask worker on running clusters: {two.rate / single.rate:.2f}×.",
+        "",
+        *_region_rows(best, *region),
         "",
         f"Peak RSS: main process (1-worker runs, models loaded) {peaks[0]:.0f} MiB; "
         f"each Dask worker process at most {peaks[1]:.0f} MiB; reader child at most "

@@ -113,7 +113,14 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
     assert workers and os.getpid() not in workers and 0 not in workers
     # Each worker process loaded the models once, however many files it handled.
     assert all(outcome.model_loads == 1 for outcome in outcomes)
-    assert max(outcome.enrich_parts for outcome in outcomes) == 2
+    # As many files as workers: each worker has a file of its own, so none is split.
+    assert [outcome.enrich_parts for outcome in outcomes] == [1] * len(PAPERS)
+    # One file at a time per worker thread, so one reader child per worker: a worker that
+    # took more files than its threads would have started a reader for each.
+    readers: dict[int, set[int]] = {}
+    for outcome in outcomes:
+        readers.setdefault(outcome.worker, set()).add(outcome.reader)
+    assert all(len(pids) == 1 and 0 not in pids for pids in readers.values()), readers
     for what in ("items", "documents", "actions"):
         assert _export(two_db, what) == _export(one_db, what)
 
@@ -122,3 +129,38 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
     assert again["duplicate"] == len(PAPERS) and again["processed"] == 0
     assert {outcome.worker for outcome in outcomes} == {0}
     assert _export(two_db, "items") == _export(one_db, "items")
+
+    # A run of one large paper would leave a worker idle: its entity stage is split.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(papers / PAPERS[0], alone / PAPERS[0])
+    split_db = f"sqlite:///{tmp_path / 'split.db'}"
+    single, outcomes = _ingest(alone, split_db, workers=2)
+    assert single["processed"] == 1
+    assert [outcome.enrich_parts for outcome in outcomes] == [2]
+    pack_id = outcomes[0].document_id
+
+    def records(db_url: str, what: str) -> list[dict]:  # the same paper, from another folder
+        return [{k: v for k, v in r.items() if k != "source"}
+                for r in _export(db_url, what) if r["document_id"] == pack_id]
+
+    assert records(one_db, "items")
+    for what in ("items", "actions"):
+        assert records(split_db, what) == records(one_db, what)
+
+
+def test_files_to_read_come_largest_first(tmp_path: Path) -> None:
+    """Largest first, so that two workers end together rather than one finishing a big pack
+    alone; URLs, whose size is known only once fetched, before every file."""
+    from pipelines.ingest import Target, sort_known
+
+    sizes = {"small.pdf": 10, "large.pdf": 3000, "middle.pdf": 700, "also-middle.pdf": 700}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"%PDF-1.4\n" + bytes(size))
+    targets = [Target(str(tmp_path / name)) for name in sizes]
+    targets.append(Target("https://example.org/papers/board.pdf", is_url=True))
+    sorted_ = sort_known.fn(targets, "run", f"sqlite:///{tmp_path / 'store.db'}")
+    assert sorted_.settled == []
+    assert [Path(t.location).name for t in sorted_.to_read] == [
+        "board.pdf", "large.pdf", "middle.pdf", "also-middle.pdf", "small.pdf"
+    ]
