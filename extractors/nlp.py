@@ -104,12 +104,58 @@ def _load_base(name: str, explicit: bool) -> Language:
     if name == BLANK:
         return spacy.blank("en")
     try:
-        return spacy.load(name)
+        return spacy.load(name, exclude=_not_needed(name))
     except OSError as error:
         if explicit and name != DEFAULT_BASE:
             raise EntityPipelineError(f"spaCy pipeline {name!r} is not installed") from error
         log.warning("spaCy pipeline %s is not installed; using a blank English pipeline", name)
         return spacy.blank("en")
+
+
+def _not_needed(name: str) -> list[str]:
+    """Components of an installed pipeline that its NER neither is nor listens to, read from
+    the pipeline's config, so that they are not even loaded (a third of the small English
+    pipeline's load); [] when the config cannot be read, and everything is loaded and the
+    extra components switched off as before."""
+    config_path = _config_path(name)
+    if config_path is None:
+        return []
+    try:
+        config = spacy.util.load_config(config_path, interpolate=False)
+        pipeline = list(config["nlp"]["pipeline"])
+        components = dict(config["components"])
+    except Exception:  # an unusual config: load it whole rather than guess
+        log.debug("could not read the config of %s; loading every component", name)
+        return []
+    keep = {component for component in pipeline if component in NER_NAMES}
+    for component in list(keep):
+        upstreams = _listened_to(components.get(component, {}))
+        if "*" in upstreams:  # listens to whichever embedding comes first: keep them all
+            return []
+        keep |= upstreams
+    return [component for component in pipeline if component not in keep]
+
+
+def _config_path(name: str) -> Path | None:
+    if (Path(name) / "config.cfg").is_file():
+        return Path(name) / "config.cfg"
+    if not spacy.util.is_package(name):
+        return None
+    package = spacy.util.get_package_path(name)
+    meta = spacy.util.get_model_meta(package)
+    path = package / f"{meta['lang']}_{meta['name']}-{meta['version']}" / "config.cfg"
+    return path if path.is_file() else None
+
+
+def _listened_to(settings: object) -> set[str]:
+    """The components a component's model listens to (Tok2VecListener and the like)."""
+    found: set[str] = set()
+    if isinstance(settings, dict):
+        if "Listener" in str(settings.get("@architectures", "")):
+            found.add(str(settings.get("upstream", "*")))
+        for value in settings.values():
+            found |= _listened_to(value)
+    return found
 
 
 def _disable_unneeded(nlp: Language) -> None:

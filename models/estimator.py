@@ -84,10 +84,6 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
             # be most of the model file.
             if hasattr(transformer, "stop_words_"):
                 del transformer.stop_words_
-            # Plain ints: skops stores each NumPy integer as an array file of its own, and
-            # 17,000 of them made loading the model take seconds.
-            if hasattr(transformer, "vocabulary_"):
-                transformer.vocabulary_ = {t: int(c) for t, c in transformer.vocabulary_.items()}
         # Category models learn only among workforce-impacting items: P(category | impact).
         # Their output is multiplied by P(impact), so a hard negative cannot score high on a
         # category through the words it shares with real proposals.
@@ -100,7 +96,8 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         ]
         self.outputs_ = OUTPUTS
         self.thresholds_ = np.full(len(OUTPUTS), 0.5)
-        self.feature_names_ = np.asarray(self.pipeline_[0].get_feature_names_out(), dtype=object)
+        # A string array, not objects: skops stores it as one file instead of a node a name.
+        self.feature_names_ = np.asarray(self.pipeline_[0].get_feature_names_out(), dtype=str)
         self.word_mask_ = word_feature_mask(list(self.feature_names_))
         self.weights_ = np.vstack([self._coef(index) for index in range(len(OUTPUTS))])
         return self

@@ -102,6 +102,20 @@ def _chars(max_features: int) -> TfidfVectorizer:
     )
 
 
+def _terms_by_column(vocabulary: object) -> np.ndarray | None:
+    """A fitted vocabulary's terms as a string array in column order, or None when it cannot
+    be one (not a dict, columns not 0..n-1, or a term a NumPy string would change: NumPy
+    drops trailing NUL characters)."""
+    if not isinstance(vocabulary, dict):
+        return None
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    if any(int(vocabulary[term]) != column for column, term in enumerate(terms)):
+        return None
+    if not all(isinstance(term, str) and not term.endswith("\0") for term in terms):
+        return None
+    return np.array(terms, dtype=str) if terms else np.array([], dtype="<U1")
+
+
 @lru_cache(maxsize=200_000)
 def _ngrams_of(word: str) -> tuple[str, ...]:
     padded = f" {word} "
@@ -275,6 +289,21 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
         return cache
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: for a class outside scikit-learn the state is the instance's own __dict__.
+        state = dict(super().__getstate__())
         state.pop("_columns_of_word", None)  # a cache, never part of a model file
+        terms = _terms_by_column(state.get("vocabulary_"))
+        if terms is not None:
+            # One array of strings instead of a dict: skops makes a node of every entry of a
+            # dict (18,800 of them were most of a second of every model load), and stores
+            # a string array as one .npy file.
+            del state["vocabulary_"]
+            state["terms_by_column_"] = terms
         return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        terms = state.pop("terms_by_column_", None)
+        if terms is not None:
+            state["vocabulary_"] = {term: column for column, term in enumerate(terms.tolist())}
+        super().__setstate__(state)

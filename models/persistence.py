@@ -12,17 +12,20 @@ import json
 import os
 import re
 import secrets
+import sys
+import threading
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ModelError
 from models.estimator import WorkforceClassifier
+
+if TYPE_CHECKING:
+    from skops.io.exceptions import UntrustedTypesFoundException
 
 HERE = Path(__file__).resolve().parent
 SHIPPED_MODEL = HERE / "workforce.skops"
@@ -85,7 +88,7 @@ def save_model(
     """Write the model with skops and its record beside it (`<file>.json`); returns the record."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED)
+    skops_io().dump(model, path, compression=zipfile.ZIP_DEFLATED)
     record = ModelRecord(
         version=version,
         path=str(path),
@@ -137,6 +140,9 @@ def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
         check_hash(path, sha256)
     # One pass over the file: skops audits every type in it against the defaults plus
     # TRUSTED_TYPES before it builds anything, and refuses the whole file otherwise.
+    sio = skops_io()
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     try:
         model = sio.load(path, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as exc:
@@ -146,6 +152,37 @@ def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
     if not isinstance(model, WorkforceClassifier):
         raise ModelError(f"model file {path} holds a {type(model).__name__}, not a workforce model")
     return model
+
+
+_skops_lock = threading.Lock()
+
+
+def skops_io() -> ModuleType:
+    """`skops.io`, imported the first time without its list of every scikit-learn estimator.
+
+    At import, skops makes every scikit-learn estimator a default trusted type, and to list
+    them imports every scikit-learn module: about a second of a command's start, for types
+    no model here holds. Loading passes TRUSTED_TYPES, which names every type a workforce
+    model holds, so with the list left empty a file is trusted for those types only (and
+    skops' own defaults for Python, NumPy and SciPy). Where something else imported skops
+    first, its full defaults stay, as skops ships them."""
+    module = sys.modules.get("skops.io")
+    if module is not None:
+        return module
+    import sklearn.utils
+
+    with _skops_lock:
+        listing = sklearn.utils.all_estimators
+        sklearn.utils.all_estimators = _no_estimators
+        try:
+            import skops.io
+        finally:
+            sklearn.utils.all_estimators = listing
+    return skops.io
+
+
+def _no_estimators(*_args: object, **_kwargs: object) -> list[tuple[str, type]]:
+    return []
 
 
 _UNTRUSTED_LIST = re.compile(r"Untrusted types found in the file: (\[.*?\])\.", re.S)

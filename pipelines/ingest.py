@@ -6,18 +6,11 @@ file never stops the run: every failure becomes a quarantine record with a stabl
 
 from __future__ import annotations
 
-import atexit
-import hashlib
 import ipaddress
-import logging
 import os
 import tempfile
-import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -31,10 +24,33 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
 from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
 from pipelines.config import Settings, get_settings
-from pipelines.store.db import Store, open_store
+from pipelines.files import (  # noqa: F401  (Target..warm_up are this module's API too)
+    _UNKNOWN_SIZE,
+    FileOutcome,
+    InternalError,
+    Observer,
+    Sorted,
+    Target,
+    _counts,
+    _isolated_reader,
+    _local_facts,
+    _notify,
+    _settled,
+    _spare_readers,
+    _store,
+    close_readers,
+    discover_targets,
+    model_path,
+    nothing_new,
+    prepare,
+    set_observer,
+    sha256_of,
+    summarise,
+    warm_up,
+)
+from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,
-    Known,
     find_known,
     finish_run,
     forget_quarantined,
@@ -51,185 +67,8 @@ if TYPE_CHECKING:
     from extractors.types import Item, SegmentedDocument
     from pipelines.enrich import Enriched, EnrichedPart, Enricher
 
-_HASH_CHUNK = 1024 * 1024
-_UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
-
-
-class InternalError(ReadError):
-    """A failure of this project's own stages on a file that was read: recorded, never fatal."""
-
-    code = "internal_error"
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One file or URL to ingest."""
-
-    location: str
-    is_url: bool = False
-    source_name: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The file name, without any query string (which may carry a token)."""
-        path = urlsplit(self.location).path if self.is_url else self.location
-        return path.rstrip("/").rsplit("/", 1)[-1] or "index"
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    source: str
-    filename: str
-    status: str  # processed | duplicate | quarantined
-    reason_code: str | None = None
-    message: str | None = None
-    document_id: str | None = None
-    items: int = 0
-    flagged: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    worker: int = 0  # the process that handled the file
-    model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
-    enrich_parts: int = 0  # processes the entity and flag stage was spread over
-    reader: int = 0  # the reader child that read the file
-
-
-@dataclass(frozen=True, slots=True)
-class Sorted:
-    """The pre-pass's answer: files the store already knows, settled, and the rest to read."""
-
-    settled: list[FileOutcome]
-    to_read: list[Target]
-
-
-# ---------------------------------------------------------------------------------------
-# Per-process resources: a child reader per worker thread, models and store per process.
-
-log = logging.getLogger(__name__)
-_readers = threading.local()
-_all_readers: list[Any] = []
-_readers_lock = threading.Lock()
-
-
-_spare_readers: list[Any] = []  # started ahead of the first file by warm_up()
-
-
-def _isolated_reader(settings: Settings) -> Any:
-    reader = getattr(_readers, "reader", None)
-    if reader is None:
-        with _readers_lock:
-            reader = _spare_readers.pop() if _spare_readers else None
-        if reader is None:
-            reader = _start_reader(settings)
-        _readers.reader = reader
-    return reader
-
-
-def _start_reader(settings: Settings) -> Any:
-    from pipelines.isolation import IsolatedReader
-
-    reader = IsolatedReader(settings.limits)
-    reader.__enter__()  # the child starts and loads the readers in its own time
-    with _readers_lock:
-        _all_readers.append(reader)
-    return reader
-
-
-def warm_up(settings: Settings) -> threading.Thread:
-    """Start a reader child and load the models in the background, for a run in this process.
-
-    Prefect takes seconds to start a flow run (longer when it starts its temporary server);
-    meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready. A load that fails here is left to
-    the first file, which loads again and reports the fault as a run would."""
-    spare = _start_reader(settings)
-    with _readers_lock:
-        _spare_readers.append(spare)
-
-    def load() -> None:
-        from pipelines.enrich import get_enricher
-
-        try:
-            get_enricher(settings.spacy_model, _model_path(settings))
-        except Exception:  # reported by the first file's own load
-            log.debug("model warm-up failed; the first file will load the models", exc_info=True)
-
-    thread = threading.Thread(target=load, name="nosurprises-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-@atexit.register
-def close_readers() -> None:
-    """Stop every child reader this process started."""
-    with _readers_lock:
-        _spare_readers.clear()
-        while _all_readers:
-            _all_readers.pop().__exit__(None, None, None)
-    _readers.__dict__.clear()
-
-
-@lru_cache(maxsize=4)
-def _store(url: str) -> Store:
-    return open_store(url)
-
-
 # ---------------------------------------------------------------------------------------
 # Steps of one file.
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
-    """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
-    from pipelines.sources import discover_files
-
-    targets: list[Target] = []
-    seen: set[str] = set()
-    for given in inputs:
-        if given.lower().startswith(("http://", "https://")):
-            found = [Target(given, is_url=True, source_name=source_name)]
-        else:
-            path = Path(given).expanduser()
-            files = discover_files(path) if path.is_dir() else [path]
-            found = [Target(str(f), source_name=source_name) for f in files]
-        for target in found:
-            if target.location not in seen:
-                seen.add(target.location)
-                targets.append(target)
-    return targets
-
-
-def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
-    return FileFacts(source=source, filename=path.name if not target.is_url else target.name,
-                     sha256=sha256_of(path), size=path.stat().st_size,
-                     source_name=target.source_name)
-
-
-def _settled(store: Store, facts: FileFacts, run_id: str,
-             retry_quarantined: bool) -> tuple[FileOutcome | None, Known | None]:
-    """The outcome for bytes the store already has (None when they must be read) and what
-    the store knows of them."""
-    known = find_known(store, facts.sha256, facts.source)
-    if known is not None and known.status == "processed":
-        record_copy(store, known, facts, run_id)
-        return FileOutcome(facts.source, facts.filename, "duplicate",
-                           document_id=known.document_id), known
-    # A file quarantined for a failure of our own stages is tried again on every run; one
-    # quarantined for what it is, only when asked.
-    retry = retry_quarantined or (known is not None and known.reason_code == InternalError.code)
-    if known is not None and not retry:  # quarantined before
-        return FileOutcome(facts.source, facts.filename, "duplicate",
-                           message="quarantined in an earlier run",
-                           document_id=known.document_id), known
-    return None, known
 
 
 def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, settings: Settings,
@@ -257,7 +96,7 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
     try:
         from pipelines.enrich import get_enricher
 
-        enricher = get_enricher(settings.spacy_model, _model_path(settings))
+        enricher = get_enricher(settings.spacy_model, model_path(settings))
         enriched, parts = _enrich(enricher, segmented, settings, files_in_run)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
@@ -289,10 +128,6 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
                        timings=timings, enrich_parts=parts, reader=reader)
 
 
-def _model_path(settings: Settings) -> str | None:
-    return str(settings.model_path) if settings.model_path else None
-
-
 def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings,
             files_in_run: int = 1) -> tuple[Enriched, int]:
     """Enrich here, or, for a large paper on a Dask worker, spread its items over the cluster
@@ -319,7 +154,7 @@ def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings
         def run_parts(runs: list[tuple[Item, ...]], context: DocContext) -> list[EnrichedPart]:
             from pipelines.enrich import enrich_part
 
-            futures = [client.submit(enrich_part, settings.spacy_model, _model_path(settings),
+            futures = [client.submit(enrich_part, settings.spacy_model, model_path(settings),
                                      run, context, pure=False, priority=10) for run in runs]
             return client.gather(futures)
 
@@ -447,44 +282,6 @@ def _log_outcome(outcome: FileOutcome, seconds: float) -> None:
 # ---------------------------------------------------------------------------------------
 # The flow.
 
-Observer = Callable[[str, Any], None]
-_observer: Observer | None = None
-
-
-def set_observer(observer: Observer | None) -> None:
-    """Let the CLI follow progress: called with ("total", n) and ("file", FileOutcome)."""
-    global _observer
-    _observer = observer
-
-
-def _notify(event: str, payload: Any) -> None:
-    if _observer is not None:
-        _observer(event, payload)
-
-
-def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float,
-              source_name: str | None = None) -> dict[str, Any]:
-    statuses = Counter(outcome.status for outcome in outcomes)
-    reasons = Counter(o.reason_code for o in outcomes if o.status == "quarantined")
-    return {
-        "run_id": run_id,
-        "source_name": source_name,
-        "files": len(outcomes),
-        "processed": statuses["processed"],
-        "duplicate": statuses["duplicate"],
-        "quarantined": statuses["quarantined"],
-        "items": sum(o.items for o in outcomes),
-        "flagged": sum(o.flagged for o in outcomes),
-        "pages": sum(o.pages for o in outcomes),
-        "seconds": round(seconds, 2),
-        "reasons": dict(reasons),
-        "quarantined_files": [
-            {"source": o.source, "code": o.reason_code, "message": o.message}
-            for o in outcomes if o.status == "quarantined"
-        ],
-    }
-
-
 def _summary_markdown(summary: dict[str, Any]) -> str:
     lines = [
         "# Ingest run",
@@ -565,12 +362,6 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
     return summary
 
 
-def _counts(summary: dict[str, Any]) -> dict[str, int]:
-    return {"processed": summary["processed"], "duplicates": summary["duplicate"],
-            "quarantined": summary["quarantined"], "items": summary["items"],
-            "flagged": summary["flagged"]}
-
-
 def _api_for_workers() -> dict[str, str]:
     """The address of this process's temporary Prefect server, when it uses one, as a setting
     the local Dask workers receive with each task: without it every worker process starts a
@@ -600,49 +391,18 @@ def _cluster_on_this_host(address: str | None) -> bool:
         return False
 
 
-def _nothing_new(targets: list[str], source_name: str | None, db_url: str
-                 ) -> dict[str, Any] | None:
-    """The summary of a run in which every input is a local file the store already has.
-
-    Such a run reads nothing, so it is answered without starting a flow run (or Prefect's
-    temporary server): an unchanged nightly folder costs a few hashes. None when anything
-    is new, fetched from a URL, or was quarantined for a fault of our own.
-    """
-    try:
-        found = discover_targets(targets, source_name)
-        facts = [_local_facts(t, Path(t.location), t.location) for t in found]
-    except OSError:
-        return None
-    if not found or any(t.is_url for t in found):
-        return None
-    store = _store(db_url)
-    for fact in facts:
-        known = find_known(store, fact.sha256, fact.source)
-        if known is None or known.reason_code == InternalError.code:
-            return None
-    run_id = start_run(store, "ingest")
-    started = time.perf_counter()
-    _notify("total", len(found))
-    outcomes = []
-    for fact in facts:
-        outcome, _ = _settled(store, fact, run_id, retry_quarantined=False)
-        if outcome is None:  # changed under us since the check: let the flow handle it all
-            finish_run(store, run_id, "failed", {}, {"reason": "store changed during check"})
-            return None
-        outcomes.append(outcome)
-        _notify("file", outcome)
-    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-    finish_run(store, run_id, "completed", _counts(summary), summary)
-    return summary
-
-
 def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
-               workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
-    """Run the ingest flow with the task runner that fits the number of workers."""
+               workers: int = 1, retry_quarantined: bool = False,
+               checked: bool = False) -> dict[str, Any]:
+    """Run the ingest flow with the task runner that fits the number of workers.
+
+    A run in which every file is known is answered from the store without a flow run;
+    `checked` says the caller has already asked (`pipelines.files.nothing_new`) and found
+    something to read."""
     from prefect.settings import temporary_settings
 
-    if not retry_quarantined:
-        summary = _nothing_new(targets, source_name, db or get_settings().database_url)
+    if not retry_quarantined and not checked:
+        summary = nothing_new(targets, source_name, db or get_settings().database_url)
         if summary is not None:
             return summary
 

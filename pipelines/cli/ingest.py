@@ -45,7 +45,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     except click.BadParameter as exc:
         exc.param_hint = "PATH_OR_URL"
         raise
-    from pipelines.ingest import run_ingest, set_observer
+    from pipelines.files import nothing_new, prepare, set_observer
 
     console = Console(stderr=True)
     progress = _progress(console, enabled=not as_json and console.is_terminal)
@@ -62,8 +62,23 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     set_observer(observe)
     try:
         with progress or nullcontext():
-            summary = run_ingest(list(inputs), source_name=source_name, db=database_url(db),
-                                 workers=workers, retry_quarantined=retry_quarantined)
+            # Prefect is imported only when there is something to read: an unchanged folder
+            # is answered from the store. Otherwise a reader child starts, and skops is
+            # imported, before Prefect (see `prepare`); the models then load while Prefect
+            # starts its flow run.
+            summary = None
+            if not retry_quarantined:
+                summary = nothing_new(list(inputs), source_name, database_url(db))
+            if summary is None:
+                if workers <= 1:
+                    from pipelines.config import get_settings
+
+                    prepare(get_settings())
+                from pipelines.ingest import run_ingest
+
+                summary = run_ingest(list(inputs), source_name=source_name, db=database_url(db),
+                                     workers=workers, retry_quarantined=retry_quarantined,
+                                     checked=True)
     finally:
         set_observer(None)
     if as_json:

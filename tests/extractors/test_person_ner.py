@@ -123,3 +123,56 @@ def test_a_saved_pipeline_keeps_the_candidate_step(tmp_path: Path, built) -> Non
     assert PERSON_NER[1] in reloaded.nlp.pipe_names and "ner" in reloaded.nlp.disabled
     texts = _dev_texts()[:10]
     assert reloaded.annotate_texts(texts) == built.annotate_texts(texts)
+
+
+_CONFIG = """
+[nlp]
+lang = "en"
+pipeline = ["tok2vec","tagger","ner"]
+
+[components]
+
+[components.tok2vec]
+factory = "tok2vec"
+
+[components.tagger]
+factory = "tagger"
+
+[components.tagger.model]
+@architectures = "spacy.Tagger.v2"
+
+[components.tagger.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = 96
+upstream = "tok2vec"
+
+[components.ner]
+factory = "ner"
+
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+
+[components.ner.model.tok2vec]
+@architectures = "{ner_embedding}"
+upstream = "{upstream}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("ner_embedding", "upstream", "not_loaded"),
+    [
+        ("spacy.Tok2Vec.v2", "", ["tok2vec", "tagger"]),  # the NER has an embedding of its own
+        ("spacy.Tok2VecListener.v1", "tok2vec", ["tagger"]),  # it listens to tok2vec: kept
+        ("spacy.Tok2VecListener.v1", "*", []),  # listens to any: everything is loaded
+    ],
+)
+def test_components_the_ner_does_not_use_are_not_loaded(
+    tmp_path: Path, ner_embedding: str, upstream: str, not_loaded: list[str]
+) -> None:
+    from extractors.nlp import _not_needed
+
+    (tmp_path / "config.cfg").write_text(
+        _CONFIG.replace("{ner_embedding}", ner_embedding).replace("{upstream}", upstream)
+    )
+    assert _not_needed(str(tmp_path)) == not_loaded
+    assert _not_needed(str(tmp_path / "absent")) == []

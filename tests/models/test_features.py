@@ -100,3 +100,36 @@ def test_strip_accents_equals_scikit_learn():
         samples.append("".join(chr(rng.randint(*rng.choice(pools))) for _ in range(length)))
     for text in samples:
         assert strip_accents(text) == strip_accents_unicode(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: _words((1, 1), 1), lambda: _chars(15_000), lambda: _words((1, 2), 2)],
+    ids=["words", "character n-grams", "word bigrams"],
+)
+def test_saved_vocabulary_is_one_array_and_loads_in_either_form(make, corpus, tmp_path):
+    from sklearn.base import BaseEstimator
+
+    from models.persistence import TRUSTED_TYPES, skops_io
+
+    fitted = make().fit(corpus[:800])
+    documents = corpus[800:1000] + TRICKY
+    expected = fitted.transform(documents).toarray()
+
+    state = fitted.__getstate__()
+    assert "vocabulary_" not in state and fitted.vocabulary_  # the instance keeps its own
+    terms = state["terms_by_column_"]
+    assert terms.dtype.kind == "U" and len(terms) == len(fitted.vocabulary_)
+
+    path = tmp_path / "vectorizer.skops"
+    skops_io().dump(fitted, path)
+    loaded = skops_io().load(path, trusted=list(TRUSTED_TYPES))
+    assert loaded.vocabulary_ == fitted.vocabulary_
+    assert np.array_equal(loaded.transform(documents).toarray(), expected)
+
+    # A file saved before: the vocabulary as a dict of its own.
+    earlier = BaseEstimator.__getstate__(fitted)
+    earlier.pop("_columns_of_word", None)
+    old = WordwiseTfidfVectorizer.__new__(WordwiseTfidfVectorizer)
+    old.__setstate__(earlier)
+    assert np.array_equal(old.transform(documents).toarray(), expected)

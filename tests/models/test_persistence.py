@@ -87,3 +87,46 @@ def test_default_is_configured_then_promoted_then_shipped(
     assert Path(default_record().path) == copied_model
     monkeypatch.setenv("NOSURPRISES_MODEL_PATH", str(copied_model))
     assert default_record().path == str(copied_model)
+
+
+_FRESH_LOAD = """
+import sys
+from extractors.errors import ModelError
+from models.persistence import SHIPPED_MODEL, load_model, skops_io
+
+model = load_model(SHIPPED_MODEL)
+print("loaded", type(model).__name__)
+unused = ("sklearn.neural_network", "sklearn.gaussian_process", "sklearn.naive_bayes")
+print("estimator modules imported", any(name in sys.modules for name in unused))
+import sklearn.tree
+skops_io().dump(sklearn.tree.DecisionTreeClassifier(), sys.argv[1])
+try:
+    load_model(sys.argv[1])
+except ModelError as exc:
+    print("refused", exc)
+"""
+
+
+def test_a_fresh_process_loads_without_importing_every_estimator_and_trusts_only_the_list(
+    tmp_path: Path,
+) -> None:
+    """skops' default list of every scikit-learn estimator costs a second of each start;
+    without it the shipped model still loads, and a scikit-learn type that is not on
+    TRUSTED_TYPES is refused (skops' full defaults would have trusted it)."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_LOAD, str(tmp_path / "tree.skops")],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "loaded WorkforceClassifier"
+    assert lines[1] == "estimator modules imported False"
+    assert lines[2].startswith("refused") and "DecisionTreeClassifier" in lines[2]

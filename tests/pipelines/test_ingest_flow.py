@@ -146,7 +146,12 @@ def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_pa
     settings = get_settings()
     loads_before = model_loads()
     try:
-        ingest.warm_up(settings).join(timeout=300)
+        ingest.prepare(settings)  # what the command does before it imports Prefect
+        assert len(ingest._spare_readers) == 1
+        warming = ingest.warm_up(settings)
+        warming.join(timeout=300)
+        # Asked again during the same run: the same warm-up, no second reader.
+        assert ingest.warm_up(settings) is warming and len(ingest._spare_readers) == 1
         loaded = model_loads()
         assert loaded - loads_before <= 1
         get_enricher(settings.spacy_model, None)  # what the first file asks for: no reload

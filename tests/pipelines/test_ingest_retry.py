@@ -29,7 +29,7 @@ def test_own_failures_are_retried_and_file_faults_are_not(db_url: str) -> None:
 
 
 def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
-    from pipelines.ingest import _nothing_new
+    from pipelines.files import nothing_new
     from pipelines.store.repository import save_processed
     from tests.pipelines.store_fixtures import paper
 
@@ -40,10 +40,55 @@ def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
     run_id = start_run(store, "ingest")
     save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]), run_id)
 
-    summary = _nothing_new([str(known)], "nightly", db_url)
+    summary = nothing_new([str(known)], "nightly", db_url)
     assert summary is not None
     assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)
     assert summary["source_name"] == "nightly"
-    assert _nothing_new([str(known), str(new)], None, db_url) is None  # a new file: read it
-    assert _nothing_new(["https://example.org/pack.pdf"], None, db_url) is None
+    assert nothing_new([str(known), str(new)], None, db_url) is None  # a new file: read it
+    assert nothing_new(["https://example.org/pack.pdf"], None, db_url) is None
     store.dispose()
+
+
+_UNCHANGED_RUN = """
+import sys
+from click.testing import CliRunner
+from pipelines.cli import main
+
+result = CliRunner().invoke(main, ["ingest", sys.argv[1], "--db", sys.argv[2], "--json"])
+print(result.exit_code)
+print("prefect" in sys.modules, "spacy" in sys.modules, "sklearn" in sys.modules)
+print(result.stdout)
+"""
+
+
+def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
+    db_url: str, tmp_path
+) -> None:
+    """The command settles known files from the store before importing Prefect, spaCy or
+    scikit-learn: an unchanged nightly folder costs a start-up and a few hashes."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pipelines.store.repository import save_processed
+    from tests.pipelines.store_fixtures import paper
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    known = folder / "known.pdf"
+    known.write_bytes(b"known paper")
+    store = open_store(db_url)
+    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]),
+                   start_run(store, "ingest"))
+    store.dispose()
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _UNCHANGED_RUN, str(folder), db_url],
+                          capture_output=True, text=True, cwd=repo, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    code, imported, output = done.stdout.split("\n", 2)
+    assert code == "0"
+    assert imported == "False False False"
+    summary = json.loads(output)
+    assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)

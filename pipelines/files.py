@@ -1,0 +1,322 @@
+"""The files of an ingest run, without Prefect: what they are, which the store already has,
+their readers, and the run's summary.
+
+Kept apart from the flow (`pipelines.ingest`) so that a command can answer an unchanged run
+from the store, and start a reader and the models' loading, before it imports Prefect.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from extractors.errors import ReadError
+from pipelines.config import Settings
+from pipelines.store.db import Store, open_store
+from pipelines.store.repository import (
+    FileFacts,
+    Known,
+    find_known,
+    finish_run,
+    record_copy,
+    start_run,
+)
+
+_HASH_CHUNK = 1024 * 1024
+_UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
+
+
+class InternalError(ReadError):
+    """A failure of this project's own stages on a file that was read: recorded, never fatal."""
+
+    code = "internal_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file or URL to ingest."""
+
+    location: str
+    is_url: bool = False
+    source_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name, without any query string (which may carry a token)."""
+        path = urlsplit(self.location).path if self.is_url else self.location
+        return path.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    source: str
+    filename: str
+    status: str  # processed | duplicate | quarantined
+    reason_code: str | None = None
+    message: str | None = None
+    document_id: str | None = None
+    items: int = 0
+    flagged: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    worker: int = 0  # the process that handled the file
+    model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
+    enrich_parts: int = 0  # processes the entity and flag stage was spread over
+    reader: int = 0  # the reader child that read the file
+
+
+@dataclass(frozen=True, slots=True)
+class Sorted:
+    """The pre-pass's answer: files the store already knows, settled, and the rest to read."""
+
+    settled: list[FileOutcome]
+    to_read: list[Target]
+
+
+log = logging.getLogger(__name__)
+_readers = threading.local()
+_all_readers: list[Any] = []
+_readers_lock = threading.Lock()
+
+
+_spare_readers: list[Any] = []  # started ahead of the first file by warm_up()
+
+
+def _isolated_reader(settings: Settings) -> Any:
+    reader = getattr(_readers, "reader", None)
+    if reader is None:
+        with _readers_lock:
+            reader = _spare_readers.pop() if _spare_readers else None
+        if reader is None:
+            reader = _start_reader(settings)
+        _readers.reader = reader
+    return reader
+
+
+def _start_reader(settings: Settings) -> Any:
+    from pipelines.isolation import IsolatedReader
+
+    reader = IsolatedReader(settings.limits)
+    reader.__enter__()  # the child starts and loads the readers in its own time
+    with _readers_lock:
+        _all_readers.append(reader)
+    return reader
+
+
+_warming: threading.Thread | None = None  # the warm-up of this process's current run
+
+
+def prepare(settings: Settings) -> None:
+    """What a command does before it imports Prefect, when it has files to read: start a
+    spare reader child, and import skops. skops' import looks for every SciPy ufunc in each
+    module loaded so far: about two seconds once Prefect is loaded, a fifth of that before."""
+    _ensure_spare_reader(settings)
+    try:
+        from models.persistence import skops_io
+
+        skops_io()
+    except Exception:  # reported by the first file's own load
+        log.debug("skops could not be imported ahead of the run", exc_info=True)
+
+
+def warm_up(settings: Settings) -> threading.Thread:
+    """Have a reader child ready and load the models in the background, for a run here.
+
+    Prefect takes seconds to start a flow run (longer when it starts its temporary server);
+    meanwhile the reader child imports its readers and a thread loads spaCy and the
+    workforce model, so the first file finds both ready. Called again before the run's
+    readers are closed, it returns the warm-up already under way. A load that fails here is
+    left to the first file, which loads again and reports the fault as a run would."""
+    global _warming
+    with _readers_lock:
+        if _warming is not None:
+            return _warming
+        _warming = thread = threading.Thread(
+            target=_load_models, args=(settings,), name="nosurprises-warm-up", daemon=True
+        )
+    _ensure_spare_reader(settings)
+    thread.start()
+    return thread
+
+
+def _ensure_spare_reader(settings: Settings) -> None:
+    with _readers_lock:
+        if _spare_readers:
+            return
+    spare = _start_reader(settings)
+    with _readers_lock:
+        _spare_readers.append(spare)
+
+
+def _load_models(settings: Settings) -> None:
+    try:
+        from pipelines.enrich import get_enricher
+
+        get_enricher(settings.spacy_model, model_path(settings))
+    except Exception:  # reported by the first file's own load
+        log.debug("model warm-up failed; the first file will load the models", exc_info=True)
+
+
+def model_path(settings: Settings) -> str | None:
+    return str(settings.model_path) if settings.model_path else None
+
+
+@atexit.register
+def close_readers() -> None:
+    """Stop every child reader this process started (a later run warms up afresh)."""
+    global _warming
+    with _readers_lock:
+        _warming = None
+        _spare_readers.clear()
+        while _all_readers:
+            _all_readers.pop().__exit__(None, None, None)
+    _readers.__dict__.clear()
+
+
+@lru_cache(maxsize=4)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
+    """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
+    from pipelines.sources import discover_files
+
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for given in inputs:
+        if given.lower().startswith(("http://", "https://")):
+            found = [Target(given, is_url=True, source_name=source_name)]
+        else:
+            path = Path(given).expanduser()
+            files = discover_files(path) if path.is_dir() else [path]
+            found = [Target(str(f), source_name=source_name) for f in files]
+        for target in found:
+            if target.location not in seen:
+                seen.add(target.location)
+                targets.append(target)
+    return targets
+
+
+def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
+    return FileFacts(source=source, filename=path.name if not target.is_url else target.name,
+                     sha256=sha256_of(path), size=path.stat().st_size,
+                     source_name=target.source_name)
+
+
+def _settled(store: Store, facts: FileFacts, run_id: str,
+             retry_quarantined: bool) -> tuple[FileOutcome | None, Known | None]:
+    """The outcome for bytes the store already has (None when they must be read) and what
+    the store knows of them."""
+    known = find_known(store, facts.sha256, facts.source)
+    if known is not None and known.status == "processed":
+        record_copy(store, known, facts, run_id)
+        return FileOutcome(facts.source, facts.filename, "duplicate",
+                           document_id=known.document_id), known
+    # A file quarantined for a failure of our own stages is tried again on every run; one
+    # quarantined for what it is, only when asked.
+    retry = retry_quarantined or (known is not None and known.reason_code == InternalError.code)
+    if known is not None and not retry:  # quarantined before
+        return FileOutcome(facts.source, facts.filename, "duplicate",
+                           message="quarantined in an earlier run",
+                           document_id=known.document_id), known
+    return None, known
+
+
+Observer = Callable[[str, Any], None]
+_observer: Observer | None = None
+
+
+def set_observer(observer: Observer | None) -> None:
+    """Let the CLI follow progress: called with ("total", n) and ("file", FileOutcome)."""
+    global _observer
+    _observer = observer
+
+
+def _notify(event: str, payload: Any) -> None:
+    if _observer is not None:
+        _observer(event, payload)
+
+
+def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float,
+              source_name: str | None = None) -> dict[str, Any]:
+    statuses = Counter(outcome.status for outcome in outcomes)
+    reasons = Counter(o.reason_code for o in outcomes if o.status == "quarantined")
+    return {
+        "run_id": run_id,
+        "source_name": source_name,
+        "files": len(outcomes),
+        "processed": statuses["processed"],
+        "duplicate": statuses["duplicate"],
+        "quarantined": statuses["quarantined"],
+        "items": sum(o.items for o in outcomes),
+        "flagged": sum(o.flagged for o in outcomes),
+        "pages": sum(o.pages for o in outcomes),
+        "seconds": round(seconds, 2),
+        "reasons": dict(reasons),
+        "quarantined_files": [
+            {"source": o.source, "code": o.reason_code, "message": o.message}
+            for o in outcomes if o.status == "quarantined"
+        ],
+    }
+
+
+def _counts(summary: dict[str, Any]) -> dict[str, int]:
+    return {"processed": summary["processed"], "duplicates": summary["duplicate"],
+            "quarantined": summary["quarantined"], "items": summary["items"],
+            "flagged": summary["flagged"]}
+
+
+def nothing_new(targets: list[str], source_name: str | None, db_url: str
+                 ) -> dict[str, Any] | None:
+    """The summary of a run in which every input is a local file the store already has.
+
+    Such a run reads nothing, so it is answered without starting a flow run (or Prefect's
+    temporary server): an unchanged nightly folder costs a few hashes. None when anything
+    is new, fetched from a URL, or was quarantined for a fault of our own.
+    """
+    try:
+        found = discover_targets(targets, source_name)
+        facts = [_local_facts(t, Path(t.location), t.location) for t in found]
+    except OSError:
+        return None
+    if not found or any(t.is_url for t in found):
+        return None
+    store = _store(db_url)
+    for fact in facts:
+        known = find_known(store, fact.sha256, fact.source)
+        if known is None or known.reason_code == InternalError.code:
+            return None
+    run_id = start_run(store, "ingest")
+    started = time.perf_counter()
+    _notify("total", len(found))
+    outcomes = []
+    for fact in facts:
+        outcome, _ = _settled(store, fact, run_id, retry_quarantined=False)
+        if outcome is None:  # changed under us since the check: let the flow handle it all
+            finish_run(store, run_id, "failed", {}, {"reason": "store changed during check"})
+            return None
+        outcomes.append(outcome)
+        _notify("file", outcome)
+    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
+    finish_run(store, run_id, "completed", _counts(summary), summary)
+    return summary
