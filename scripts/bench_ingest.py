@@ -446,6 +446,16 @@ def cli_rows(tmp: Path, port: int) -> list[tuple[str, dict[str, float]]]:
     return rows
 
 
+def _scaling_rows(one: Timing, single: Timing, two: Timing) -> list[str]:
+    return [
+        "| workers | seconds | pages/s |",
+        "|---|---|---|",
+        f"| 1 (threads, models loaded) | {one.seconds:.2f} | {one.rate:.1f} |",
+        f"| 1 Dask worker, 1 thread (running cluster) | {single.seconds:.2f} | {single.rate:.1f} |",
+        f"| 2 (running cluster, models loaded) | {two.seconds:.2f} | {two.rate:.1f} |",
+    ]
+
+
 def _region_rows(best: dict[str, Timing], sizes: str, pages: int) -> list[str]:
     one, single, two = (
         best[f"region, {what}"] for what in ("1 worker", "1 Dask worker", "2 workers")
@@ -453,11 +463,7 @@ def _region_rows(best: dict[str, Timing], sizes: str, pages: int) -> list[str]:
     return [
         f"A region's night: packs of {sizes.replace(',', ', ')} pages ({pages} pages):",
         "",
-        "| workers | seconds | pages/s |",
-        "|---|---|---|",
-        f"| 1 (threads, models loaded) | {one.seconds:.2f} | {one.rate:.1f} |",
-        f"| 1 Dask worker, 1 thread (running cluster) | {single.seconds:.2f} | {single.rate:.1f} |",
-        f"| 2 (running cluster, models loaded) | {two.seconds:.2f} | {two.rate:.1f} |",
+        *_scaling_rows(one, single, two),
         "",
         f"2 Dask workers / 1 Dask worker: {two.rate / single.rate:.2f}×; 2 workers / the "
         f"default one-worker mode: {two.rate / one.rate:.2f}×.",
@@ -511,11 +517,7 @@ def report(
         "",
         f"Worker scaling on {files} packs ({folder_pages} pages):",
         "",
-        "| workers | seconds | pages/s |",
-        "|---|---|---|",
-        f"| 1 (threads, models loaded) | {one.seconds:.2f} | {one.rate:.1f} |",
-        f"| 1 Dask worker, 1 thread (running cluster) | {single.seconds:.2f} | {single.rate:.1f} |",
-        f"| 2 (running cluster, models loaded) | {two.seconds:.2f} | {two.rate:.1f} |",
+        *_scaling_rows(one, single, two),
         f"| 2 (cluster started by the run) | {cold.seconds:.2f} | {cold.rate:.1f} |",
         "",
         f"2 workers / 1 worker: {two.rate / one.rate:.2f}× on a running cluster, "
