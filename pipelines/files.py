@@ -84,13 +84,14 @@ class Sorted:
     to_read: list[Target]
 
 
+# ---------------------------------------------------------------------------------------
+# Per-process resources: a child reader per worker thread, models and store per process.
+
 log = logging.getLogger(__name__)
 _readers = threading.local()
 _all_readers: list[Any] = []
 _readers_lock = threading.Lock()
-
-
-_spare_readers: list[Any] = []  # started ahead of the first file by warm_up()
+_spare_readers: list[Any] = []  # started ahead of the first file by prepare() or warm_up()
 
 
 def _isolated_reader(settings: Settings) -> Any:
@@ -182,6 +183,10 @@ def close_readers() -> None:
         while _all_readers:
             _all_readers.pop().__exit__(None, None, None)
     _readers.__dict__.clear()
+
+
+# ---------------------------------------------------------------------------------------
+# What the store already has, and the run's summary.
 
 
 @lru_cache(maxsize=4)

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
 from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
 from pipelines.config import Settings, get_settings
-from pipelines.files import (  # noqa: F401  (Target..warm_up are this module's API too)
+from pipelines.files import (  # noqa: F401  (also this module's API, as before the split)
     _UNKNOWN_SIZE,
     FileOutcome,
     InternalError,
