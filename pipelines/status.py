@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from pipelines.config import Source
 from pipelines.observability import redact_url
 from pipelines.store.db import Store
+from pipelines.store.repository import process_gone
 from pipelines.store.schema import Document, Quarantine, Run, SourceState
 
 
@@ -85,7 +86,7 @@ def _runs(session: Session, limit: int) -> tuple[RunStatus, ...]:
             flow=run.flow,
             started_at=_aware(run.started_at) or datetime.min.replace(tzinfo=UTC),
             finished_at=_aware(run.finished_at),
-            status=run.status,
+            status=_status_of(run),
             processed=run.processed or 0,
             duplicates=run.duplicates or 0,
             quarantined=run.quarantined or 0,
@@ -95,6 +96,14 @@ def _runs(session: Session, limit: int) -> tuple[RunStatus, ...]:
         )
         for run in rows
     )
+
+
+def _status_of(run: Run) -> str:
+    """A run's status, "interrupted" for a run still marked running whose process has ended
+    (killed, or its machine restarted): nothing else would ever change it."""
+    if run.status == "running" and process_gone((run.summary or {}).get("process")):
+        return "interrupted"
+    return run.status
 
 
 def _counts(session: Session, column: Any, *where: Any) -> dict[str, int]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -70,10 +72,37 @@ class Saved:
 
 
 def start_run(store: Store, flow: str) -> str:
+    """Record a run as running, with the process running it, so that `status` can tell a
+    run still going from one whose process was killed (nothing else would ever end it)."""
     run_id = str(uuid.uuid4())
+    summary = {"process": this_process()}
     with store.session() as session:
-        session.add(Run(id=run_id, flow=flow, started_at=now(), status="running", summary={}))
+        session.add(Run(id=run_id, flow=flow, started_at=now(), status="running",
+                        summary=summary))
     return run_id
+
+
+def this_process() -> dict[str, Any]:
+    """Host, process id and the process's start time (a process id alone can be reused)."""
+    process = psutil.Process()
+    return {"host": socket.gethostname(), "pid": process.pid,
+            "started": round(process.create_time(), 2)}
+
+
+def process_gone(process: Any) -> bool:
+    """True when `process` (from `this_process`) ran on this host and has ended. False when
+    it is alive or cannot be judged from here (another host, or a run recorded without it)."""
+    if not isinstance(process, dict) or process.get("host") != socket.gethostname():
+        return False
+    pid, started = process.get("pid"), process.get("started")
+    if not isinstance(pid, int) or not isinstance(started, int | float):
+        return False
+    try:
+        return abs(psutil.Process(pid).create_time() - started) > 1.0  # the id was reused
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:  # not ours to inspect: cannot say it has ended
+        return False
 
 
 def finish_run(store: Store, run_id: str, status: str, counts: dict[str, int],

@@ -246,3 +246,38 @@ def test_unusable_store_is_one_line_and_exit_1(unconfigured: None) -> None:
     result = CliRunner().invoke(main, ["status", "--db", "nonsense://"])
     assert result.exit_code == 1
     assert result.output.count("\n") <= 1 and "nosurprises:" in result.output
+
+
+def test_a_run_whose_process_has_ended_shows_as_interrupted(
+    db_url: str, unconfigured: None
+) -> None:
+    """A killed run is never finished by anyone: status tells it from a run still going by
+    the process recorded when it started (host, process id, that process's start time)."""
+    import socket
+    import subprocess
+    import sys
+
+    from pipelines.store.repository import start_run
+
+    store = open_store(db_url)
+    start_run(store, "ingest")  # by this test's own process: still running
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead_pid = int(ended.stdout)
+    with store.session() as session:
+        for n, process in enumerate([
+            {"host": socket.gethostname(), "pid": dead_pid, "started": 1.0},  # gone
+            {"host": "another-host.internal", "pid": dead_pid, "started": 1.0},  # can't tell
+            {"host": socket.gethostname(), "pid": 1, "started": 2.0},  # id reused since
+        ]):
+            session.add(Run(id=f"run-{n}", flow="digest", started_at=_at(1, n),
+                            status="running", summary={"process": process}))
+    store.dispose()
+
+    code, output = _status("--db", db_url, "--json")
+    assert code == 0, output
+    statuses = {(r["flow"], r["started_at"]): r["status"] for r in json.loads(output)["runs"]}
+    assert statuses[("digest", _at(1, 0).isoformat())] == "interrupted"
+    assert statuses[("digest", _at(1, 1).isoformat())] == "running"
+    assert statuses[("digest", _at(1, 2).isoformat())] == "interrupted"
+    assert [s for (flow, _), s in statuses.items() if flow == "ingest"] == ["running"]
