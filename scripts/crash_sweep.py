@@ -65,6 +65,7 @@ def sweep_ingest(seed_list: list[int], work: Path, api_url: str | None) -> dict:
             "seconds": chain.seconds,
             "kills": [asdict(kill) for kill in chain.kills],
             "whole_after_each_kill": all(not p for p in chain.problems_after_kill),
+            "no_run_looks_alive_after_a_kill": all(n == 0 for _, n in chain.runs_after_kill),
             "finished": chain.returncode == 0,
             "problems": chain.problems,
             "same_as_uninterrupted": chain.counts == counts and chain.content == content,

@@ -425,6 +425,7 @@ class Chain:
     seed: int
     kills: list[Kill]
     problems_after_kill: list[list[str]]
+    runs_after_kill: list[tuple[int, int]]  # (runs left marked running, of them looking alive)
     returncode: int
     problems: list[str]
     counts: dict[str, int]
@@ -448,11 +449,12 @@ def ingest_chain(
     env = command_env(folder / "home", new_tag(), prefect_api_url)
     args = ["ingest", str(corpus.root), "--db", db_url, "--json"]
     log = folder / "log.txt"
-    kills, after = [], []
+    kills, after, runs = [], [], []
     for n, window in enumerate(windows):
         phase = "first run" if n == 0 else f"rerun {n}"
         kills.append(ingest_and_kill(phase, args, env, db_path, rng.uniform(0, window), log))
         after.append(store_problems(db_url)[0])
+        runs.append(unfinished_runs(db_path))
     done = run_to_end(args, env, log)
     problems, counts = store_problems(db_url, corpus)
     content = canonical_store(db_url) if done.returncode == 0 else {}
@@ -460,12 +462,30 @@ def ingest_chain(
         seed,
         kills,
         after,
+        runs,
         done.returncode,
         problems,
         counts,
         content,
         round(time.monotonic() - started, 1),
     )
+
+
+def unfinished_runs(db_path: Path) -> tuple[int, int]:
+    """Runs left marked running, and how many of them `status` would take for still going
+    (their recorded process alive); (0, 0) when the kill came before the store existed."""
+    from pipelines.store.repository import process_gone
+
+    if not db_path.exists():
+        return 0, 0
+    with contextlib.closing(sqlite3.connect(db_path)) as connection:
+        try:
+            rows = connection.execute("SELECT summary FROM runs WHERE status = 'running'")
+            summaries = [json.loads(row[0] or "{}") for row in rows.fetchall()]
+        except sqlite3.OperationalError:  # killed before the tables were made
+            return 0, 0
+    alive = sum(not process_gone(summary.get("process")) for summary in summaries)
+    return len(summaries), alive
 
 
 def clean_ingest(

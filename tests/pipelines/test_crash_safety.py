@@ -64,11 +64,15 @@ def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(
 
     for chain in results:
         print(f"seed {chain.seed} ({chain.seconds} s): {chain.kills}")
-        for kill, after in zip(chain.kills, chain.problems_after_kill, strict=True):
+        for kill, after, runs in zip(
+            chain.kills, chain.problems_after_kill, chain.runs_after_kill, strict=True
+        ):
             # Whatever the kill interrupted, what is in the store is whole ...
             assert after == [], (chain.seed, kill.phase, after)
-            # ... and the reader children, which watch their parent, went with it.
+            # ... and the reader children, which watch their parent, went with it ...
             assert kill.survivors == [], (chain.seed, kill.phase, kill.survivors)
+            # ... and no run it cut short looks as if it were still going.
+            assert runs[1] == 0, (chain.seed, kill.phase, runs)
         assert chain.returncode == 0, (tmp_path / f"seed-{chain.seed}" / "log.txt").read_text()
         assert chain.problems == [], chain.seed
         assert chain.counts == counts, chain.seed
@@ -76,6 +80,9 @@ def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(
     kills = [kill for chain in results for kill in chain.kills]
     assert any(k.readers_at_kill and not k.finished_first for k in kills), (
         "no kill found a run in progress with its reader children"
+    )
+    assert any(runs[0] for chain in results for runs in chain.runs_after_kill), (
+        "no kill left a run marked running for status to show as interrupted"
     )
 
     # Exports still work on a store that was killed under them.
