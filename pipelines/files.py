@@ -202,6 +202,36 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# URLs as given, by the form a flow run records: Prefect keeps a flow run's parameters in its
+# database and shows them in its UI, so a password in a URL must not be one of them.
+_given_urls: dict[str, str] = {}
+_given_lock = threading.Lock()
+
+
+def hide_credentials(location: str) -> str:
+    """`location` as a flow run may record it: a URL without its user name, password or
+    secret-looking query values, the URL as given kept in this process (`reveal_credentials`
+    gives it back to the run's own discovery)."""
+    if not location.lower().startswith(("http://", "https://")):
+        return location
+    from pipelines.observability import redact_url
+
+    hidden = base = redact_url(location)
+    if hidden == location:
+        return location
+    with _given_lock:
+        n = 1
+        while _given_urls.setdefault(hidden, location) != location:  # differs only in secrets
+            n += 1
+            hidden = f"{base}#{n}"
+    return hidden
+
+
+def reveal_credentials(location: str) -> str:
+    with _given_lock:
+        return _given_urls.get(location, location)
+
+
 def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
     """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
     from pipelines.sources import discover_files
@@ -210,7 +240,7 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> l
     seen: set[str] = set()
     for given in inputs:
         if given.lower().startswith(("http://", "https://")):
-            found = [Target(given, is_url=True, source_name=source_name)]
+            found = [Target(reveal_credentials(given), is_url=True, source_name=source_name)]
         else:
             path = Path(given).expanduser()
             files = discover_files(path) if path.is_dir() else [path]

@@ -40,6 +40,7 @@ from pipelines.files import (  # noqa: F401  (also this module's API, as before 
     _store,
     close_readers,
     discover_targets,
+    hide_credentials,
     model_path,
     nothing_new,
     prepare,
@@ -417,8 +418,8 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     try:
         with temporary_settings(updates=updates):
             return ingest_flow.with_options(task_runner=runner)(
-                targets, source_name=source_name, db=db, workers=workers,
-                retry_quarantined=retry_quarantined,
+                [hide_credentials(target) for target in targets], source_name=source_name,
+                db=db, workers=workers, retry_quarantined=retry_quarantined,
             )
     finally:
         close_readers()

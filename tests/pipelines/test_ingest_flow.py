@@ -169,3 +169,48 @@ def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_pa
     finally:
         ingest.close_readers()
     assert not ingest._spare_readers
+
+
+def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prefect keeps a flow run's parameters in its database and shows them in its UI: the
+    flow gets the URL without its credentials, the run's own fetch still sends them."""
+    import base64
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from pipelines.config import get_settings
+    from pipelines.ingest import run_ingest
+    from tests.pipelines.local_site import SiteHandler, local_site
+
+    paper = _pdf(tmp_path / "pack.pdf", PAPER_LINES).read_bytes()
+    expected = "Basic " + base64.b64encode(b"officer:s3cret-pass").decode()
+    asked: list[str | None] = []
+
+    def private(handler: SiteHandler) -> None:
+        asked.append(handler.headers.get("Authorization"))
+        if handler.headers.get("Authorization") == expected:
+            handler.send_body(200, paper, "application/pdf")
+        else:
+            handler.send_body(401, b"who are you?", "text/plain")
+
+    monkeypatch.setenv("NOSURPRISES_ALLOW_PRIVATE_URLS", "true")
+    get_settings.cache_clear()
+    try:
+        with local_site() as site:
+            site.routes["/private/pack.pdf"] = private
+            url = site.origin.replace("http://", "http://officer:s3cret-pass@")
+            summary = run_ingest([f"{url}/private/pack.pdf"], db=db_url)
+    finally:
+        get_settings.cache_clear()
+
+    assert asked == [expected]
+    assert summary["processed"] == 1, summary
+    assert summary["quarantined_files"] == []
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)
+    recorded = json.dumps([run.parameters for run in runs] + [run.name for run in runs])
+    assert "/private/pack.pdf" in recorded
+    assert "s3cret-pass" not in recorded and "officer" not in recorded

@@ -92,3 +92,20 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
     assert imported == "False False False"
     summary = json.loads(output)
     assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)
+
+
+def test_credentials_are_hidden_from_the_flow_and_given_back_to_its_discovery() -> None:
+    from pipelines.files import discover_targets, hide_credentials
+
+    plain = "https://www.example-trust.nhs.uk/board/pack.pdf"
+    assert hide_credentials(plain) == plain
+    assert hide_credentials("/srv/papers/pack.pdf") == "/srv/papers/pack.pdf"
+
+    given = ["https://clerk:hunter2@www.example-trust.nhs.uk/board/a.pdf",
+             "https://www.example-trust.nhs.uk/board/b.pdf?token=first-secret",
+             "https://www.example-trust.nhs.uk/board/b.pdf?token=other-secret"]
+    hidden = [hide_credentials(url) for url in given]
+    assert not any(secret in " ".join(hidden)
+                   for secret in ("hunter2", "clerk", "first-secret", "other-secret"))
+    assert len(set(hidden)) == 3  # URLs differing only in their secrets stay apart
+    assert [target.location for target in discover_targets(hidden)] == given
