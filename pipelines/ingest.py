@@ -24,11 +24,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
 from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
 from pipelines.config import Settings, get_settings
-from pipelines.files import (  # noqa: F401  (also this module's API, as before the split)
+from pipelines.files import (
     _UNKNOWN_SIZE,
     FileOutcome,
     InternalError,
-    Observer,
     Sorted,
     Target,
     _counts,
@@ -36,16 +35,12 @@ from pipelines.files import (  # noqa: F401  (also this module's API, as before 
     _local_facts,
     _notify,
     _settled,
-    _spare_readers,
     _store,
     close_readers,
     discover_targets,
     hide_credentials,
     model_path,
     nothing_new,
-    prepare,
-    set_observer,
-    sha256_of,
     summarise,
     warm_up,
 )

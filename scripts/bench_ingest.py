@@ -130,7 +130,7 @@ def read_segment_store(path: Path, pages: int, db_url: str) -> Timing:
     """The issue's 'ingest' without the entity and flag stages: isolated read, segment, store."""
     from extractors.types import DocumentAnnotations, Flag, ItemAnnotations
     from pipelines.config import get_settings
-    from pipelines.ingest import sha256_of
+    from pipelines.files import sha256_of
     from pipelines.isolation import IsolatedReader
     from pipelines.store import open_store
     from pipelines.store.repository import FileFacts, save_processed, start_run

@@ -66,9 +66,10 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
             # is answered from the store. Otherwise a reader child starts, and skops is
             # imported, before Prefect (see `prepare`); the models then load while Prefect
             # starts its flow run.
+            store_url = database_url(db)
             summary = None
             if not retry_quarantined:
-                summary = nothing_new(list(inputs), source_name, database_url(db))
+                summary = nothing_new(list(inputs), source_name, store_url)
             if summary is None:
                 if workers <= 1:
                     from pipelines.config import get_settings
@@ -76,7 +77,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
                     prepare(get_settings())
                 from pipelines.ingest import run_ingest
 
-                summary = run_ingest(list(inputs), source_name=source_name, db=database_url(db),
+                summary = run_ingest(list(inputs), source_name=source_name, db=store_url,
                                      workers=workers, retry_quarantined=retry_quarantined,
                                      checked=True)
     finally:

@@ -139,36 +139,36 @@ def test_ingest_usage_errors_exit_2(db_url: str) -> None:
 def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_path: Path) -> None:
     import threading
 
-    from pipelines import ingest
+    from pipelines import files
     from pipelines.config import get_settings
     from pipelines.enrich import get_enricher, model_loads
 
     settings = get_settings()
     loads_before = model_loads()
     try:
-        ingest.prepare(settings)  # what the command does before it imports Prefect
-        assert len(ingest._spare_readers) == 1
-        warming = ingest.warm_up(settings)
+        files.prepare(settings)  # what the command does before it imports Prefect
+        assert len(files._spare_readers) == 1
+        warming = files.warm_up(settings)
         warming.join(timeout=300)
         # Asked again during the same run: the same warm-up, no second reader.
-        assert ingest.warm_up(settings) is warming and len(ingest._spare_readers) == 1
+        assert files.warm_up(settings) is warming and len(files._spare_readers) == 1
         loaded = model_loads()
         assert loaded - loads_before <= 1
         get_enricher(settings.spacy_model, None)  # what the first file asks for: no reload
         assert model_loads() == loaded
-        spare = ingest._spare_readers[-1]
+        spare = files._spare_readers[-1]
         taken: list[object] = []
-        worker = threading.Thread(target=lambda: taken.append(ingest._isolated_reader(settings)))
+        worker = threading.Thread(target=lambda: taken.append(files._isolated_reader(settings)))
         worker.start()
         worker.join()
-        assert taken == [spare] and not ingest._spare_readers
+        assert taken == [spare] and not files._spare_readers
         paper = _pdf(tmp_path / "paper.pdf", PAPER_LINES)
         outcome = spare.run(paper)  # type: ignore[attr-defined]
         assert outcome.error is None
         assert outcome.result[0].page_count == 2
     finally:
-        ingest.close_readers()
-    assert not ingest._spare_readers
+        files.close_readers()
+    assert not files._spare_readers
 
 
 def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(

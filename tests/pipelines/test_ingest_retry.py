@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.errors import EncryptedError
-from pipelines.ingest import InternalError, _settled
+from pipelines.files import InternalError, _settled
 from pipelines.store import open_store
 from pipelines.store.repository import save_quarantined, start_run
 from tests.pipelines.store_fixtures import facts

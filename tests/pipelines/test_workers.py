@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.config import get_settings
 from pipelines.enrich import EnrichedPart, get_enricher, split_items
-from pipelines.ingest import FileOutcome, run_ingest, set_observer
+from pipelines.files import FileOutcome, set_observer
+from pipelines.ingest import run_ingest
 from pipelines.isolation import read_and_segment, read_limits_from
 
 pytestmark = pytest.mark.slow
@@ -152,7 +153,8 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
 def test_files_to_read_come_largest_first(tmp_path: Path) -> None:
     """Largest first, so that two workers end together rather than one finishing a big pack
     alone; URLs, whose size is known only once fetched, before every file."""
-    from pipelines.ingest import Target, sort_known
+    from pipelines.files import Target
+    from pipelines.ingest import sort_known
 
     sizes = {"small.pdf": 10, "large.pdf": 3000, "middle.pdf": 700, "also-middle.pdf": 700}
     for name, size in sizes.items():
