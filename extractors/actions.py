@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.entities import ROLE_RE
+from extractors.entities import ROLE_RE, text_of
 from extractors.linking import get_context
 from extractors.types import Action
 
@@ -395,9 +395,9 @@ class ActionExtractor:
     def __call__(self, doc: Doc) -> Doc:
         context = get_context(doc)
         meeting, nxt = context.meeting_date, context.next_meeting
-        found = list(table_actions(doc.text, meeting, nxt))
+        found = list(table_actions(text_of(doc), meeting, nxt))
         known = frozenset(ent.text for ent in doc.ents if ent.label_ in OWNER_LABELS)
-        found.extend(sentence_actions(doc.text, meeting, nxt, known))
+        found.extend(sentence_actions(text_of(doc), meeting, nxt, known))
         doc._.actions = tuple(found)
         return doc
 

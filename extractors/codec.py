@@ -1,4 +1,5 @@
-"""Plain-JSON encoding of read and segmented documents, for crossing process boundaries.
+"""Plain-JSON encoding of read and segmented documents (and of ranges of a PDF's pages read
+apart), for crossing process boundaries.
 
 JSON rather than pickle: the bytes come from a process that has just parsed a hostile file,
 and decoding them must never be able to run code.
@@ -11,6 +12,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+from extractors.pdf_types import Line, PagesRead
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
 
 
@@ -94,3 +96,61 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
     except (KeyError, TypeError, ValueError) as exc:
         raise DecodeError(f"not an encoded document: {exc}") from exc
     return document, segmented
+
+
+# A range of a PDF's pages read apart (extractors.pdf.PagesRead), as plain JSON values.
+_LINE_FIELDS = ("text", "page", "x0", "x1", "top", "bottom", "size", "bold", "table", "cells",
+                "gapped")
+
+
+def encode_pages(pages: PagesRead) -> dict[str, Any]:
+    return {
+        "start": pages.start,
+        "lines": [[[getattr(line, name) for name in _LINE_FIELDS] for line in page]
+                  for page in pages.lines],
+        "heights": pages.heights,
+        "ocr_blocks": [_block(b) for b in pages.ocr_blocks],
+        "counts": [pages.ocr_pages, pages.ocr_skipped, pages.tables, pages.ocr_budget],
+    }
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DecodeError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise DecodeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _decode_line(row: Any) -> Line:
+    text, page, x0, x1, top, bottom, size, bold, table, cells, gapped = row
+    return Line(text=str(text), page=_int(page), x0=_float(x0), x1=_float(x1), top=_float(top),
+                bottom=_float(bottom), size=_float(size), bold=bool(bold),
+                table=_int_or_none(table), cells=tuple(str(c) for c in cells),
+                gapped=bool(gapped))
+
+
+def decode_pages(data: Any) -> PagesRead:
+    """A range of pages from `encode_pages` (lists may come back as tuples), checked."""
+    try:
+        ocr_pages, ocr_skipped, tables, ocr_budget = (_int(n) for n in data["counts"])
+        return PagesRead(
+            start=_int(data["start"]),
+            lines=[[_decode_line(row) for row in page] for page in data["lines"]],
+            heights=[_float(h) for h in data["heights"]],
+            ocr_blocks=[_decode_block(b) for b in data["ocr_blocks"]],
+            ocr_pages=ocr_pages,
+            ocr_skipped=ocr_skipped,
+            tables=tables,
+            ocr_budget=ocr_budget,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DecodeError(f"not an encoded range of pages: {exc}") from exc

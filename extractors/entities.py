@@ -52,6 +52,21 @@ FIRST_WORD_RATIO = 75.0
 CONNECTORS = {"and", "of", "the", "upon", "for", "on", "&", "s"}
 
 
+_TEXT_KEY = "nosurprises_text"
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text. spaCy's `Doc.text` joins every token's text again each time it is
+    read, and the components read it many times per doc (a third of the entity stage's time
+    on a long pack), so it is kept in the doc's user data once made."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    last = doc[-1] if len(doc) else None
+    length = last.idx + len(last.text_with_ws) if last is not None else 0
+    if cached is None or len(cached) != length:  # a doc made from another's, with its data
+        cached = doc.user_data[_TEXT_KEY] = doc.text
+    return cached
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
     text: str
@@ -202,7 +217,7 @@ class OrganisationMatcher:
         self.gazetteer = Gazetteer(load_reference().aliases)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         words = words_of(text)
         exact: dict[tuple[int, int], Span] = {}
         for first, after, alias in self.gazetteer.matches(words):
@@ -221,7 +236,7 @@ class OrganisationMatcher:
     ) -> Iterator[Span]:
         """OCR-damaged names. A fuzzy match may swallow exact matches of shorter forms
         inside it ("Pennine Acute" in "Pennine Acute Hospita1s NHS Trust"), never cut one."""
-        for run in capitalised_runs(words, doc.text):
+        for run in capitalised_runs(words, text_of(doc)):
             if not any(_near_head(words[i].norm) for i in run):
                 continue
             found = self._best_window(words, run)
@@ -456,7 +471,7 @@ class PatternRecognizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         spans: list[Span] = []
         spans.extend(self._roles(doc))
         for label, pattern in (("DATE", DATE_RE), ("MONEY", MONEY_RE), ("PAPER_REF", PAPER_REF_RE)):
@@ -466,7 +481,7 @@ class PatternRecognizer:
         return doc
 
     def _roles(self, doc: Doc) -> Iterator[Span]:
-        for match in ROLE_RE.finditer(doc.text):
+        for match in ROLE_RE.finditer(text_of(doc)):
             words = match.group().split()
             while len(words) > 2 and words[-1] in ROLE_TAIL_STOP and words[-2] != "the":
                 words.pop()
@@ -477,7 +492,7 @@ class PatternRecognizer:
                 yield span
 
     def _people(self, doc: Doc) -> Iterator[Span]:
-        text = doc.text
+        text = text_of(doc)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 span = _clean_person(doc, ent.start_char, ent.end_char)
@@ -504,9 +519,9 @@ def _role_follows(text: str, position: int) -> bool:
 
 def _clean_person(doc: Doc, start: int, end: int) -> Span | None:
     """Trim titles, post-nominals and possessives; reject what is not a name."""
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     title = TITLE_ONLY_RE.match(text)
-    titled = title is not None or TITLE_BEFORE_RE.search(doc.text, max(0, start - 12), start)
+    titled = title is not None or TITLE_BEFORE_RE.search(text_of(doc), max(0, start - 12), start)
     while title:  # "Professor Sir Jonathan Montgomery"
         start += title.end()
         text = text[title.end() :]

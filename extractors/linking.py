@@ -14,7 +14,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.entities import ORG_SPANS, PATTERN_SPANS
+from extractors.entities import ORG_SPANS, PATTERN_SPANS, text_of
 
 CONTEXT_KEY = "nosurprises.context"
 
@@ -116,7 +116,7 @@ class TrustLinker:
         return True
 
     def _own_mentions(self, doc: Doc, context: DocContext) -> Iterator[Span]:
-        for match in OWN_MENTION_RE.finditer(doc.text):
+        for match in OWN_MENTION_RE.finditer(text_of(doc)):
             word = match.group(1).lower()
             if word == "trust":
                 own_trust = context.organisation_label == "TRUST"
@@ -136,7 +136,7 @@ class TrustLinker:
 
     def _relinked(self, doc: Doc, span: Span) -> Span:
         if span.kb_id_ == "union:BDA" and span.text == "BDA":
-            window = doc.text[max(0, span.start_char - 300) : span.end_char + 300]
+            window = text_of(doc)[max(0, span.start_char - 300) : span.end_char + 300]
             if DENTAL_RE.search(window) and not DIETETIC_RE.search(window):
                 return Span(doc, span.start, span.end, span.label_, kb_id="union:BDA_DENTAL")
         return span
@@ -184,7 +184,7 @@ class PersonRoleLinker:
         gap_parts = []
         position = person.end_char
         for ent in ents[index + 1 : index + 3]:
-            gap_parts.append(doc.text[position : ent.start_char])
+            gap_parts.append(text_of(doc)[position : ent.start_char])
             position = ent.end_char
             if ent.label_ == "ROLE":
                 gap = "".join(gap_parts)
@@ -198,7 +198,7 @@ class PersonRoleLinker:
         if index == 0 or ents[index - 1].label_ != "ROLE":
             return None
         role = ents[index - 1]
-        gap = doc.text[role.end_char : ents[index].start_char]
+        gap = text_of(doc)[role.end_char : ents[index].start_char]
         return role if ROLE_PERSON_GAP_RE.match(gap) else None
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,8 +24,9 @@ from extractors.limits import ReadLimits
 from extractors.ocr import MIN_IMAGE_COVER, MIN_TEXT_CHARS, image_cover, ocr_paragraphs, render_page
 from extractors.pdf_blocks import build_blocks, split_running_lines
 from extractors.pdf_layout import PageTable, order_page
-from extractors.pdf_lines import Line, PageGeometry, page_fragments, page_geometry
+from extractors.pdf_lines import page_fragments, page_geometry
 from extractors.pdf_tables import RuledTableFinder, may_have_ruled_table
+from extractors.pdf_types import PageGeometry, PagesRead
 from extractors.types import Block, Document
 
 log = logging.getLogger(__name__)
@@ -38,30 +40,92 @@ _METADATA_KEYS = {
 _TABLE_ERRORS = (PDFException, PSException, PdfminerException, ValueError, KeyError, IndexError)
 
 
-@dataclass(slots=True)
-class _PagesRead:
-    """What the page loop gathers: text lines per page, OCR blocks, page heights."""
-
-    lines: list[list[Line]] = field(default_factory=list)
-    heights: list[float] = field(default_factory=list)
-    ocr_blocks: list[Block] = field(default_factory=list)
-    ocr_pages: int = 0
-    ocr_skipped: int = 0
-    tables: int = 0
-
-
 def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa: B008
     """Every block of a PDF in reading order, with 1-based page numbers."""
     pdf = _open(path)
     try:
-        page_count = len(pdf)
-        if page_count > limits.max_pages:
-            raise TooManyPagesError(f"{page_count} pages, over the limit of {limits.max_pages}")
+        page_count = _checked_page_count(pdf, limits)
         metadata = _metadata(pdf)
         with RuledTableFinder(path) as finder:
-            pages = _read_pages(pdf, finder, limits)
+            pages = _read_pages(pdf, finder, limits, 0, page_count, limits.ocr_pages_max)
     finally:
         pdf.close()
+    return _document(pages, page_count, metadata)
+
+
+def pdf_page_count(path: Path, limits: ReadLimits = ReadLimits()) -> int:  # noqa: B008
+    """The number of pages, with the errors `read_pdf` would raise on opening the file."""
+    pdf = _open(path)
+    try:
+        return _checked_page_count(pdf, limits)
+    finally:
+        pdf.close()
+
+
+def read_pdf_pages(
+    path: Path,
+    start: int,
+    stop: int,
+    limits: ReadLimits = ReadLimits(),  # noqa: B008
+) -> PagesRead:
+    """Pages `start` to `stop` (0-based, `stop` excluded), OCR'd up to the whole file's budget."""
+    pdf = _open(path)
+    try:
+        page_count = _checked_page_count(pdf, limits)
+        if not 0 <= start < stop <= page_count:
+            raise ValueError(f"pages {start}-{stop} are not within the {page_count} pages")
+        with RuledTableFinder(path) as finder:
+            return _read_pages(pdf, finder, limits, start, stop, limits.ocr_pages_max)
+    finally:
+        pdf.close()
+
+
+def assemble_pdf(
+    path: Path,
+    parts: Sequence[PagesRead],
+    limits: ReadLimits = ReadLimits(),  # noqa: B008
+) -> Document:
+    """The document `read_pdf` gives, from ranges of pages read apart, in order.
+
+    Tables are numbered through the whole document, and OCR is limited as for one read: a
+    range whose OCR would differ from a read from the first page (the budget ran out in it or
+    before it) is read again here with what is left of the budget."""
+    pdf = _open(path)
+    try:
+        page_count = _checked_page_count(pdf, limits)
+        if [p.start for p in parts] != [0, *(p.stop for p in parts[:-1])] or (
+            not parts or parts[-1].stop != page_count
+        ):
+            raise ValueError("the ranges do not cover the document's pages in order")
+        metadata = _metadata(pdf)
+        whole = PagesRead(ocr_budget=limits.ocr_pages_max)
+        with RuledTableFinder(path) as finder:
+            for part in parts:
+                left = whole.ocr_budget - whole.ocr_pages
+                if part.ocr_budget != left and (part.ocr_skipped or part.ocr_pages > left):
+                    part = _read_pages(pdf, finder, limits, part.start, part.stop, left)
+                _append(whole, part)
+    finally:
+        pdf.close()
+    return _document(whole, page_count, metadata)
+
+
+def _append(whole: PagesRead, part: PagesRead) -> None:
+    offset = whole.tables
+    whole.lines.extend(
+        [replace(line, table=line.table + offset) if line.table is not None else line
+         for line in page]
+        if offset else page
+        for page in part.lines
+    )
+    whole.heights.extend(part.heights)
+    whole.ocr_blocks.extend(part.ocr_blocks)
+    whole.ocr_pages += part.ocr_pages
+    whole.ocr_skipped += part.ocr_skipped
+    whole.tables += part.tables
+
+
+def _document(pages: PagesRead, page_count: int, metadata: dict[str, str]) -> Document:
     blocks, running = _assemble(pages)
     if not any(block.text.strip() for block in blocks):
         raise EmptyDocumentError(
@@ -80,6 +144,13 @@ def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa
         ocr=pages.ocr_pages > 0,
         metadata=metadata,
     )
+
+
+def _checked_page_count(pdf: pdfium.PdfDocument, limits: ReadLimits) -> int:
+    page_count = len(pdf)
+    if page_count > limits.max_pages:
+        raise TooManyPagesError(f"{page_count} pages, over the limit of {limits.max_pages}")
+    return page_count
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -105,10 +176,15 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
 
 
 def _read_pages(
-    pdf: pdfium.PdfDocument, finder: RuledTableFinder, limits: ReadLimits
-) -> _PagesRead:
-    pages = _PagesRead()
-    for index in range(len(pdf)):
+    pdf: pdfium.PdfDocument,
+    finder: RuledTableFinder,
+    limits: ReadLimits,
+    start: int,
+    stop: int,
+    ocr_budget: int,
+) -> PagesRead:
+    pages = PagesRead(start=start, ocr_budget=ocr_budget)
+    for index in range(start, stop):
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
@@ -125,7 +201,7 @@ def _read_page(
     index: int,
     finder: RuledTableFinder,
     limits: ReadLimits,
-    pages: _PagesRead,
+    pages: PagesRead,
 ) -> None:
     geo = page_geometry(page)
     textpage = page.get_textpage()
@@ -138,7 +214,7 @@ def _read_page(
         textpage.close()
     pages.heights.append(geo.height)
     if scanned and image_cover(page, geo.width, geo.height) >= MIN_IMAGE_COVER:
-        if pages.ocr_pages < limits.ocr_pages_max:
+        if pages.ocr_pages < pages.ocr_budget:
             pages.ocr_pages += 1
             pages.ocr_blocks.extend(_ocr_blocks(page, index + 1))
             pages.lines.append([])
@@ -170,7 +246,7 @@ def _ocr_blocks(page: pdfium.PdfPage, page_no: int) -> list[Block]:
     return [Block(text=p.text, page=page_no, kind="paragraph") for p in ocr_paragraphs(image)]
 
 
-def _assemble(pages: _PagesRead) -> tuple[list[Block], dict[str, tuple[str, ...]]]:
+def _assemble(pages: PagesRead) -> tuple[list[Block], dict[str, tuple[str, ...]]]:
     running = split_running_lines(pages.lines, pages.heights)
     lines = [line for page_lines in running.pages for line in page_lines]
     vocabulary = document_words([line.text for line in lines])

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors.hyphens import join_hyphenated
-from extractors.pdf_lines import Line
+from extractors.pdf_types import Line
 from extractors.types import Block, BlockKind
 
 # Only the first and last rows of a page, within this share of its height, can be running lines.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
+
+from extractors.pdf_types import Fragment, PageGeometry
 
 # PDFium reports a hyphen it found at a line end as code 2 (0xFFFE in its text output).
 _PDFIUM_HYPHENS = (0x02, 0xFFFE)
@@ -15,43 +16,6 @@ _FONT_FORCE_BOLD = 1 << 18
 _GAP_IN_SIZES = 1.5
 # Glyph boxes of one word touch; a gap wider than this many font sizes separates words.
 _WORD_GAP_IN_SIZES = 0.08
-
-
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """A run of text on one baseline with no wide gap; coordinates from the page's top-left."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of one column (or a whole-width line), in reading order."""
-
-    text: str
-    page: int
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    table: int | None = None  # set for rows of a ruled table found by pdfplumber
-    cells: tuple[str, ...] = ()
-    gapped: bool = False  # pieces set apart by wide gaps, as in an unruled table or form
-
-
-@dataclass(frozen=True, slots=True)
-class PageGeometry:
-    width: float
-    height: float
-    rotation: int  # 0, 90, 180 or 270 as displayed
 
 
 class _FragmentBuilder:

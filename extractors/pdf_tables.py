@@ -15,7 +15,8 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.pdf_layout import PageTable
-from extractors.pdf_lines import PageGeometry, point_to_display
+from extractors.pdf_lines import point_to_display
+from extractors.pdf_types import PageGeometry
 
 # Fewer path objects than this cannot draw a grid of at least two rows and two columns.
 _MIN_PATHS_FOR_TABLE = 4

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from extractors.entities import NOT_NAME_WORDS, TITLE_RE
+from extractors.entities import NOT_NAME_WORDS, TITLE_RE, text_of
 
 _TITLE = re.compile(rf"\b{TITLE_RE}[^\S\n]+\S")
 _LEADING_PUNCTUATION = "([{\"'‘“"
@@ -58,7 +58,7 @@ def candidate_line(line: str) -> bool:
 def candidate_regions(doc: Doc, margin: int) -> list[tuple[int, int]]:
     """Token ranges [start, end) covering every candidate line plus `margin` tokens either
     side, merged where they touch."""
-    text = doc.text
+    text = text_of(doc)
     starts = [token.idx for token in doc]
     regions: list[tuple[int, int]] = []
     position = 0

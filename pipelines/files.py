@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -92,6 +93,9 @@ _readers = threading.local()
 _all_readers: list[Any] = []
 _readers_lock = threading.Lock()
 _spare_readers: list[Any] = []  # started ahead of the first file by prepare() or warm_up()
+_helper_readers: list[Any] = []  # idle children that help read a long PDF in ranges of pages
+# Smaller files are read by one child: a PDF this small has too few pages to be worth ranges.
+_MIN_BYTES_TO_SPLIT = 100 * 1024
 
 
 def _isolated_reader(settings: Settings) -> Any:
@@ -103,6 +107,45 @@ def _isolated_reader(settings: Settings) -> Any:
             reader = _start_reader(settings)
         _readers.reader = reader
     return reader
+
+
+def read_file(settings: Settings, path: Path, readers: int = 1) -> Any:
+    """Read one file in this thread's reader child; a long PDF with up to `readers` children
+    at once, when the run would otherwise leave cores idle (see `reading_children`)."""
+    reader = _isolated_reader(settings)
+    if readers < 2:
+        return reader.run(path)
+    from pipelines.isolation import read_in_ranges
+
+    helpers = _borrow_helpers(settings, readers - 1)
+    try:
+        return read_in_ranges([reader, *helpers], path)
+    finally:
+        with _readers_lock:
+            _helper_readers.extend(helpers)
+
+
+def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -> int:
+    """How many reader children one file of a run may use: one, unless the run has fewer files
+    than the threads it runs on (asked of `threads` only then) and this host has cores to
+    spare, and the file is large enough to be a long PDF."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    spare = (cores or 1) // max(1, files_in_run)
+    if spare < 2 or size < _MIN_BYTES_TO_SPLIT:
+        return 1
+    return max(1, min(spare, threads() // max(1, files_in_run)))
+
+
+def _borrow_helpers(settings: Settings, count: int) -> list[Any]:
+    with _readers_lock:
+        helpers = [_helper_readers.pop() for _ in range(min(count, len(_helper_readers)))]
+    while len(helpers) < count:
+        try:
+            helpers.append(_start_reader(settings))
+        except Exception:  # read with fewer children; the first reader reports real faults
+            log.warning("a helper reader could not start", exc_info=True)
+            break
+    return helpers
 
 
 def _start_reader(settings: Settings) -> Any:
@@ -180,6 +223,7 @@ def close_readers() -> None:
     with _readers_lock:
         _warming = None
         _spare_readers.clear()
+        _helper_readers.clear()
         while _all_readers:
             _all_readers.pop().__exit__(None, None, None)
     _readers.__dict__.clear()

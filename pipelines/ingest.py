@@ -31,7 +31,6 @@ from pipelines.files import (
     Sorted,
     Target,
     _counts,
-    _isolated_reader,
     _local_facts,
     _notify,
     _settled,
@@ -41,6 +40,8 @@ from pipelines.files import (
     hide_credentials,
     model_path,
     nothing_new,
+    read_file,
+    reading_children,
     summarise,
     warm_up,
 )
@@ -63,6 +64,9 @@ if TYPE_CHECKING:
     from extractors.types import Item, SegmentedDocument
     from pipelines.enrich import Enriched, EnrichedPart, Enricher
 
+# Threads of a one-worker run: one file is analysed while the next is read in its child.
+LOCAL_THREADS = 2
+
 # ---------------------------------------------------------------------------------------
 # Steps of one file.
 
@@ -81,7 +85,8 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
                            run_id)
 
     started = time.perf_counter()
-    outcome = _isolated_reader(settings).run(path)
+    readers = reading_children(files_in_run, _threads_in_run, facts.size)
+    outcome = read_file(settings, path, readers)
     timings["read"] = time.perf_counter() - started
     reader = outcome.worker_pid or 0
     if outcome.error is not None:
@@ -155,6 +160,15 @@ def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings
             return client.gather(futures)
 
         return enricher.enrich_split(segmented, parts, run_parts), parts
+
+
+def _threads_in_run() -> int:
+    """The threads the run's files are spread over: the cluster's, or this process's pool."""
+    if _on_dask_worker():
+        from distributed import get_client
+
+        return sum(get_client().nthreads().values())
+    return LOCAL_THREADS
 
 
 def _on_dask_worker() -> bool:
@@ -301,7 +315,7 @@ def task_runner_for(workers: int) -> Any:
     configured cluster if there is one, else a local cluster of `workers` processes, started
     only when a file has to be read."""
     if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=2)
+        return ThreadPoolTaskRunner(max_workers=LOCAL_THREADS)
     from prefect_dask import DaskTaskRunner
 
     address = get_settings().dask_address

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import itertools
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -62,6 +63,9 @@ _REAP_SECONDS = 0.5
 # Libraries keep caches and freed-but-unreturned heap between files; a child still holding
 # this fraction of its limit after a file would fail the next large one for no good reason.
 _RECYCLE_RSS_FRACTION = 0.5
+# A PDF is read in ranges of at least this many pages: below, the ranges' own costs (opening
+# the file in each child, sending the pages across) outweigh reading side by side.
+MIN_PAGES_PER_RANGE = 50
 _MAX_MESSAGE_CHARS = 300
 # A 400-page pack comes back as about 2 MB; an answer this large is not a paper's text.
 _MAX_ANSWER_BYTES = 256 * MIB
@@ -150,6 +154,22 @@ def read_and_segment(path: Path, read_limits: ReadLimits) -> tuple[Document, Seg
 
     document = read_document(path, read_limits)
     return document, segment_document(document)
+
+
+def _run_job(path: Path, read_limits: ReadLimits, job: tuple) -> Any:
+    """A child's part in reading a long PDF in ranges of pages (see `read_in_ranges`)."""
+    from extractors.read import assemble_pdf_ranges, pdf_pages, read_pdf_range
+
+    if job[0] == "count":
+        return pdf_pages(path, read_limits)
+    if job[0] == "pages":
+        return codec.encode_pages(read_pdf_range(path, job[1], job[2], read_limits))
+    if job[0] == "assemble":
+        from extractors.segment import segment_document
+
+        document = assemble_pdf_ranges(path, list(job[1]), read_limits)
+        return document, segment_document(document)
+    raise ValueError(f"unknown job {job[0]!r}")
 
 
 # --------------------------------------------------------------------------- parent side
@@ -384,12 +404,14 @@ class IsolatedReader:
     def worker_pid(self) -> int | None:
         return self._worker.pid if self._worker is not None else None
 
-    def run(self, path: Path) -> ReadOutcome:
-        """Read one file in the child; never raises for anything the file itself causes."""
+    def run(self, path: Path, job: tuple | None = None) -> ReadOutcome:
+        """Read one file in the child; never raises for anything the file itself causes.
+
+        `job` asks for part of the work on a long PDF instead (see `read_in_ranges`)."""
         with self._lock:
             worker = self._ensure_worker()
             started = time.monotonic()
-            outcome, healthy = self._exchange(worker, Path(path), started)
+            outcome, healthy = self._exchange(worker, Path(path), started, job)
             worker.files += 1
             if (
                 not healthy
@@ -430,12 +452,15 @@ class IsolatedReader:
         except WorkerStartError:
             self._worker = None  # the next run() tries again and reports the failure
 
-    def _exchange(self, worker: _Worker, path: Path, started: float) -> tuple[ReadOutcome, bool]:
+    def _exchange(
+        self, worker: _Worker, path: Path, started: float, job: tuple | None = None
+    ) -> tuple[ReadOutcome, bool]:
         """Send one file, wait for the answer or the deadline; (outcome, child still healthy)."""
         deadline = started + self.limits.seconds_per_file
         peak_rss, last_vms = 0, 0
+        request = ("read", str(path), self.read_limits)
         try:
-            worker.conn.send(("read", str(path), self.read_limits))
+            worker.conn.send(request if job is None else (*request, job))
         except OSError:
             return self._died(worker, path, started, peak_rss, last_vms), False
         polls = 0
@@ -530,6 +555,61 @@ class IsolatedReader:
         )
 
 
+def read_in_ranges(readers: list[IsolatedReader], path: Path) -> ReadOutcome:
+    """What `readers[0].run(path)` gives, read by several children at once when the file is a
+    long PDF: each reads a range of its pages, and the first puts the ranges together and
+    segments the whole (in a child, as ever). Other files, and short PDFs, are read whole.
+
+    A range that fails fails the file, with the error the whole read would have given; a
+    helper that cannot start leaves its range to the first reader."""
+    first = readers[0]
+    started = time.monotonic()
+    counted = first.run(path, ("count",))
+    if not counted.ok or not isinstance(counted.result, int) or isinstance(counted.result, bool):
+        if counted.ok:
+            return _failed(counted, started, "the reader returned data of an unexpected type")
+        return counted
+    ranges = min(len(readers), counted.result // MIN_PAGES_PER_RANGE)
+    if ranges < 2:
+        whole = first.run(path)
+        return replace(whole, seconds=time.monotonic() - started)
+    bounds = [counted.result * n // ranges for n in range(ranges + 1)]
+    jobs = [("pages", begin, end) for begin, end in itertools.pairwise(bounds)]
+    outcomes: list[ReadOutcome | None] = [None] * ranges
+
+    def read(index: int) -> None:
+        try:
+            outcomes[index] = readers[index].run(path, jobs[index])
+        except WorkerStartError:
+            log.warning("a helper reader could not start; its pages are read by another")
+
+    helpers = [threading.Thread(target=read, args=(n,), name=f"nosurprises-range-{n}")
+               for n in range(1, ranges)]
+    for thread in helpers:
+        thread.start()
+    read(0)
+    for thread in helpers:
+        thread.join()
+    done = [first.run(path, jobs[n]) if o is None else o for n, o in enumerate(outcomes)]
+    peak = max(o.peak_rss_bytes for o in done)
+    failed = next((o for o in done if not o.ok), None)
+    if failed is not None:
+        return replace(failed, seconds=time.monotonic() - started, peak_rss_bytes=peak,
+                       worker_pid=first.worker_pid)
+    try:
+        parts = [codec.decode_pages(o.result) for o in done]
+    except codec.DecodeError:
+        return _failed(done[0], started, "the reader returned data of an unexpected type")
+    whole = first.run(path, ("assemble", parts))
+    return replace(whole, seconds=time.monotonic() - started,
+                   peak_rss_bytes=max(peak, whole.peak_rss_bytes))
+
+
+def _failed(outcome: ReadOutcome, started: float, message: str) -> ReadOutcome:
+    return replace(outcome, result=None, error=CorruptError(message),
+                   seconds=time.monotonic() - started)
+
+
 def _still_running(process: subprocess.Popen) -> bool:
     try:
         process.wait(timeout=_REAP_SECONDS)
@@ -601,7 +681,8 @@ def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int) -> N
         if request[0] != "read":
             return
         peak = _PeakMemory()
-        kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes)
+        job = request[3] if len(request) > 3 else None
+        kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes, job)
         try:
             data = _encode_message(kind, payload, peak.bytes())
         except MemoryError:
@@ -615,10 +696,16 @@ def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int) -> N
 
 
 def _read_one(
-    target: Callable[..., Any], path: Path, read_limits: ReadLimits, memory_bytes: int
+    target: Callable[..., Any],
+    path: Path,
+    read_limits: ReadLimits,
+    memory_bytes: int,
+    job: tuple | None = None,
 ) -> tuple[str, Any]:
-    """Run the target; turn every failure into (code, message)."""
+    """Run the target (or the job); turn every failure into (code, message)."""
     try:
+        if job is not None:
+            return "ok", _run_job(path, read_limits, job)
         return "ok", target(path, read_limits)
     except ReadError as exc:
         return "error", (exc.code, exc.message)

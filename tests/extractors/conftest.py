@@ -168,14 +168,34 @@ def build_text_pdf(path: Path, encrypt: StandardEncryption | None = None) -> Pat
     return path
 
 
-def build_scanned_pdf(path: Path) -> Path:
-    image = Image.new("L", (1400, 500), color=255)
+def build_mixed_pdf(path: Path, pages: int, scanned: tuple[int, ...] = ()) -> Path:
+    """A long paper: text, two-column and ruled-table pages in turn under running lines, with
+    scanned pages (images of text, read by OCR) at the 0-based indexes in `scanned`."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    draws = (_page_one, _page_two_columns, _page_table)
+    for index in range(pages):
+        if index in scanned:
+            c.drawImage(ImageReader(_scan_image(1400, 1980)), 0, 0, width=WIDTH, height=HEIGHT)
+        else:
+            _running_lines(c, index + 1, pages)
+            draws[index % len(draws)](c)
+        c.showPage()
+    c.save()
+    return path
+
+
+def _scan_image(width: int = 1400, height: int = 500) -> Image.Image:
+    image = Image.new("L", (width, height), color=255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(Path(canvas.__file__).parents[1] / "fonts" / "Vera.ttf"), 44)
     for i, line in enumerate(SCANNED_LINES):
         draw.text((60, 80 + 120 * i), line, fill=0, font=font)
+    return image
+
+
+def build_scanned_pdf(path: Path) -> Path:
     c = canvas.Canvas(str(path), pagesize=(560, 200))
-    c.drawImage(ImageReader(image), 0, 0, width=560, height=200)
+    c.drawImage(ImageReader(_scan_image()), 0, 0, width=560, height=200)
     c.showPage()
     c.save()
     return path

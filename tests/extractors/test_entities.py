@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from extractors.entities import FUZZY_THRESHOLD
+from extractors.entities import FUZZY_THRESHOLD, text_of
 from extractors.nlp import EntityPipeline, EntityPipelineError, build_pipeline, save_pipeline
 
 REPO = Path(__file__).resolve().parents[2]
@@ -191,3 +191,14 @@ def test_real_pack_organisation_is_the_most_frequent_trust(pipeline: EntityPipel
     annotations = pipeline.annotate_texts(pages, meeting_date=date(2025, 9, 4))
     ids = [e.id for a in annotations for e in a.entities if e.label == "TRUST" and e.id]
     assert max(set(ids), key=ids.count) == "ods:RY6"
+
+
+def test_the_components_read_a_docs_text_once_and_never_another_docs() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The Director of Workforce will consult UNISON.\nNext line")
+    assert text_of(doc) == doc.text
+    assert doc.user_data  # kept for the next component
+    # A doc made from part of another, with the other's user data, gets its own text.
+    part = doc[1:4].as_doc(copy_user_data=True)
+    assert text_of(part) == part.text == "Director of Workforce "
+    assert text_of(nlp.make_doc("")) == ""

@@ -27,7 +27,7 @@ from extractors.errors import (
 )
 from extractors.limits import ReadLimits
 from extractors.pdf_blocks import split_running_lines
-from extractors.pdf_lines import Line
+from extractors.pdf_types import Line
 from extractors.read import read_document
 from extractors.word import read_docx
 
