@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Documents with at least this much item text have their entity and flag stage split over
     # the Dask workers (one paper is otherwise one task on one worker).
     split_enrich_chars: int = 50_000
+    # ... and, in such a run, a PDF is read by several reader children at once, in ranges of at
+    # least this many pages each (0: always by one child).
+    split_read_pages: int = 50
     limits: Limits = Field(default_factory=Limits)
     sources: list[Source] = Field(default_factory=list)
 

@@ -74,6 +74,7 @@ class FileOutcome:
     worker: int = 0  # the process that handled the file
     model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
     enrich_parts: int = 0  # processes the entity and flag stage was spread over
+    read_parts: int = 0  # reader children that read the file (ranges of a long PDF's pages)
     reader: int = 0  # the reader child that read the file
 
 
@@ -94,6 +95,7 @@ _all_readers: list[Any] = []
 _readers_lock = threading.Lock()
 _spare_readers: list[Any] = []  # started ahead of the first file by prepare() or warm_up()
 _helper_readers: list[Any] = []  # idle children that help read a long PDF in ranges of pages
+_starting_helpers = [0]  # helpers being started by some thread
 # Smaller files are read by one child: a PDF this small has too few pages to be worth ranges.
 _MIN_BYTES_TO_SPLIT = 100 * 1024
 
@@ -111,15 +113,21 @@ def _isolated_reader(settings: Settings) -> Any:
 
 def read_file(settings: Settings, path: Path, readers: int = 1) -> Any:
     """Read one file in this thread's reader child; a long PDF with up to `readers` children
-    at once, when the run would otherwise leave cores idle (see `reading_children`)."""
+    at once, when the run would otherwise leave cores idle (see `reading_children`).
+
+    Only helper children already started are used: a fresh one spends longer starting than
+    its range saves. Missing helpers are started for the files after this one, which this
+    process (a Dask worker) will read with them."""
     reader = _isolated_reader(settings)
-    if readers < 2:
+    if readers < 2 or settings.split_read_pages <= 0:
+        return reader.run(path)
+    helpers = _idle_helpers(settings, readers - 1)
+    if not helpers:
         return reader.run(path)
     from pipelines.isolation import read_in_ranges
 
-    helpers = _borrow_helpers(settings, readers - 1)
     try:
-        return read_in_ranges([reader, *helpers], path)
+        return read_in_ranges([reader, *helpers], path, settings.split_read_pages)
     finally:
         with _readers_lock:
             _helper_readers.extend(helpers)
@@ -136,15 +144,22 @@ def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -
     return max(1, min(spare, threads() // max(1, files_in_run)))
 
 
-def _borrow_helpers(settings: Settings, count: int) -> list[Any]:
+def _idle_helpers(settings: Settings, count: int) -> list[Any]:
+    """Up to `count` helper children to use now; those missing start for later files."""
     with _readers_lock:
         helpers = [_helper_readers.pop() for _ in range(min(count, len(_helper_readers)))]
-    while len(helpers) < count:
+        missing = count - len(helpers) - _starting_helpers[0]
+        _starting_helpers[0] += max(0, missing)
+    for _ in range(missing):
         try:
-            helpers.append(_start_reader(settings))
-        except Exception:  # read with fewer children; the first reader reports real faults
+            started = _start_reader(settings)
+        except Exception:  # fewer children then; the first reader reports real faults
             log.warning("a helper reader could not start", exc_info=True)
-            break
+            started = None
+        with _readers_lock:
+            _starting_helpers[0] -= 1
+            if started is not None:
+                _helper_readers.append(started)
     return helpers
 
 
@@ -179,9 +194,9 @@ def warm_up(settings: Settings) -> threading.Thread:
 
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
     meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready. Called again before the run's
-    readers are closed, it returns the warm-up already under way. A load that fails here is
-    left to the first file, which loads again and reports the fault as a run would."""
+    workforce model, so the first file finds both ready. Called again before the run's readers
+    are closed, it returns the warm-up already under way. A load that fails here is left to
+    the first file, which loads again and reports the fault as a run would."""
     global _warming
     with _readers_lock:
         if _warming is not None:

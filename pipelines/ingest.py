@@ -64,9 +64,6 @@ if TYPE_CHECKING:
     from extractors.types import Item, SegmentedDocument
     from pipelines.enrich import Enriched, EnrichedPart, Enricher
 
-# Threads of a one-worker run: one file is analysed while the next is read in its child.
-LOCAL_THREADS = 2
-
 # ---------------------------------------------------------------------------------------
 # Steps of one file.
 
@@ -85,10 +82,15 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
                            run_id)
 
     started = time.perf_counter()
-    readers = reading_children(files_in_run, _threads_in_run, facts.size)
+    # Reading a long PDF is spread over several children only on a Dask worker, which keeps
+    # them between files: in one process the children are new to each run, and starting one
+    # takes longer than its range saves.
+    readers = 1
+    if _on_dask_worker():
+        readers = reading_children(files_in_run, _cluster_threads, facts.size)
     outcome = read_file(settings, path, readers)
     timings["read"] = time.perf_counter() - started
-    reader = outcome.worker_pid or 0
+    reader, read_parts = outcome.worker_pid or 0, outcome.readers
     if outcome.error is not None:
         return _quarantine(store, facts, outcome.error, run_id, timings)
     read, segmented = outcome.result
@@ -123,10 +125,11 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
             record_copy(store, twin, facts, run_id)
         return FileOutcome(facts.source, facts.filename, "duplicate",
                            document_id=saved.document_id, timings=timings, enrich_parts=parts,
-                           reader=reader)
+                           reader=reader, read_parts=read_parts)
     return FileOutcome(facts.source, facts.filename, "processed", document_id=saved.document_id,
                        items=saved.items, flagged=saved.flagged, pages=read.page_count or 0,
-                       timings=timings, enrich_parts=parts, reader=reader)
+                       timings=timings, enrich_parts=parts, reader=reader,
+                       read_parts=read_parts)
 
 
 def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings,
@@ -140,9 +143,9 @@ def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings
     chars = sum(len(item.text) for item in segmented.items)
     if chars < settings.split_enrich_chars or not _on_dask_worker():
         return enricher.enrich(segmented), 1
-    from distributed import get_client, worker_client
+    from distributed import worker_client
 
-    threads = sum(get_client().nthreads().values())
+    threads = _cluster_threads()
     parts = min(threads, chars // max(1, settings.split_enrich_chars // 2))
     if files_in_run >= threads or parts < 2:
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
@@ -162,13 +165,10 @@ def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings
         return enricher.enrich_split(segmented, parts, run_parts), parts
 
 
-def _threads_in_run() -> int:
-    """The threads the run's files are spread over: the cluster's, or this process's pool."""
-    if _on_dask_worker():
-        from distributed import get_client
+def _cluster_threads() -> int:
+    from distributed import get_client
 
-        return sum(get_client().nthreads().values())
-    return LOCAL_THREADS
+    return sum(get_client().nthreads().values())
 
 
 def _on_dask_worker() -> bool:
@@ -315,7 +315,7 @@ def task_runner_for(workers: int) -> Any:
     configured cluster if there is one, else a local cluster of `workers` processes, started
     only when a file has to be read."""
     if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=LOCAL_THREADS)
+        return ThreadPoolTaskRunner(max_workers=2)
     from prefect_dask import DaskTaskRunner
 
     address = get_settings().dask_address

@@ -63,8 +63,8 @@ _REAP_SECONDS = 0.5
 # Libraries keep caches and freed-but-unreturned heap between files; a child still holding
 # this fraction of its limit after a file would fail the next large one for no good reason.
 _RECYCLE_RSS_FRACTION = 0.5
-# A PDF is read in ranges of at least this many pages: below, the ranges' own costs (opening
-# the file in each child, sending the pages across) outweigh reading side by side.
+# A PDF is read in ranges of at least this many pages by default: below, the ranges' own
+# costs (opening the file in each child, sending the pages across) outweigh reading side by side.
 MIN_PAGES_PER_RANGE = 50
 _MAX_MESSAGE_CHARS = 300
 # A 400-page pack comes back as about 2 MB; an answer this large is not a paper's text.
@@ -121,6 +121,7 @@ class ReadOutcome:
     peak_rss_bytes: int = 0  # the child's peak resident memory (plus its subprocesses')
     seconds: float = 0.0
     worker_pid: int | None = None
+    readers: int = 1  # children that read the file: more for a long PDF read in ranges
 
     @property
     def ok(self) -> bool:
@@ -555,7 +556,9 @@ class IsolatedReader:
         )
 
 
-def read_in_ranges(readers: list[IsolatedReader], path: Path) -> ReadOutcome:
+def read_in_ranges(
+    readers: list[IsolatedReader], path: Path, min_pages: int = MIN_PAGES_PER_RANGE
+) -> ReadOutcome:
     """What `readers[0].run(path)` gives, read by several children at once when the file is a
     long PDF: each reads a range of its pages, and the first puts the ranges together and
     segments the whole (in a child, as ever). Other files, and short PDFs, are read whole.
@@ -569,7 +572,7 @@ def read_in_ranges(readers: list[IsolatedReader], path: Path) -> ReadOutcome:
         if counted.ok:
             return _failed(counted, started, "the reader returned data of an unexpected type")
         return counted
-    ranges = min(len(readers), counted.result // MIN_PAGES_PER_RANGE)
+    ranges = min(len(readers), counted.result // max(1, min_pages))
     if ranges < 2:
         whole = first.run(path)
         return replace(whole, seconds=time.monotonic() - started)
@@ -602,7 +605,7 @@ def read_in_ranges(readers: list[IsolatedReader], path: Path) -> ReadOutcome:
         return _failed(done[0], started, "the reader returned data of an unexpected type")
     whole = first.run(path, ("assemble", parts))
     return replace(whole, seconds=time.monotonic() - started,
-                   peak_rss_bytes=max(peak, whole.peak_rss_bytes))
+                   peak_rss_bytes=max(peak, whole.peak_rss_bytes), readers=ranges)
 
 
 def _failed(outcome: ReadOutcome, started: float, message: str) -> ReadOutcome:

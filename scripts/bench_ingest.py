@@ -212,7 +212,7 @@ class Bench:
         self.loads.append(f"{what}: {os.getloadavg()[0]:.1f}")
 
 
-def pack_round(bench: Bench, pack: Path, pages: int, address: str) -> None:
+def pack_round(bench: Bench, pack: Path, pages: int, address: str, single: str) -> None:
     bench.note_load("pack round")
     bench.keep(bare_pdfplumber(pack))
     bench.keep(bare_pdftotext(pack, pages))
@@ -223,6 +223,9 @@ def pack_round(bench: Bench, pack: Path, pages: int, address: str) -> None:
         "one",
         lambda: ingest([pack], pages, first_db, 1, "ingest with entities and flags, 1 worker"),
     )
+    use_cluster(single)
+    label = "ingest with entities and flags, 1 Dask worker"
+    bench.measure("one dask", lambda: ingest([pack], pages, bench.db(), 2, label))
     use_cluster(address)
     bench.measure(
         "two",
@@ -401,7 +404,7 @@ def main() -> None:
             use_cluster(warm)
             ingest([REPO / "samples" / n for n in SMALL_SAMPLES], 0, bench.db(), 2, "warm-up")
         for _ in range(args.rounds):
-            pack_round(bench, pack, pages, address)
+            pack_round(bench, pack, pages, address, single)
             scaling_round(bench, folder, folder_pages, address, single)
             scaling_round(bench, region, region_pages, address, single, name="region")
         cluster.close()  # type: ignore[attr-defined]
@@ -495,6 +498,7 @@ def report(
         "pdftotext",
         "read + segment + store",
         "ingest with entities and flags, 1 worker",
+        "ingest with entities and flags, 1 Dask worker",
         "ingest with entities and flags, 2 workers",
         "pack, 2 workers, cluster started by the run",
         "unchanged rerun",
@@ -508,7 +512,12 @@ def report(
     single = best["files, 1 Dask worker"]
     cold = best["files, 2 workers, cluster started by the run"]
     s_first, s_rerun = samples
+    pack_two = best["ingest with entities and flags, 2 workers"]
+    pack_single = best["ingest with entities and flags, 1 Dask worker"]
     lines += [
+        "",
+        f"The pack alone: 2 Dask workers / 1 Dask worker {pack_two.rate / pack_single.rate:.2f}×;"
+        f" 2 workers / the default one-worker mode {pack_two.rate / first.rate:.2f}×.",
         "",
         f"Unchanged rerun of the pack: {rerun.seconds:.2f} s, {rerun.seconds / first.seconds:.1%} "
         f"of the first run (best of each). samples/ ({bench.summaries['samples']['files']} files):"

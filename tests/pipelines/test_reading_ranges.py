@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import pipelines.isolation as isolation
 from pipelines.config import Limits
 from pipelines.files import reading_children
 from pipelines.isolation import IsolatedReader, read_in_ranges
@@ -18,52 +17,43 @@ def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_mixed_pdf(tmp_path_factory.mktemp("long") / "pack.pdf", 10)
 
 
-@pytest.fixture
-def short_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolation, "MIN_PAGES_PER_RANGE", 3)
-
-
-@pytest.mark.usefixtures("short_ranges")
 def test_children_reading_ranges_give_what_one_child_gives(long_pdf: Path) -> None:
     with IsolatedReader(Limits()) as first, IsolatedReader(Limits()) as second, \
             IsolatedReader(Limits()) as third:
         whole = first.run(long_pdf)
         assert whole.ok
-        ranged = read_in_ranges([first, second, third], long_pdf)
+        ranged = read_in_ranges([first, second, third], long_pdf, min_pages=3)
         assert ranged.ok, ranged.error
-        assert ranged.result == whole.result
+        assert ranged.result == whole.result and ranged.readers == 3
         assert ranged.worker_pid == first.worker_pid
         # Both helpers read a range in children of their own.
         assert len({first.worker_pid, second.worker_pid, third.worker_pid} - {None}) == 3
 
 
-@pytest.mark.usefixtures("short_ranges")
 def test_a_damaged_pdf_fails_as_a_whole_read_does(long_pdf: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(long_pdf.read_bytes()[:2000])
     with IsolatedReader(Limits()) as first, IsolatedReader(Limits()) as second:
         whole = first.run(damaged)
-        ranged = read_in_ranges([first, second], damaged)
+        ranged = read_in_ranges([first, second], damaged, min_pages=3)
     assert whole.error is not None and ranged.error is not None
     assert (ranged.error.code, ranged.error.message) == (whole.error.code, whole.error.message)
 
 
-@pytest.mark.usefixtures("short_ranges")
 def test_other_files_and_short_pdfs_are_read_whole(samples_dir: Path, tmp_path: Path) -> None:
     short = build_mixed_pdf(tmp_path / "short.pdf", 5)  # fewer than two ranges of 3 pages
     word = samples_dir / "sth-board-agenda-2025-11-12.docx"
     with IsolatedReader(Limits()) as first, IsolatedReader(Limits()) as helper:
         for path in (short, word):
-            ranged = read_in_ranges([first, helper], path)
+            ranged = read_in_ranges([first, helper], path, min_pages=3)
             assert ranged.ok and ranged.result == first.run(path).result
         assert helper.worker_pid is None  # never needed, never started
 
 
-@pytest.mark.usefixtures("short_ranges")
 def test_a_helper_that_cannot_start_leaves_its_range_to_the_first(long_pdf: Path) -> None:
     broken = IsolatedReader(Limits(), target="tests.pipelines.no_such_module:read")
     with IsolatedReader(Limits()) as first, broken:
-        ranged = read_in_ranges([first, broken], long_pdf)
+        ranged = read_in_ranges([first, broken], long_pdf, min_pages=3)
         assert ranged.ok and ranged.result == first.run(long_pdf).result
 
 
@@ -84,3 +74,24 @@ def test_more_children_only_for_a_large_file_when_cores_would_idle(
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(8)), raising=False)
     assert reading_children(2, lambda: 8, large) == 4
     assert reading_children(3, lambda: 4, large) == 1
+
+
+def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
+    long_pdf: Path,
+) -> None:
+    from pipelines import files
+    from pipelines.config import get_settings
+
+    settings = get_settings().model_copy(update={"split_read_pages": 3})
+    try:
+        first = files.read_file(settings, long_pdf, readers=2)
+        assert first.ok and first.readers == 1  # no helper yet: read whole, one started
+        assert len(files._helper_readers) == 1
+        second = files.read_file(settings, long_pdf, readers=2)
+        assert second.ok and second.readers == 2 and second.result == first.result
+        assert len(files._helper_readers) == 1  # given back for the next file
+        never = settings.model_copy(update={"split_read_pages": 0})
+        assert files.read_file(never, long_pdf, readers=2).readers == 1
+    finally:
+        files.close_readers()
+    assert not files._helper_readers
