@@ -95,7 +95,7 @@ _all_readers: list[Any] = []
 _readers_lock = threading.Lock()
 _spare_readers: list[Any] = []  # started ahead of the first file by prepare() or warm_up()
 _helper_readers: list[Any] = []  # idle children that help read a long PDF in ranges of pages
-_starting_helpers = [0]  # helpers being started by some thread
+_starting_helpers = 0  # helpers being started by some thread
 # Smaller files are read by one child: a PDF this small has too few pages to be worth ranges.
 _MIN_BYTES_TO_SPLIT = 100 * 1024
 
@@ -146,28 +146,27 @@ def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -
 
 def _idle_helpers(settings: Settings, count: int) -> list[Any]:
     """Up to `count` helper children to use now; those missing start for later files."""
+    global _starting_helpers
     with _readers_lock:
         helpers = [_helper_readers.pop() for _ in range(min(count, len(_helper_readers)))]
-        missing = count - len(helpers) - _starting_helpers[0]
-        _starting_helpers[0] += max(0, missing)
+        missing = max(0, count - len(helpers) - _starting_helpers)
+        _starting_helpers += missing
     for _ in range(missing):
-        try:
-            started = _start_reader(settings)
-        except Exception:  # fewer children then; the first reader reports real faults
-            log.warning("a helper reader could not start", exc_info=True)
-            started = None
+        started = _start_reader(settings)
         with _readers_lock:
-            _starting_helpers[0] -= 1
-            if started is not None:
-                _helper_readers.append(started)
+            _starting_helpers -= 1
+            _helper_readers.append(started)
     return helpers
 
 
 def _start_reader(settings: Settings) -> Any:
-    from pipelines.isolation import IsolatedReader
+    from pipelines.isolation import IsolatedReader, WorkerStartError
 
     reader = IsolatedReader(settings.limits)
-    reader.__enter__()  # the child starts and loads the readers in its own time
+    try:
+        reader.start()  # the child loads its readers in its own time
+    except WorkerStartError:  # tried again, and reported, by the reader's first file
+        log.warning("a reader child could not start ahead of its first file", exc_info=True)
     with _readers_lock:
         _all_readers.append(reader)
     return reader
@@ -194,9 +193,9 @@ def warm_up(settings: Settings) -> threading.Thread:
 
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
     meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready. Called again before the run's readers
-    are closed, it returns the warm-up already under way. A load that fails here is left to
-    the first file, which loads again and reports the fault as a run would."""
+    workforce model, so the first file finds both ready. Called again before the run's
+    readers are closed, it returns the warm-up already under way. A load that fails here is
+    left to the first file, which loads again and reports the fault as a run would."""
     global _warming
     with _readers_lock:
         if _warming is not None:

@@ -387,6 +387,13 @@ class IsolatedReader:
     def __enter__(self) -> IsolatedReader:
         return self
 
+    def start(self) -> None:
+        """Start the child now, without waiting for it: it loads its readers while the caller
+        goes on, and the first run() finds it ready. Raises WorkerStartError."""
+        with self._lock:
+            if self._worker is None:
+                self._worker = self._start_worker()
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

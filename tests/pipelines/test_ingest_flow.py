@@ -148,6 +148,7 @@ def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_pa
     try:
         files.prepare(settings)  # what the command does before it imports Prefect
         assert len(files._spare_readers) == 1
+        assert files._spare_readers[0].worker_pid is not None  # started ahead, not on first use
         warming = files.warm_up(settings)
         warming.join(timeout=300)
         # Asked again during the same run: the same warm-up, no second reader.
