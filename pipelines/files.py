@@ -35,6 +35,8 @@ from pipelines.store.repository import (
 
 _HASH_CHUNK = 1024 * 1024
 _UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
+# Threads of a one-worker run: one file is analysed while the next is read in its child.
+LOCAL_THREADS = 2
 
 
 class InternalError(ReadError):
@@ -111,17 +113,20 @@ def _isolated_reader(settings: Settings) -> Any:
     return reader
 
 
-def read_file(settings: Settings, path: Path, readers: int = 1) -> Any:
+def read_file(
+    settings: Settings, path: Path, readers: int = 1, start_missing: bool = False
+) -> Any:
     """Read one file in this thread's reader child; a long PDF with up to `readers` children
     at once, when the run would otherwise leave cores idle (see `reading_children`).
 
-    Only helper children already started are used: a fresh one spends longer starting than
-    its range saves. Missing helpers are started for the files after this one, which this
-    process (a Dask worker) will read with them."""
+    Only helper children already started are used (`warm_up` starts them for a run of one
+    large file): a fresh one spends longer starting than its range saves. With
+    `start_missing`, missing helpers are started for the files after this one, which a
+    long-lived process (a Dask worker) will read with them."""
     reader = _isolated_reader(settings)
     if readers < 2 or settings.split_read_pages <= 0:
         return reader.run(path)
-    helpers = _idle_helpers(settings, readers - 1)
+    helpers = _idle_helpers(settings, readers - 1, start_missing)
     if not helpers:
         return reader.run(path)
     from pipelines.isolation import read_in_ranges
@@ -144,19 +149,40 @@ def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -
     return max(1, min(spare, threads() // max(1, files_in_run)))
 
 
-def _idle_helpers(settings: Settings, count: int) -> list[Any]:
-    """Up to `count` helper children to use now; those missing start for later files."""
-    global _starting_helpers
+def _idle_helpers(settings: Settings, count: int, start_missing: bool) -> list[Any]:
+    """Up to `count` idle helper children to use now; with `start_missing`, those missing
+    start for later files."""
     with _readers_lock:
         helpers = [_helper_readers.pop() for _ in range(min(count, len(_helper_readers)))]
-        missing = max(0, count - len(helpers) - _starting_helpers)
+    if start_missing:
+        _ensure_helpers(settings, count - len(helpers))
+    return helpers
+
+
+def _ensure_helpers(settings: Settings, count: int) -> None:
+    """At least `count` idle helper children, or being started by some thread."""
+    global _starting_helpers
+    with _readers_lock:
+        missing = max(0, count - len(_helper_readers) - _starting_helpers)
         _starting_helpers += missing
     for _ in range(missing):
         started = _start_reader(settings)
         with _readers_lock:
             _starting_helpers -= 1
             _helper_readers.append(started)
-    return helpers
+
+
+def helpers_for(targets: list[str], settings: Settings) -> int:
+    """Helper children worth starting ahead of a one-worker run of these targets: some only
+    for a run of one large local file, which may be a long PDF to read in ranges."""
+    if len(targets) != 1 or settings.split_read_pages <= 0:
+        return 0
+    try:
+        path = Path(targets[0]).expanduser()
+        size = path.stat().st_size if path.is_file() else 0
+    except (OSError, ValueError):
+        return 0
+    return reading_children(1, lambda: LOCAL_THREADS, size) - 1
 
 
 def _start_reader(settings: Settings) -> Any:
@@ -175,11 +201,13 @@ def _start_reader(settings: Settings) -> Any:
 _warming: threading.Thread | None = None  # the warm-up of this process's current run
 
 
-def prepare(settings: Settings) -> None:
+def prepare(settings: Settings, helpers: int = 0) -> None:
     """What a command does before it imports Prefect, when it has files to read: start a
-    spare reader child, and import skops. skops' import looks for every SciPy ufunc in each
-    module loaded so far: about two seconds once Prefect is loaded, a fifth of that before."""
+    spare reader child (and `helpers` more, see `helpers_for`), and import skops. skops'
+    import looks for every SciPy ufunc in each module loaded so far: about two seconds once
+    Prefect is loaded, a fifth of that before."""
     _ensure_spare_reader(settings)
+    _ensure_helpers(settings, helpers)
     try:
         from models.persistence import skops_io
 
@@ -188,14 +216,15 @@ def prepare(settings: Settings) -> None:
         log.debug("skops could not be imported ahead of the run", exc_info=True)
 
 
-def warm_up(settings: Settings) -> threading.Thread:
+def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
     """Have a reader child ready and load the models in the background, for a run here.
 
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
     meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready. Called again before the run's
-    readers are closed, it returns the warm-up already under way. A load that fails here is
-    left to the first file, which loads again and reports the fault as a run would."""
+    workforce model, so the first file finds both ready; `helpers` more children start too
+    (see `helpers_for`). Called again before the run's readers are closed, it returns the
+    warm-up already under way. A load that fails here is left to the first file, which loads
+    again and reports the fault as a run would."""
     global _warming
     with _readers_lock:
         if _warming is not None:
@@ -204,6 +233,7 @@ def warm_up(settings: Settings) -> threading.Thread:
             target=_load_models, args=(settings,), name="nosurprises-warm-up", daemon=True
         )
     _ensure_spare_reader(settings)
+    _ensure_helpers(settings, helpers)
     thread.start()
     return thread
 

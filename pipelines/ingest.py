@@ -26,6 +26,7 @@ from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLarg
 from pipelines.config import Settings, get_settings
 from pipelines.files import (
     _UNKNOWN_SIZE,
+    LOCAL_THREADS,
     FileOutcome,
     InternalError,
     Sorted,
@@ -37,6 +38,7 @@ from pipelines.files import (
     _store,
     close_readers,
     discover_targets,
+    helpers_for,
     hide_credentials,
     model_path,
     nothing_new,
@@ -82,13 +84,11 @@ def _process_bytes(target: Target, path: Path, facts: FileFacts, run_id: str, se
                            run_id)
 
     started = time.perf_counter()
-    # Reading a long PDF is spread over several children only on a Dask worker, which keeps
-    # them between files: in one process the children are new to each run, and starting one
-    # takes longer than its range saves.
-    readers = 1
-    if _on_dask_worker():
-        readers = reading_children(files_in_run, _cluster_threads, facts.size)
-    outcome = read_file(settings, path, readers)
+    dask = _on_dask_worker()
+    threads = _cluster_threads if dask else lambda: LOCAL_THREADS
+    # A Dask worker keeps its children between runs: it starts helpers for its later files.
+    outcome = read_file(settings, path, reading_children(files_in_run, threads, facts.size),
+                        start_missing=dask)
     timings["read"] = time.perf_counter() - started
     reader, read_parts = outcome.worker_pid or 0, outcome.readers
     if outcome.error is not None:
@@ -315,7 +315,7 @@ def task_runner_for(workers: int) -> Any:
     configured cluster if there is one, else a local cluster of `workers` processes, started
     only when a file has to be read."""
     if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=2)
+        return ThreadPoolTaskRunner(max_workers=LOCAL_THREADS)
     from prefect_dask import DaskTaskRunner
 
     address = get_settings().dask_address
@@ -417,7 +417,7 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
             return summary
 
     if workers <= 1:  # files are read and enriched in this process (threads)
-        warm_up(get_settings())
+        warm_up(get_settings(), helpers_for(targets, get_settings()))
     runner = task_runner_for(workers)
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.

@@ -45,7 +45,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     except click.BadParameter as exc:
         exc.param_hint = "PATH_OR_URL"
         raise
-    from pipelines.files import nothing_new, prepare, set_observer
+    from pipelines.files import helpers_for, nothing_new, prepare, set_observer
 
     console = Console(stderr=True)
     progress = _progress(console, enabled=not as_json and console.is_terminal)
@@ -74,7 +74,8 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
                 if workers <= 1:
                     from pipelines.config import get_settings
 
-                    prepare(get_settings())
+                    settings = get_settings()
+                    prepare(settings, helpers_for(list(inputs), settings))
                 from pipelines.ingest import run_ingest
 
                 summary = run_ingest(list(inputs), source_name=source_name, db=store_url,

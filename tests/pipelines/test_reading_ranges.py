@@ -84,10 +84,13 @@ def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
 
     settings = get_settings().model_copy(update={"split_read_pages": 3})
     try:
-        first = files.read_file(settings, long_pdf, readers=2)
+        alone = files.read_file(settings, long_pdf, readers=2)
+        assert alone.ok and alone.readers == 1 and not files._helper_readers  # none started
+        first = files.read_file(settings, long_pdf, readers=2, start_missing=True)
         assert first.ok and first.readers == 1  # no helper yet: read whole, one started
         assert len(files._helper_readers) == 1
-        second = files.read_file(settings, long_pdf, readers=2)
+        assert files._helper_readers[0].worker_pid is not None  # its child is starting
+        second = files.read_file(settings, long_pdf, readers=2, start_missing=True)
         assert second.ok and second.readers == 2 and second.result == first.result
         assert len(files._helper_readers) == 1  # given back for the next file
         never = settings.model_copy(update={"split_read_pages": 0})
@@ -95,3 +98,37 @@ def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
     finally:
         files.close_readers()
     assert not files._helper_readers
+
+
+def test_helpers_are_started_ahead_only_for_one_large_file(
+    tmp_path: Path, long_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines import files
+    from pipelines.config import get_settings
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    large = tmp_path / "large.pdf"
+    large.write_bytes(long_pdf.read_bytes() + b"\n%" + b"x" * 200_000)
+    small = tmp_path / "small.pdf"
+    small.write_bytes(long_pdf.read_bytes()[:50_000])
+    settings = get_settings()
+    assert files.helpers_for([str(large)], settings) == 1
+    assert files.helpers_for([str(small)], settings) == 0
+    assert files.helpers_for([str(tmp_path)], settings) == 0  # a folder: files known later
+    assert files.helpers_for([str(large), str(small)], settings) == 0
+    assert files.helpers_for(["https://example.org/pack.pdf"], settings) == 0
+    never = settings.model_copy(update={"split_read_pages": 0})
+    assert files.helpers_for([str(large)], never) == 0
+    try:
+        files.prepare(settings, helpers=1)
+        helper = files._helper_readers[0]
+        assert helper.worker_pid is not None
+        files.warm_up(settings, helpers=1).join(timeout=300)
+        assert files._helper_readers == [helper]  # asked again, none more started
+        assert len(files._spare_readers) == 1
+        ranged = files.read_file(settings.model_copy(update={"split_read_pages": 3}), long_pdf,
+                                 readers=2)
+        assert ranged.ok and ranged.readers == 2
+    finally:
+        files.close_readers()
+    assert not files._helper_readers and not files._spare_readers
