@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -142,3 +143,29 @@ def test_exports_write_jsonl_and_formula_safe_csv(db_url: str) -> None:
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(EntityMention)) == 2
     store.dispose()
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_sqlite_store_together_all_get_it(tmp_path: Path) -> None:
+    """SQLite refuses a switch to WAL that meets another connection's lock at once, without
+    waiting: two nightly runs starting together on a new store must both open it."""
+    import subprocess
+    import sys
+    import time
+
+    opener = (
+        "import sys, time\n"
+        "from pipelines.store.db import open_store\n"
+        "while time.time() < float(sys.argv[2]): pass\n"
+        "open_store(sys.argv[1]).dispose()\n"
+    )
+    for round_ in range(6):
+        url = f"sqlite:///{tmp_path / f'store-{round_}.db'}"
+        start = str(time.time() + 2.0)  # after every interpreter has imported the store
+        processes = [
+            subprocess.Popen([sys.executable, "-c", opener, url, start],
+                             stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        errors = [p.communicate(timeout=120)[1] for p in processes]
+        assert [p.returncode for p in processes] == [0] * 4, errors
