@@ -387,6 +387,11 @@ class IsolatedReader:
     def __enter__(self) -> IsolatedReader:
         return self
 
+    def discard(self) -> None:
+        """Kill the child, which answered out of form, and start a fresh one for later files."""
+        with self._lock:
+            self._retire(healthy=False)
+
     def start(self) -> None:
         """Start the child now, without waiting for it: it loads its readers while the caller
         goes on, and the first run() finds it ready. Raises WorkerStartError."""
@@ -601,15 +606,19 @@ def read_in_ranges(
     for thread in helpers:
         thread.join()
     done = [first.run(path, jobs[n]) if o is None else o for n, o in enumerate(outcomes)]
+    sources = [first if o is None else readers[n] for n, o in enumerate(outcomes)]
     peak = max(o.peak_rss_bytes for o in done)
     failed = next((o for o in done if not o.ok), None)
     if failed is not None:
         return replace(failed, seconds=time.monotonic() - started, peak_rss_bytes=peak,
                        worker_pid=first.worker_pid)
-    try:
-        parts = [codec.decode_pages(o.result) for o in done]
-    except codec.DecodeError:
-        return _failed(done[0], started, "the reader returned data of an unexpected type")
+    parts = []
+    for outcome, source in zip(done, sources, strict=True):
+        try:
+            parts.append(codec.decode_pages(outcome.result))
+        except codec.DecodeError:
+            source.discard()
+            return _failed(outcome, started, "the reader returned data of an unexpected type")
     whole = first.run(path, ("assemble", parts))
     return replace(whole, seconds=time.monotonic() - started,
                    peak_rss_bytes=max(peak, whole.peak_rss_bytes), readers=ranges)

@@ -132,3 +132,27 @@ def test_helpers_are_started_ahead_only_for_one_large_file(
     finally:
         files.close_readers()
     assert not files._helper_readers and not files._spare_readers
+
+
+def test_a_range_out_of_form_fails_the_file_and_its_child_is_replaced(
+    long_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors import codec
+
+    def refuse(data: object) -> object:
+        raise codec.DecodeError("not an encoded range of pages")
+
+    with IsolatedReader(Limits()) as first, IsolatedReader(Limits()) as helper:
+        first.run(long_pdf)
+        helper.run(long_pdf)
+        first_child, helper_child = first.worker_pid, helper.worker_pid
+        monkeypatch.setattr(codec, "decode_pages", refuse)
+        ranged = read_in_ranges([first, helper], long_pdf, min_pages=3)
+        assert ranged.error is not None and ranged.error.code == "corrupt"
+        assert "unexpected type" in ranged.error.message
+        # The first range's child answered out of form: it is replaced, the helper kept.
+        assert first.worker_pid not in (None, first_child)
+        assert helper.worker_pid == helper_child
+        monkeypatch.undo()
+        again = read_in_ranges([first, helper], long_pdf, min_pages=3)
+        assert again.ok
