@@ -98,7 +98,7 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
     return document, segmented
 
 
-# A range of a PDF's pages read apart (extractors.pdf.PagesRead), as plain JSON values.
+# A range of a PDF's pages read apart (extractors.pdf_types.PagesRead), as plain JSON values.
 _LINE_FIELDS = ("text", "page", "x0", "x1", "top", "bottom", "size", "bold", "table", "cells",
                 "gapped")
 

@@ -47,7 +47,7 @@ def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa
         page_count = _checked_page_count(pdf, limits)
         metadata = _metadata(pdf)
         with RuledTableFinder(path) as finder:
-            pages = _read_pages(pdf, finder, limits, 0, page_count, limits.ocr_pages_max)
+            pages = _read_pages(pdf, finder, 0, page_count, limits.ocr_pages_max)
     finally:
         pdf.close()
     return _document(pages, page_count, metadata)
@@ -75,7 +75,7 @@ def read_pdf_pages(
         if not 0 <= start < stop <= page_count:
             raise ValueError(f"pages {start}-{stop} are not within the {page_count} pages")
         with RuledTableFinder(path) as finder:
-            return _read_pages(pdf, finder, limits, start, stop, limits.ocr_pages_max)
+            return _read_pages(pdf, finder, start, stop, limits.ocr_pages_max)
     finally:
         pdf.close()
 
@@ -103,7 +103,7 @@ def assemble_pdf(
             for part in parts:
                 left = whole.ocr_budget - whole.ocr_pages
                 if part.ocr_budget != left and (part.ocr_skipped or part.ocr_pages > left):
-                    part = _read_pages(pdf, finder, limits, part.start, part.stop, left)
+                    part = _read_pages(pdf, finder, part.start, part.stop, left)
                 _append(whole, part)
     finally:
         pdf.close()
@@ -178,7 +178,6 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
 def _read_pages(
     pdf: pdfium.PdfDocument,
     finder: RuledTableFinder,
-    limits: ReadLimits,
     start: int,
     stop: int,
     ocr_budget: int,
@@ -190,7 +189,7 @@ def _read_pages(
         except pdfium.PdfiumError as exc:
             raise CorruptError(f"page {index + 1} could not be read (damaged PDF)") from exc
         try:
-            _read_page(page, index, finder, limits, pages)
+            _read_page(page, index, finder, pages)
         finally:
             page.close()
     return pages
@@ -200,7 +199,6 @@ def _read_page(
     page: pdfium.PdfPage,
     index: int,
     finder: RuledTableFinder,
-    limits: ReadLimits,
     pages: PagesRead,
 ) -> None:
     geo = page_geometry(page)

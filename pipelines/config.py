@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     # the Dask workers (one paper is otherwise one task on one worker).
     split_enrich_chars: int = 50_000
     # ... and, in such a run, a PDF is read by several reader children at once, in ranges of at
-    # least this many pages each (0: always by one child).
+    # least this many pages each (0: always by one child). Below about 50, the ranges' own costs
+    # (opening the file in each child, sending the pages across) outweigh reading side by side.
     split_read_pages: int = 50
     limits: Limits = Field(default_factory=Limits)
     sources: list[Source] = Field(default_factory=list)

@@ -63,9 +63,6 @@ _REAP_SECONDS = 0.5
 # Libraries keep caches and freed-but-unreturned heap between files; a child still holding
 # this fraction of its limit after a file would fail the next large one for no good reason.
 _RECYCLE_RSS_FRACTION = 0.5
-# A PDF is read in ranges of at least this many pages by default: below, the ranges' own
-# costs (opening the file in each child, sending the pages across) outweigh reading side by side.
-MIN_PAGES_PER_RANGE = 50
 _MAX_MESSAGE_CHARS = 300
 # A 400-page pack comes back as about 2 MB; an answer this large is not a paper's text.
 _MAX_ANSWER_BYTES = 256 * MIB
@@ -569,7 +566,7 @@ class IsolatedReader:
 
 
 def read_in_ranges(
-    readers: list[IsolatedReader], path: Path, min_pages: int = MIN_PAGES_PER_RANGE
+    readers: list[IsolatedReader], path: Path, min_pages: int
 ) -> ReadOutcome:
     """What `readers[0].run(path)` gives, read by several children at once when the file is a
     long PDF: each reads a range of its pages, and the first puts the ranges together and
