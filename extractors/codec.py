@@ -69,6 +69,9 @@ def _decode_item(data: dict[str, Any]) -> Item:
     known = {f.name for f in fields(Item)}
     values = {k: v for k, v in data.items() if k in known}
     values["fields"] = {str(k): str(v) for k, v in (data.get("fields") or {}).items()}
+    values["page_breaks"] = tuple(
+        (int(offset), int(page)) for offset, page in data.get("page_breaks") or ()
+    )
     return Item(**values)
 
 

@@ -63,6 +63,7 @@ class DocContext:
     organisation_label: str | None = None  # TRUST | ICB
     meeting_date: date | None = None
     next_meeting: date | None = None
+    document_genre: str | None = None  # the paper's genre, for the flag (models.genre)
 
 
 @dataclass(frozen=True, slots=True)

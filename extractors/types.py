@@ -69,6 +69,8 @@ class Item:
     # Cover-sheet and agenda fields as printed, keyed by a normalised label
     # ("executive_lead", "staff_side_consulted", "previously_considered_by", ...).
     fields: Mapping[str, str] = field(default_factory=dict)
+    # (offset into text, page) where each page after the first begins, for citing a sentence.
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +132,23 @@ class CategoryScore:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceSpan:
+    """A sentence quoted as evidence, with its page and offsets into the item's text."""
+
+    text: str
+    page: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """The workforce classifier's verdict on one item."""
 
     workforce_impacting: bool
     score: float
     categories: tuple[CategoryScore, ...] = ()
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # quotations of the item's own sentences, nothing else
     consultation: Consultation = "unknown"
+    evidence_spans: tuple[EvidenceSpan, ...] = ()
+    top_terms: tuple[str, ...] = ()  # features that pushed the score most (not quotations)

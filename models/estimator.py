@@ -17,14 +17,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from extractors.types import CATEGORIES
-from models.features import (
-    PASSAGE_STRIDE,
-    PASSAGE_WORDS,
-    TEXT,
-    build_features,
-    text_passages,
-    word_feature_mask,
-)
+from models.features import HEADING, PASSAGE_WORDS, TEXT, build_features, word_feature_mask
+from models.genre import genre_offset
+from models.passages import Passage, Span, content_words, item_passages, sentence_spans
 
 # Output 0 is the workforce_impacting flag; outputs 1..6 are the categories in CATEGORIES order.
 OUTPUTS: tuple[str, ...] = ("workforce_impacting", *CATEGORIES)
@@ -38,6 +33,8 @@ class Scores:
     probabilities: np.ndarray  # (n, 7) in OUTPUTS order
     features: sparse.csr_matrix  # (n, features): the whole item's or its best passage's row
     texts: list[str]  # the whole text or the best passage
+    sentences: list[list[Span]]  # each item's sentences (offsets into its text)
+    sentence_logits: list[np.ndarray]  # each sentence's own log-odds, for the evidence
 
 
 class WorkforceClassifier(ClassifierMixin, BaseEstimator):
@@ -143,55 +140,71 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
         return self.scores(X).probabilities
 
-    def scores(self, X: np.ndarray) -> Scores:
-        """Each item scored whole and, when longer than `passage_words`, passage by passage.
+    def scores(self, X: np.ndarray, genres: Sequence[str | None] | None = None) -> Scores:
+        """Each item judged on its best passage: a sentence, or two neighbouring sentences.
 
-        An item's flag probability is the higher of its whole-text score and its best
-        passage's, so a workforce section inside a long mixed report is not diluted by the
-        rest; its categories come from whichever of the two won. All passages of the batch
-        go through one transform; passages keep the item's heading, purpose and answers."""
+        An item is workforce-impacting because something in it proposes, decides, consults on
+        or reports a change to staff, so its flag probability is its best passage's (a short
+        item, of the length the model was trained on, may also win on its whole text with its
+        heading). Passages keep the item's purpose and cover-sheet answers but not its heading,
+        which would lift every sentence of an item titled "Terms and conditions of employees".
+        Passages with few content words are shrunk towards the prior, and the item's genre
+        (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
+        registers needs stronger wording. Categories come from the winning passage."""
         check_is_fitted(self, "pipeline_")
-        features = self.transform(X)
-        probabilities = self.proba_from_features(features)
         texts = [str(text) for text in X[:, TEXT]]
-        owners, passages = self._passages(X)
-        if not passages:
-            return Scores(probabilities, features, texts)
-        # Passages keep the item's heading, purpose and cover-sheet answers: measured on the
-        # real papers, windows judged on their text alone flagged most long reports.
-        rows = X[owners].copy()
-        rows[:, TEXT] = passages
-        passage_features = self.transform(rows)
-        passage_impact = self.pipeline_[-1].predict_proba(passage_features)[:, 1]
-        best = _best_per_owner(owners, passage_impact)
-        winners = [
-            (item, p) for item, p in best.items() if passage_impact[p] > probabilities[item, 0]
-        ]
-        if not winners:
-            return Scores(probabilities, features, texts)
-        items = np.array([item for item, _ in winners])
-        chosen = np.array([p for _, p in winners])
-        probabilities[items] = self.proba_from_features(passage_features[chosen])
-        # Swap the winners' rows for their passages' rows: stack, then pick rows in order.
-        rows_taken = np.arange(features.shape[0])
-        rows_taken[items] = features.shape[0] + np.arange(len(items))
-        features = sparse.vstack([features, passage_features[chosen]], format="csr")[rows_taken]
-        for item, p in winners:
-            texts[item] = passages[p]
-        return Scores(probabilities, features, texts)
-
-    def _passages(self, X: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        size = getattr(self, "passage_words", 0)  # models saved before passages existed: none
+        spans = [sentence_spans(text) for text in texts]
         owners: list[int] = []
-        passages: list[str] = []
-        if not size:
-            return np.array(owners, dtype=int), passages
-        stride = max(1, size * PASSAGE_STRIDE // PASSAGE_WORDS)
-        for row, text in enumerate(X[:, TEXT]):
-            windows = text_passages(str(text), size, stride)
-            owners.extend([row] * len(windows))
-            passages.extend(windows)
-        return np.array(owners, dtype=int), passages
+        passages: list[Passage] = []
+        for row, text in enumerate(texts):
+            own = item_passages(text, spans[row])
+            owners.extend([row] * len(own))
+            passages.extend(own)
+        owner_array = np.asarray(owners, dtype=int)
+        rows = X[owner_array].copy()
+        rows[:, TEXT] = [
+            texts[o][p.span.start : p.span.end] for o, p in zip(owners, passages, strict=True)
+        ]
+        rows[:, HEADING] = ""
+        whole = self.transform(X)
+        passage_features = self.transform(rows)
+        flag = self.pipeline_[-1]
+        logits_whole = _shrunk_logits(flag.predict_proba(whole)[:, 1], texts)
+        # Only an item of the length the model was trained on is judged on its whole text too.
+        limit = getattr(self, "passage_words", PASSAGE_WORDS) or PASSAGE_WORDS
+        logits_whole[[len(t.split()) > limit for t in texts]] = -np.inf
+        logits_passages = (
+            _shrunk_logits(flag.predict_proba(passage_features)[:, 1], list(rows[:, TEXT]))
+            if owners
+            else np.empty(0)
+        )
+        best = _best_per_owner(owner_array, logits_passages) if owners else {}
+        final = np.empty(len(texts))
+        chosen_rows: list[int] = []
+        judged: list[str] = []
+        for row in range(len(texts)):
+            p = best.get(row)
+            if p is not None and logits_passages[p] >= logits_whole[row]:
+                final[row], judged_text = logits_passages[p], str(rows[p, TEXT])
+                chosen_rows.append(len(texts) + p)
+            else:
+                final[row] = logits_whole[row] if np.isfinite(logits_whole[row]) else PRIOR_LOGIT
+                judged_text = texts[row]
+                chosen_rows.append(row)
+            judged.append(judged_text)
+        sentence_logits = [np.full(len(own), -np.inf) for own in spans]
+        for index, (owner, passage) in enumerate(zip(owners, passages, strict=True)):
+            if len(passage.sentences) == 1:
+                sentence_logits[owner][passage.sentences[0]] = logits_passages[index]
+        features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
+        winners = self.proba_from_features(features)
+        offsets = np.array([genre_offset(g) for g in (genres or [None] * len(texts))])
+        impact = 1.0 / (1.0 + np.exp(-(final + offsets)))
+        # Categories: P(category | impact) of the winning passage, times the item's impact.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            given = np.where(winners[:, :1] > 0, winners[:, 1:] / winners[:, :1], 0.0)
+        probabilities = np.column_stack([impact, impact[:, None] * given])
+        return Scores(probabilities, features, judged, spans, sentence_logits)
 
     def proba_from_features(self, features: sparse.csr_matrix) -> np.ndarray:
         """(n, 7) probabilities from feature rows (whole items or passages)."""
@@ -209,6 +222,21 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         thresholds = [recall_threshold(probabilities[:, 0], Y[:, 0], self.workforce_recall)]
         thresholds += [f1_threshold(probabilities[:, i], Y[:, i]) for i in range(1, len(OUTPUTS))]
         return np.asarray(thresholds)
+
+
+SHORT_CONTENT = 6  # content words under which a passage is shrunk towards the prior
+PRIOR_LOGIT = -2.0  # where a passage with no content words ends up (p about 0.12)
+
+
+def _shrunk_logits(probabilities: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Log-odds, pulled towards `PRIOR_LOGIT` for texts of fewer than `SHORT_CONTENT` content
+    words: "Lunch will be served." says too little to be judged with confidence either way."""
+    p = np.clip(np.asarray(probabilities, dtype=float), 1e-6, 1 - 1e-6)
+    logits = np.log(p / (1 - p))
+    if not len(logits):
+        return logits
+    weight = np.minimum(1.0, np.array([content_words(t) for t in texts]) / SHORT_CONTENT)
+    return PRIOR_LOGIT + weight * (logits - PRIOR_LOGIT)
 
 
 def _best_per_owner(owners: np.ndarray, scores: np.ndarray) -> dict[int, int]:

@@ -6,11 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from extractors.types import CategoryScore, Flag, Item
+from extractors.types import CategoryScore, EvidenceSpan, Flag, Item
 from models.consultation import consultation_status
 from models.estimator import OUTPUTS, Scores, WorkforceClassifier
-from models.evidence import pushing_terms, top_sentences
+from models.evidence import pushing_terms
 from models.features import ItemText, item_table
+from models.genre import item_genre
+
+EVIDENCE_SENTENCES = 2
 
 
 def item_text(item: Item) -> ItemText:
@@ -24,30 +27,53 @@ class WorkforceFlagger:
         self.model = model
         self.version = version
 
-    def flag(self, items: Sequence[Item]) -> list[Flag]:
-        flags = self.score([item_text(item) for item in items])
+    def flag(self, items: Sequence[Item], genre: str | None = None) -> list[Flag]:
+        """One Flag per item; `genre` is the document's (`models.genre.document_genre`)."""
+        genres = [item_genre(item.heading, item.kind, genre) for item in items]
+        flags = self.score([item_text(item) for item in items], genres=genres)
         return [
-            Flag(f.workforce_impacting, f.score, f.categories, f.evidence, consultation_status(i))
-            for f, i in zip(flags, items, strict=True)
+            Flag(
+                f.workforce_impacting,
+                f.score,
+                f.categories,
+                f.evidence,
+                consultation_status(item),
+                tuple(_with_page(span, item) for span in f.evidence_spans),
+                f.top_terms,
+            )
+            for f, item in zip(flags, items, strict=True)
         ]
 
-    def score(self, texts: Sequence[ItemText], explain: bool = True) -> list[Flag]:
+    def score(
+        self,
+        texts: Sequence[ItemText],
+        explain: bool = True,
+        genres: Sequence[str | None] | None = None,
+    ) -> list[Flag]:
         """Flags without consultation status (that needs an Item); evidence for flagged ones."""
         if not texts:
             return []
-        scores = self.model.scores(item_table(texts))
+        scores = self.model.scores(item_table(texts), genres=genres)
         probabilities = scores.probabilities
         flagged = probabilities[:, 0] >= self.model.thresholds_[0]
-        evidence = self._evidence(scores, np.flatnonzero(flagged)) if explain else {}
-        return [
-            Flag(
-                workforce_impacting=bool(flagged[row]),
-                score=round(float(probabilities[row, 0]), 4),
-                categories=self._categories(probabilities[row]) if flagged[row] else (),
-                evidence=evidence.get(row, ()),
+        flags = []
+        for row, text in enumerate(texts):
+            spans = self._evidence(scores, row, text.text) if flagged[row] and explain else ()
+            flags.append(
+                Flag(
+                    workforce_impacting=bool(flagged[row]),
+                    score=round(float(probabilities[row, 0]), 4),
+                    categories=self._categories(probabilities[row]) if flagged[row] else (),
+                    evidence=tuple(span.text for span in spans),
+                    evidence_spans=spans,
+                    top_terms=(
+                        tuple(pushing_terms(self.model, scores.features, row))
+                        if flagged[row] and explain
+                        else ()
+                    ),
+                )
             )
-            for row in range(len(texts))
-        ]
+        return flags
 
     def _categories(self, row: np.ndarray) -> tuple[CategoryScore, ...]:
         over = [
@@ -55,15 +81,33 @@ class WorkforceFlagger:
             for i, name in enumerate(OUTPUTS)
             if i > 0 and row[i] >= self.model.thresholds_[i]
         ]
+        if not over:
+            # A flag always says what kind of change it is: the likeliest category.
+            best = 1 + int(np.argmax(row[1:]))
+            over = [CategoryScore(OUTPUTS[best], round(float(row[best]), 4))]
         return tuple(sorted(over, key=lambda c: -c.score))
 
-    def _evidence(self, scores: Scores, rows: np.ndarray) -> dict:
-        # From the passage that scored highest when a long item was judged on one: the
-        # sentences a reader needs are there, not in the rest of the report.
-        sentences = top_sentences(self.model, [scores.texts[row] for row in rows])
-        evidence: dict[int, tuple[str, ...]] = {}
-        for row, chosen in zip(rows, sentences, strict=True):
-            terms = pushing_terms(self.model, scores.features, int(row))
-            extra = [f"terms: {', '.join(terms)}"] if terms else []
-            evidence[int(row)] = tuple(chosen + extra)
-        return evidence
+    def _evidence(self, scores: Scores, row: int, text: str) -> tuple[EvidenceSpan, ...]:
+        """The item's best-scoring sentences, in the order they appear: quotations with offsets.
+        An item judged on its heading alone (a one-line agenda entry) has none."""
+        logits = scores.sentence_logits[row]
+        spans = scores.sentences[row]
+        if not len(logits):
+            return ()
+        order = [i for i in np.argsort(-logits, kind="stable") if np.isfinite(logits[i])]
+        best = order[:1] + [i for i in order[1:EVIDENCE_SENTENCES] if logits[i] > 0]
+        return tuple(
+            EvidenceSpan(text[spans[i].start : spans[i].end], None, spans[i].start, spans[i].end)
+            for i in sorted(best)
+        )
+
+
+def _with_page(span: EvidenceSpan, item: Item) -> EvidenceSpan:
+    """The span with the page it is on, from the item's page breaks (or its only page)."""
+    page = item.page_start
+    for offset, number in item.page_breaks:
+        if offset <= span.start:
+            page = number
+        else:
+            break
+    return EvidenceSpan(span.text, page, span.start, span.end)

@@ -16,6 +16,7 @@ from models.features import ItemText
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED_LABELS = DATA / "labels.jsonl"
+SHIPPED_PASSAGES = DATA / "parts" / "passages.txt"
 TEST_VERSION = "v1"
 FIXED_TEST = DATA / f"test_{TEST_VERSION}.jsonl"
 
@@ -105,3 +106,38 @@ def label_matrix(labelled: Sequence[LabelledItem]) -> np.ndarray:
 
 def by_split(labelled: Iterable[LabelledItem], split: str) -> list[LabelledItem]:
     return [item for item in labelled if item.split == split]
+
+
+_CODES = {
+    "T": "terms_and_conditions",
+    "R": "restructuring",
+    "J": "job_security",
+    "S": "staff_transfer",
+    "W": "working_patterns",
+    "E": "employment_policy",
+}
+
+
+def read_passages(path: Path = SHIPPED_PASSAGES) -> list[LabelledItem]:
+    """The hand-written passages (`CODES | text` lines; "-" for no staff change), each its own
+    group, for training only."""
+    labelled: list[LabelledItem] = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        codes, _, text = line.partition(" | ")
+        unknown = set(codes.strip()) - set(_CODES) - {"-"}
+        if not text.strip() or unknown:
+            raise LabelError(f"{path}: line {number} is not 'CODES | text'")
+        categories = tuple(_CODES[c] for c in codes.strip() if c in _CODES)
+        labelled.append(
+            LabelledItem(
+                id=f"passage-{number:04d}",
+                group=f"passage-{number:04d}",
+                item=ItemText(text=text.strip()),
+                workforce_impacting=bool(categories),
+                categories=categories,
+                genre="passage",
+            )
+        )
+    return labelled

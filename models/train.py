@@ -52,10 +52,11 @@ DEFAULT_PARAMS: dict[str, Any] = {"C": 24.0, "char_features": 15_000, "text_char
 def training_set(extra: Sequence[LabelledItem] = ()) -> list[LabelledItem]:
     """The shipped labels plus `extra` ones (later labels of the same id replace earlier ones);
     items of the fixed test split are never trained on."""
-    from models.labels import SHIPPED_LABELS, read_labels
+    from models.labels import SHIPPED_LABELS, read_labels, read_passages
 
     test_ids = {item.id for item in fixed_test_set()}
-    merged: dict[str, LabelledItem] = {item.id: item for item in read_labels(SHIPPED_LABELS)}
+    shipped = [*read_labels(SHIPPED_LABELS), *read_passages()]
+    merged: dict[str, LabelledItem] = {item.id: item for item in shipped}
     for item in extra:
         merged[item.id] = item
     return [item for item in merged.values() if item.id not in test_ids and item.split != "test"]
@@ -70,10 +71,14 @@ def fixed_test_set() -> list[LabelledItem]:
 def main() -> None:
     """Train the shipped model on models/data and write models/workforce.skops with its record."""
     from models.evaluate import evaluate_model
+    from models.flagger import WorkforceFlagger
     from models.persistence import SHIPPED_MODEL, new_version, save_model
+    from models.realsets import available, real_flag_threshold
 
     version = new_version()
     model = train_model(training_set(), **DEFAULT_PARAMS)
+    if available():
+        model.thresholds_[0] = real_flag_threshold(WorkforceFlagger(model, version))
     evaluation = evaluate_model(model, fixed_test_set(), version)
     record = save_model(model, SHIPPED_MODEL, version, metrics=evaluation.to_dict())
     record_file = SHIPPED_MODEL.with_suffix(".json")

@@ -52,7 +52,7 @@ class Enricher:
     def enrich(self, segmented: SegmentedDocument) -> Enriched:
         annotations = self.entities.annotate(segmented)
         items = segmented.items
-        flags = tuple(self.flagger.flag(items)) if items else ()
+        flags = tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
         return Enriched(annotations, flags, self.flagger.version)
 
     def enrich_split(
@@ -71,6 +71,7 @@ class Enricher:
             organisation_label=entities._label_of(code),
             meeting_date=meeting.meeting_date,
             next_meeting=next_meeting_date(item.text for item in segmented.items),
+            document_genre=genre_of(segmented),
         )
         done = run_parts(split_items(segmented.items, parts), context)
         annotations = tuple(a for part in done for a in part.annotations)
@@ -82,8 +83,17 @@ class Enricher:
         """Entities and flags of some items of a document whose context is already known."""
         docs = self.entities.docs([item.text for item in items], context)
         annotations = tuple(EntityPipeline._annotations(docs))
-        flags = tuple(self.flagger.flag(items)) if items else ()
+        flags = tuple(self.flagger.flag(items, context.document_genre)) if items else ()
         return EnrichedPart(annotations, flags)
+
+
+def genre_of(segmented: SegmentedDocument) -> str:
+    """The paper's genre for the flag (constitution, procedures, minutes, board paper, ...)."""
+    from models.genre import document_genre
+
+    items = segmented.items
+    title = segmented.meeting.title or (items[0].heading if items else "")
+    return document_genre(segmented.document_type, title)
 
 
 def split_items(items: Sequence[Item], parts: int) -> list[tuple[Item, ...]]:

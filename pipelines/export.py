@@ -17,7 +17,7 @@ ITEM_FIELDS = (
     "document_id", "source", "filename", "sha256", "document_title", "document_type",
     "organisation", "meeting", "meeting_date", "item_id", "number", "heading", "page_start",
     "page_end", "purpose", "text", "entities", "actions", "workforce_impacting", "score",
-    "categories", "evidence", "consultation", "lead_time_days",
+    "categories", "evidence", "evidence_spans", "top_terms", "consultation", "lead_time_days",
 )
 DOCUMENT_FIELDS = (
     "document_id", "source", "filename", "sha256", "status", "reason", "pages", "ocr", "items",
@@ -68,6 +68,8 @@ def item_record(item: Item, document: Document) -> dict[str, Any]:
         "score": float(item.score),
         "categories": list(item.categories or []),
         "evidence": list(item.evidence or []),
+        "evidence_spans": list(item.evidence_spans or []),
+        "top_terms": list(item.top_terms or []),
         "consultation": item.consultation,
         "lead_time_days": lead_time_days(document),
     }

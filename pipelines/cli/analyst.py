@@ -19,6 +19,9 @@ from pipelines.config import get_settings
 BATCH = 2000  # items scored per call: large enough to be fast, small enough to stream
 
 
+_ITEM_KEYS = frozenset({"text", "heading", "purpose", "fields"})
+
+
 def _parse_line(line: str, number: int) -> Item:
     from models.labels import LabelError  # models load scikit-learn: only when used
 
@@ -38,16 +41,18 @@ def _parse_line(line: str, number: int) -> Item:
     )  # type: ignore[arg-type]
 
 
-def _read_items(stream: TextIO) -> list[Item]:
+def _read_records(stream: TextIO) -> list[tuple[dict[str, Any], Item]]:
     # Every line is checked before any output, so a bad line never leaves half an answer.
     return [
-        _parse_line(line, number) for number, line in enumerate(stream, start=1) if line.strip()
+        (json.loads(line), _parse_line(line, number))
+        for number, line in enumerate(stream, start=1)
+        if line.strip()
     ]
 
 
-def _batches(items: list[Item]) -> Iterator[list[Item]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+def _batches(records: list[tuple[dict[str, Any], Item]]) -> Iterator[list[tuple[dict, Item]]]:
+    for start in range(0, len(records), BATCH):
+        yield records[start : start + BATCH]
 
 
 def flag_json(flag: Flag) -> dict[str, Any]:
@@ -56,6 +61,11 @@ def flag_json(flag: Flag) -> dict[str, Any]:
         "score": flag.score,
         "categories": [{"category": c.category, "score": c.score} for c in flag.categories],
         "evidence": list(flag.evidence),
+        "evidence_spans": [
+            {"text": s.text, "page": s.page, "start": s.start, "end": s.end}
+            for s in flag.evidence_spans
+        ],
+        "top_terms": list(flag.top_terms),
         "consultation": flag.consultation,
     }
 
@@ -66,12 +76,14 @@ def classify(db: str | None) -> None:
     """Classify JSON Lines from stdin (`text`, optional `heading`, `purpose`, `fields`)."""
     from models import load_flagger
 
-    items = _read_items(click.get_text_stream("stdin"))
+    records = _read_records(click.get_text_stream("stdin"))
     flagger = load_flagger(get_settings().model_path)
     out = click.get_text_stream("stdout")
-    for batch in _batches(items):
-        for flag in flagger.flag(batch):
-            out.write(json.dumps(flag_json(flag), ensure_ascii=False) + "\n")
+    for batch in _batches(records):
+        for (record, _), flag in zip(batch, flagger.flag([i for _, i in batch]), strict=True):
+            # The input's other fields (an id, say) come back with the answer.
+            answer = {k: v for k, v in record.items() if k not in _ITEM_KEYS} | flag_json(flag)
+            out.write(json.dumps(answer, ensure_ascii=False) + "\n")
 
 
 @main.command()

@@ -218,6 +218,9 @@ def _item_row(document_id: str, seq: int, item, notes, flag: Flag, stamp: dateti
         categories=[{"category": c.category, "score": round(float(c.score), 4)}
                     for c in flag.categories],
         evidence=list(flag.evidence), consultation=flag.consultation,
+        evidence_spans=[{"text": e.text, "page": e.page, "start": e.start, "end": e.end}
+                        for e in flag.evidence_spans],
+        top_terms=list(flag.top_terms),
         model_version=model_version, created_at=stamp,
     )
     row.entities = [

@@ -115,6 +115,8 @@ class Item(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    evidence_spans: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    top_terms: Mapped[list[Any]] = mapped_column(JSON, default=list)
     consultation: Mapped[str] = mapped_column(String(16), default="unknown")
     model_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

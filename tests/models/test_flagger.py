@@ -69,8 +69,12 @@ def test_flag_fields_are_well_formed(flagger: WorkforceFlagger) -> None:
         (c.score for c in flag.categories), reverse=True
     )
     assert any("TUPE" in e or "transfer" in e for e in flag.evidence)
-    assert all(len(e) <= 240 for e in flag.evidence)
-    assert flag.evidence[-1].startswith("terms: ")
+    # Evidence is quotations of the item's own sentences, each with its offsets; the words
+    # that pushed the score are kept apart for analysts.
+    assert all(e in item.text for e in flag.evidence)
+    assert [item.text[s.start : s.end] for s in flag.evidence_spans] == list(flag.evidence)
+    assert not any(e.startswith("terms:") for e in flag.evidence)
+    assert flag.top_terms and all(isinstance(t, str) for t in flag.top_terms)
 
 
 def test_empty_input_gives_no_flags(flagger: WorkforceFlagger) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from extractors.types import Item
 from models import WorkforceFlagger, load_flagger
-from models.features import PASSAGE_STRIDE, PASSAGE_WORDS, text_passages
+from models.passages import MAX_WORDS, item_passages, sentence_spans
 
 # Written for this test (not in the training data): report sections with no staff change.
 NEUTRAL = (
@@ -44,13 +44,17 @@ def flagger() -> WorkforceFlagger:
     return load_flagger()
 
 
-def test_short_texts_are_not_split_and_long_ones_are_fully_covered() -> None:
-    assert text_passages("one two three") == []
-    words = [f"w{i}" for i in range(PASSAGE_WORDS * 3 + 7)]
-    passages = text_passages(" ".join(words))
-    assert all(len(p.split()) <= PASSAGE_WORDS for p in passages)
-    assert passages[0].split()[0] == "w0" and passages[-1].split()[-1] == words[-1]
-    assert passages[1].split()[0] == f"w{PASSAGE_STRIDE}"
+def test_sentences_are_found_with_their_offsets_and_run_ons_are_cut() -> None:
+    text = "Apologies\nThe ward will close in May. Staff will be redeployed.\n" + " ".join(
+        f"w{i}" for i in range(MAX_WORDS + 10)
+    )
+    spans = sentence_spans(text)
+    pieces = [text[s.start : s.end] for s in spans]
+    assert pieces[:2] == ["The ward will close in May.", "Staff will be redeployed."]
+    assert len(pieces) == 4 and len(pieces[2].split()) == MAX_WORDS  # a run-on table row, cut
+    assert all(len(p.split()) >= 3 for p in pieces)  # "Apologies" is a label, not a sentence
+    pairs = [p for p in item_passages(text, spans) if len(p.sentences) == 2]
+    assert text[pairs[0].span.start : pairs[0].span.end] == " ".join(pieces[:2])
 
 
 def test_a_workforce_section_in_a_long_report_is_flagged_with_its_evidence(
@@ -63,23 +67,25 @@ def test_a_workforce_section_in_a_long_report_is_flagged_with_its_evidence(
             Item(heading=heading, text=long_report(False), purpose="discussion"),
         ]
     )
-    assert len(long_report(True).split()) > 4 * PASSAGE_WORDS  # a long report, not a paragraph
+    assert len(long_report(True).split()) > 600  # a long report, not a paragraph
     assert changed.workforce_impacting and changed.score > unchanged.score + 0.3
-    assert not unchanged.workforce_impacting
     # Evidence quotes the workforce section, not the report around it.
     assert any("redundancy" in line or "redeployment" in line for line in changed.evidence)
-    assert {c.category for c in changed.categories} & {"job_security", "restructuring"}
+    assert all(line in WORKFORCE for line in changed.evidence)
+    # Categories come from the winning passage: here closure, redundancy or pay protection.
+    found = {c.category for c in changed.categories}
+    assert found and found <= {"job_security", "restructuring", "terms_and_conditions"}
 
 
-def test_passage_scoring_beats_whole_text_scoring_on_a_buried_section(
-    flagger: WorkforceFlagger,
-) -> None:
-    model = flagger.model
-    item = Item(heading="Board report", text=long_report(True, repeats=40))
-    with_passages = flagger.flag([item])[0].score
-    model.passage_words, saved = 0, model.passage_words
-    try:
-        whole_only = flagger.flag([item])[0].score
-    finally:
-        model.passage_words = saved
-    assert with_passages > whole_only
+def test_an_item_scores_the_same_alone_or_in_a_batch(flagger: WorkforceFlagger) -> None:
+    items = [Item(heading="", text=text) for text in (*NEUTRAL, WORKFORCE, long_report(True))]
+    together = [flag.score for flag in flagger.flag(items)]
+    alone = [flagger.flag([item])[0].score for item in items]
+    assert together == alone
+
+
+def test_governance_genres_need_stronger_wording(flagger: WorkforceFlagger) -> None:
+    item = Item(heading="", text=WORKFORCE)
+    genres = ("board_paper", "constitution")
+    paper, constitution = (flagger.flag([item], genre=g)[0] for g in genres)
+    assert paper.workforce_impacting and constitution.score < paper.score
