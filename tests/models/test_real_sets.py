@@ -1,0 +1,62 @@
+"""The shipped model on the real development sets beside the project (skipped without them).
+
+The figures are the model card's; these bounds hold the flag to them so that a change to the
+judgment cannot make real papers worse unnoticed."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.types import Item
+from models import load_flagger
+from models.realsets import (
+    PROCEDURAL_ONE_LINERS,
+    available,
+    counts_by,
+    paper_examples,
+    passage_examples,
+    score_examples,
+)
+
+pytestmark = [
+    pytest.mark.real_papers,
+    pytest.mark.slow,
+    pytest.mark.skipif(not available(), reason="../shared is not beside the project"),
+]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    flagger = load_flagger()
+    papers = score_examples(flagger, paper_examples(tmp_path_factory.mktemp("papers")))
+    return flagger, score_examples(flagger, passage_examples()), papers
+
+
+def test_governance_documents_are_almost_never_flagged(scored) -> None:
+    _, _, papers = scored
+    flagged = counts_by(papers, lambda e: e.genre)
+    assert flagged["constitution"].total == 28 and flagged["constitution"].flagged <= 2
+    assert flagged["procedures"].total == 19 and flagged["procedures"].flagged <= 2
+
+
+def test_real_recall_and_precision_hold(scored) -> None:
+    _, passages, papers = scored
+    on_passages = counts_by(passages, lambda e: "all")["all"]
+    on_papers = counts_by(papers, lambda e: "all")["all"]
+    assert on_passages.total == 45 and on_passages.recall >= 0.9
+    assert on_passages.precision >= 0.4
+    assert on_papers.recall >= 0.85 and on_papers.precision >= 0.22
+
+
+def test_no_procedural_one_liner_is_flagged(scored) -> None:
+    flagger, _, _ = scored
+    flags = flagger.flag([Item(heading="", text=text) for text in PROCEDURAL_ONE_LINERS])
+    assert [f.score for f in flags if f.workforce_impacting] == []
+
+
+def test_every_flag_quotes_the_item_and_names_a_category(scored) -> None:
+    _, passages, papers = scored
+    for example, flag in passages + papers:
+        if flag.workforce_impacting:
+            assert flag.categories
+            assert all(s.text == example.item.text[s.start : s.end] for s in flag.evidence_spans)
