@@ -22,7 +22,7 @@ BATCH = 2000  # items scored per call: large enough to be fast, small enough to 
 _ITEM_KEYS = frozenset({"text", "heading", "purpose", "fields"})
 
 
-def _parse_line(line: str, number: int) -> Item:
+def _parse_line(line: str, number: int) -> tuple[dict[str, Any], Item]:
     from models.labels import LabelError  # models load scikit-learn: only when used
 
     try:
@@ -33,7 +33,7 @@ def _parse_line(line: str, number: int) -> Item:
         raise LabelError(f"line {number}: needs a JSON object with a string 'text'")
     fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
     purpose = record.get("purpose") if isinstance(record.get("purpose"), str) else None
-    return Item(
+    return record, Item(
         heading=str(record.get("heading") or ""),
         text=record["text"],
         purpose=purpose,
@@ -43,11 +43,8 @@ def _parse_line(line: str, number: int) -> Item:
 
 def _read_records(stream: TextIO) -> list[tuple[dict[str, Any], Item]]:
     # Every line is checked before any output, so a bad line never leaves half an answer.
-    return [
-        (json.loads(line), _parse_line(line, number))
-        for number, line in enumerate(stream, start=1)
-        if line.strip()
-    ]
+    numbered = enumerate(stream, start=1)
+    return [_parse_line(line, number) for number, line in numbered if line.strip()]
 
 
 def _batches(records: list[tuple[dict[str, Any], Item]]) -> Iterator[list[tuple[dict, Item]]]:

@@ -74,6 +74,18 @@ def test_classify_writes_one_json_line_per_input(home: Path) -> None:
     assert "job_security" in {c["category"] for c in answers[2]["categories"]}
     assert answers[2]["consultation"] == "not_consulted"
     assert answers[1]["evidence"] == [] and answers[2]["evidence"]
+    assert all("terms:" not in line for a in answers for line in a["evidence"])
+
+
+def test_classify_copies_the_inputs_other_fields(home: Path) -> None:
+    lines = [
+        {"id": "a-1", "text": "Forty posts in finance are at risk of redundancy.", "src": 7},
+        {"id": "b-2", "text": "The minutes were approved."},
+    ]
+    result = run("classify", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(a["id"], a.get("src")) for a in answers] == [("a-1", 7), ("b-2", None)]
+    assert answers[0]["workforce_impacting"] and "text" not in answers[0]
 
 
 def test_classify_bad_line_names_it_and_exits_1(home: Path) -> None:
