@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -102,3 +103,31 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load_settings()
+
+
+def prefect_api_url() -> str | None:
+    """The Prefect API a run would report to, or None when Prefect would start a temporary
+    server of its own. Read without importing Prefect (a second of a command's start) from
+    where Prefect itself reads it: the environment, `prefect.toml` in the working folder,
+    and the active profile."""
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        return url
+    local = _toml_or_empty(Path("prefect.toml"))
+    url = local.get("api", {}).get("url") if isinstance(local.get("api"), dict) else None
+    if url:
+        return str(url)
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    profiles = _toml_or_empty(Path(os.environ.get("PREFECT_PROFILES_PATH",
+                                                  home / "profiles.toml")).expanduser())
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    return str(profile["PREFECT_API_URL"]) if profile.get("PREFECT_API_URL") else None
+
+
+def _toml_or_empty(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}  # Prefect reports a broken file of its own when it starts

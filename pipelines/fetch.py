@@ -238,7 +238,10 @@ def check_url(url: str | httpx.URL, allow_private: bool) -> _Target:
         for address in addresses:
             reason = address_refusal(address)
             if reason:
-                raise FetchError("refused_url", f"{parsed.host} resolves to a {reason}")
+                raise FetchError("refused_url", f"{parsed.host} resolves to a {reason} "
+                                 "(set NOSURPRISES_ALLOW_PRIVATE_URLS=true, or "
+                                 "allow_private_urls = true in the config file, to fetch from "
+                                 "an intranet you trust)")
     return _Target(url=parsed, addresses=tuple(str(a) for a in addresses), auth=auth)
 
 

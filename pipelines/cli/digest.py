@@ -13,7 +13,7 @@ from rich.table import Table
 
 from extractors.errors import NosurprisesError
 from extractors.types import CATEGORIES
-from pipelines.cli import db_option, main
+from pipelines.cli import db_option, main, open_existing_store
 from pipelines.config import load_settings
 from pipelines.digest.addresses import InvalidAddressError
 from pipelines.digest.delivery import DigestReport, Preview
@@ -105,7 +105,7 @@ def subscriptions_command(as_json: bool, include_inactive: bool, db: str | None)
     """List digest subscriptions."""
     from pipelines.digest.subscriptions import list_subscriptions
 
-    subs = list_subscriptions(_open(db), include_inactive)
+    subs = list_subscriptions(open_existing_store(db), include_inactive)
     if as_json:
         for sub in subs:
             click.echo(json.dumps(sub.as_record(), ensure_ascii=False))

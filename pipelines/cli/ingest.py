@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extractors.types import CATEGORIES
-from pipelines.cli import database_url, db_option, main
+from pipelines.cli import database_url, db_option, main, open_existing_store
 
 _URL_PREFIXES = ("http://", "https://")
 
@@ -32,7 +32,9 @@ def _check_inputs(inputs: tuple[str, ...]) -> None:
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--source", "source_name", help="A name for where these papers came from.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for reading and analysing files (Dask beyond 1).")
+              help="Files handled at once: Dask worker processes beyond 1 when a Prefect "
+                   "API is configured, else threads of this command (each file still read in "
+                   "a child process).")
 @click.option("--retry-quarantined", is_flag=True,
               help="Try files again that an earlier run quarantined.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -45,8 +47,10 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     except click.BadParameter as exc:
         exc.param_hint = "PATH_OR_URL"
         raise
-    from pipelines.files import helpers_for, nothing_new, prepare, set_observer
+    from pipelines.files import set_observer
+    from pipelines.local import ingest_once
 
+    store_url = database_url(db)
     console = Console(stderr=True)
     progress = _progress(console, enabled=not as_json and console.is_terminal)
     task_id = progress.add_task("reading", total=None) if progress else None
@@ -62,25 +66,8 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     set_observer(observe)
     try:
         with progress or nullcontext():
-            # Prefect is imported only when there is something to read: an unchanged folder
-            # is answered from the store. Otherwise a reader child starts, and skops is
-            # imported, before Prefect (see `prepare`); the models then load while Prefect
-            # starts its flow run.
-            store_url = database_url(db)
-            summary = None
-            if not retry_quarantined:
-                summary = nothing_new(list(inputs), source_name, store_url)
-            if summary is None:
-                if workers <= 1:
-                    from pipelines.config import get_settings
-
-                    settings = get_settings()
-                    prepare(settings, helpers_for(list(inputs), settings))
-                from pipelines.ingest import run_ingest
-
-                summary = run_ingest(list(inputs), source_name=source_name, db=store_url,
-                                     workers=workers, retry_quarantined=retry_quarantined,
-                                     checked=True)
+            summary = ingest_once(list(inputs), source_name=source_name, db=store_url,
+                                  workers=workers, retry_quarantined=retry_quarantined)
     finally:
         set_observer(None)
     if as_json:
@@ -89,6 +76,33 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
         click.echo(json.dumps(summary, indent=2))
     else:
         _print_summary(Console(), summary)
+    code, why = ingest_exit(summary)
+    if why:
+        click.echo(f"nosurprises: {why}", err=True)
+    sys.exit(code)
+
+
+# Exit codes of `ingest` beyond click's: 1 nothing read, 3 some inputs quarantined.
+EXIT_NOTHING_READ = 1
+EXIT_SOME_QUARANTINED = 3
+
+
+def ingest_exit(summary: dict[str, Any]) -> tuple[int, str | None]:
+    """The exit code of an ingest run and, unless it is 0, the line saying why: 0 when every
+    input was read or already known, 3 when some were quarantined, 1 when none could be
+    read or no paper was found."""
+    files, quarantined = summary["files"], summary["quarantined"]
+    if files == 0:
+        return EXIT_NOTHING_READ, ("no paper found: the inputs hold no file that could be a "
+                                   "paper (folders are read recursively; hidden files and "
+                                   "scripts, notes and data files are skipped)")
+    if quarantined == files:
+        return EXIT_NOTHING_READ, (f"no input could be read: all {files} quarantined "
+                                   "(reasons in the summary)")
+    if quarantined:
+        return EXIT_SOME_QUARANTINED, (f"{quarantined} of {files} inputs quarantined "
+                                       "(reasons in the summary)")
+    return 0, None
 
 
 def _progress(console: Console, enabled: bool) -> Progress | None:
@@ -130,9 +144,8 @@ def _print_summary(console: Console, summary: dict[str, Any]) -> None:
 def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
     """Export everything in the store, one record a line."""
     from pipelines import export as records
-    from pipelines.store import open_store
 
-    store = open_store(database_url(db))
+    store = open_existing_store(db)
     producers = {
         "items": (records.item_records, records.ITEM_FIELDS),
         "documents": (records.document_records, records.DOCUMENT_FIELDS),
@@ -167,11 +180,10 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
             min_score: float | None, fmt: str, db: str | None) -> None:
     """Workforce-impacting items, newest meeting first, with page citations."""
     from pipelines.flagged import FlaggedFilter, flagged_records
-    from pipelines.store import open_store
 
     filters = FlaggedFilter(since=since.date() if since else None, trust=trust, union=union,
                             category=category, min_score=min_score)
-    store = open_store(database_url(db))
+    store = open_existing_store(db)
     try:
         with store.session() as session:
             rows = flagged_records(session, filters)

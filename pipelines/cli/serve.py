@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.cli import db_option, main
+from pipelines.cli import db_option, main, open_existing_store
 from pipelines.config import get_settings
 
 if TYPE_CHECKING:
@@ -147,10 +147,9 @@ def _oldest_line(report: StatusReport) -> str:
 def status(db: str | None, as_json: bool, runs: int) -> None:
     """Recent runs, documents by status, quarantine by reason and the stalest source."""
     from pipelines.status import collect_status, status_as_dict
-    from pipelines.store import open_store
 
     settings = get_settings()
-    store = open_store(db or settings.database_url)
+    store = open_existing_store(db)
     try:
         report = collect_status(store, settings.sources, runs=runs)
     finally:

@@ -68,15 +68,15 @@ def _dump(db_url: str) -> dict[str, list[tuple]]:
     return dump
 
 
-def _ingest(db_url: str, *args: str) -> dict:
+def _ingest(db_url: str, *args: str, exit_code: int = 0) -> dict:
     result = CliRunner().invoke(main, ["ingest", *args, "--db", db_url, "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return json.loads(result.stdout)
 
 
 def test_ingest_reads_good_files_and_quarantines_each_bad_one(papers: Path,
                                                               db_url: str) -> None:
-    summary = _ingest(db_url, str(papers), "--source", "test")
+    summary = _ingest(db_url, str(papers), "--source", "test", exit_code=3)
     assert summary["files"] == 6
     assert summary["processed"] == 2  # the PDF and the PDF named .docx
     reasons = {Path(row["source"]).name: row["code"] for row in summary["quarantined_files"]}
@@ -88,7 +88,7 @@ def test_ingest_reads_good_files_and_quarantines_each_bad_one(papers: Path,
 
 
 def test_second_run_adds_and_changes_nothing(papers: Path, db_url: str) -> None:
-    _ingest(db_url, str(papers))
+    _ingest(db_url, str(papers), exit_code=3)
     before = _dump(db_url)
     summary = _ingest(db_url, str(papers))
     assert summary["processed"] == 0 and summary["quarantined"] == 0
@@ -215,3 +215,22 @@ def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(
     recorded = json.dumps([run.parameters for run in runs] + [run.name for run in runs])
     assert "/private/pack.pdf" in recorded
     assert "s3cret-pass" not in recorded and "officer" not in recorded
+
+
+def test_with_a_prefect_api_configured_the_command_runs_the_flow(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a Prefect API is configured the run is a flow recorded there, as under `serve`;
+    without one (every other test here) the command runs the same steps in its process."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL
+
+    paper = _pdf(tmp_path / "api-run-pack.pdf", PAPER_LINES)
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    summary = _ingest(db_url, str(paper))
+    assert summary["processed"] == 1
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)
+    names = [run.name for run in runs]
+    assert "ingest api-run-pack.pdf" in names

@@ -231,6 +231,7 @@ def test_without_configured_sources_the_stalest_url_is_named(
 
 
 def test_status_of_an_empty_store(db_url: str, unconfigured: None) -> None:
+    open_store(db_url).dispose()
     code, output = _status("--db", db_url)
     assert code == 0, output
     assert "Oldest unprocessed source: none" in output
