@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs everything nosurprises needs on a fresh Debian machine: the readers' tools
-# (tesseract for OCR, LibreOffice for legacy Word, poppler), PostgreSQL for the store tests,
-# and the Python package with its development extras.
+# Installs what nosurprises needs on a fresh Debian machine: the readers' tools (tesseract
+# for OCR, LibreOffice for legacy Word, poppler) and the Python package. With --dev, also
+# PostgreSQL for the store tests and the package's development extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(tesseract-ocr tesseract-ocr-eng poppler-utils libreoffice-writer-nogui postgresql)
+debs=(tesseract-ocr tesseract-ocr-eng poppler-utils libreoffice-writer-nogui)
+package=.
+if [ "${1:-}" = "--dev" ]; then
+  debs+=(postgresql)
+  package='.[dev]'
+fi
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
@@ -17,4 +22,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
+python3 -m pip install -q --disable-pip-version-check -e "$package"

@@ -3,7 +3,7 @@
 # tests, and runs the whole test suite (slow and PostgreSQL tests included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh --dev
 
 if [ -z "${NOSURPRISES_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null && [ "$(id -u)" -eq 0 ]; then
   version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
