@@ -1,0 +1,106 @@
+"""Whole-process timings of the command line, side by side with bare pdfplumber.
+
+Each case is a fresh process, as a user or a cron job runs it: a 2-page paper ingested into
+a new home, `flagged` and `export` on that store, an unchanged rerun, and the 255-page real
+board pack with `--workers 2` (skipped when ../shared/real-papers is not beside the project).
+The baseline, `pdfplumber` `extract_text` of every page of the same file in a process of its
+own, runs in the same round, so the ratios hold on a busy machine. No Prefect API is
+configured for these runs: a one-off command runs in its own process.
+
+    python scripts/bench_cli.py [--rounds 3] [--code DIR]
+
+`--code` times another checkout's code (an older commit, for a before-and-after) on the
+same files. "× pdfplumber" above 1 means faster than pdfplumber.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SMALL = REPO / "samples" / "ltht-people-committee-agile-working-2025-11.pdf"
+PACK = REPO.parent / "shared" / "real-papers" / "lch-trust-board-public-pack-2025-09-rerendered.pdf"
+PDFPLUMBER = (
+    "import sys, pdfplumber\n"
+    "with pdfplumber.open(sys.argv[1]) as pdf:\n"
+    "    for page in pdf.pages:\n"
+    "        page.extract_text()\n"
+)
+
+
+def _environment(home: Path, code: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(PYTHONPATH=str(code), NOSURPRISES_HOME=str(home),
+               PREFECT_HOME=str(home / "prefect"))
+    env.pop("NOSURPRISES_DB", None)
+    return env
+
+
+def _timed(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    # Run from the timed checkout: `python -m` imports from the working folder first.
+    done = subprocess.run(args, env=env, cwd=env["PYTHONPATH"], capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
+    return seconds
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipelines", *args]
+
+
+def _round(pack: Path | None, code: Path) -> dict[str, tuple[float, float]]:
+    """One round: each case's seconds and its baseline's (pdfplumber on the same file)."""
+    times: dict[str, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+        env = _environment(Path(tmp), code)
+        small_base = _timed([sys.executable, "-c", PDFPLUMBER, str(SMALL)], env)
+        times["ingest 2-page paper, new home"] = (_timed(_cli("ingest", str(SMALL)), env),
+                                                 small_base)
+        times["flagged"] = (_timed(_cli("flagged"), env), small_base)
+        times["export"] = (_timed(_cli("export"), env), small_base)
+        times["ingest 2-page paper, unchanged rerun"] = (
+            _timed(_cli("ingest", str(SMALL)), env), small_base)
+        if pack is not None:
+            pack_base = _timed([sys.executable, "-c", PDFPLUMBER, str(pack)], env)
+            times["ingest 255-page pack, --workers 2"] = (
+                _timed(_cli("ingest", str(pack), "--workers", "2"), env, ok=(0, 3)), pack_base)
+            times["ingest 255-page pack, unchanged rerun"] = (
+                _timed(_cli("ingest", str(pack), "--workers", "2"), env, ok=(0, 3)), pack_base)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="the checkout whose code is timed (default: this one)")
+    args = parser.parse_args()
+    pack = PACK if PACK.is_file() else None
+    if pack is None:
+        print(f"skipping the pack: {PACK.name} is not in ../shared/real-papers")
+    rounds = [_round(pack, args.code.resolve()) for _ in range(args.rounds)]
+    print(f"best of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'case':<40} {'seconds':>8} {'pdfplumber':>11} {'× pdfplumber':>13}")
+    for case in rounds[0]:
+        seconds = min(r[case][0] for r in rounds)
+        baseline = min(r[case][1] for r in rounds)
+        print(f"{case:<40} {seconds:8.2f} {baseline:11.2f} {baseline / seconds:13.2f}")
+    for first, rerun in (("ingest 2-page paper, new home", "ingest 2-page paper, unchanged rerun"),
+                         ("ingest 255-page pack, --workers 2",
+                          "ingest 255-page pack, unchanged rerun")):
+        if first in rounds[0]:
+            ratio = min(r[rerun][0] for r in rounds) / min(r[first][0] for r in rounds)
+            print(f"{rerun}: {ratio:.0%} of the first run")
+
+
+if __name__ == "__main__":
+    main()
