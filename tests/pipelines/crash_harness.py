@@ -416,6 +416,10 @@ def model_versions(db_url: str) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- ingest chains
+# The corpus holds bad files on purpose: an ingest that read it to the end quarantined them
+# and says so with exit code 3.
+FINISHED = 3
+
 
 
 @dataclass
@@ -457,7 +461,7 @@ def ingest_chain(
         runs.append(unfinished_runs(db_path))
     done = run_to_end(args, env, log)
     problems, counts = store_problems(db_url, corpus)
-    content = canonical_store(db_url) if done.returncode == 0 else {}
+    content = canonical_store(db_url) if done.returncode == FINISHED else {}
     return Chain(
         seed,
         kills,
@@ -499,5 +503,5 @@ def clean_ingest(
         ["ingest", str(corpus.root), "--db", db_url, "--json"], env, folder / "log.txt"
     )
     problems, counts = store_problems(db_url, corpus)
-    content = canonical_store(db_url) if done.returncode == 0 else {}
+    content = canonical_store(db_url) if done.returncode == FINISHED else {}
     return done.returncode, problems, counts, content

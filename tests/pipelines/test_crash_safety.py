@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.pipelines.crash_harness import (
+    FINISHED,
     Corpus,
     build_corpus,
     clean_ingest,
@@ -58,7 +59,7 @@ def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(
         ]
         returncode, problems, counts, content = clean.result()
         results = [chain.result() for chain in chains]
-    assert (returncode, problems) == (0, [])
+    assert (returncode, problems) == (FINISHED, [])
     assert counts["processed"] == len(corpus.good)
     assert counts["quarantined"] == len(corpus.bad)
 
@@ -73,7 +74,8 @@ def test_ingest_killed_at_random_points_loses_and_duplicates_nothing(
             assert kill.survivors == [], (chain.seed, kill.phase, kill.survivors)
             # ... and no run it cut short looks as if it were still going.
             assert runs[1] == 0, (chain.seed, kill.phase, runs)
-        assert chain.returncode == 0, (tmp_path / f"seed-{chain.seed}" / "log.txt").read_text()
+        log = (tmp_path / f"seed-{chain.seed}" / "log.txt").read_text()
+        assert chain.returncode == FINISHED, log
         assert chain.problems == [], chain.seed
         assert chain.counts == counts, chain.seed
         assert chain.content == content, chain.seed
