@@ -19,6 +19,7 @@ from models.features import ItemText
 from models.labels import LabelError, LabelledItem
 from pipelines.safety import csv_safe
 from pipelines.store import Store
+from pipelines.store.repository import override_with_label
 from pipelines.store.schema import Item as ItemRow
 from pipelines.store.schema import Label
 
@@ -71,7 +72,8 @@ def add_label(
     if chosen and not workforce_impacting:
         raise LabelError("categories only apply to a workforce-impacting label")
     with store.session() as session:
-        if item_id is not None and session.get(ItemRow, item_id) is None:
+        row = session.get(ItemRow, item_id) if item_id is not None else None
+        if item_id is not None and row is None:
             raise UnknownItemError(f"no item {item_id!r} in the store")
         if item_id is None and not (text or "").strip():
             raise LabelError("a label needs an item id or a text")
@@ -86,6 +88,8 @@ def add_label(
             created_at=datetime.now(UTC),
         )
         session.add(label)
+        if row is not None:
+            override_with_label(session, row, workforce_impacting, chosen, origin)
         session.flush()
         return int(label.id)
 

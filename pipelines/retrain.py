@@ -7,6 +7,7 @@ same steps as tasks for the weekly deployment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,21 @@ def compare(
     )
 
 
-def promote_if_not_worse(store: Store, home: Path, comparison: Comparison) -> bool:
+def promote_if_not_worse(
+    store: Store,
+    home: Path,
+    comparison: Comparison,
+    progress: Callable[[int, int], None] | None = None,
+) -> bool:
+    """Promote the candidate when it is not worse, then score the store's items with it, so
+    that `flagged`, exports and digests show what the current model says."""
     if not comparison.not_worse:
         return False
-    promote(store, comparison.candidate.version, home)
+    record = promote(store, comparison.candidate.version, home)
+    from models import load_flagger
+    from pipelines.rescore import rescore_store
+
+    rescore_store(store, load_flagger(Path(record.path)), progress)
     return True
 
 

@@ -28,6 +28,7 @@ DEBUG_ENV = "NOSURPRISES_DEBUG"
 COMMAND_MODULES = {
     "ingest": "ingest", "export": "ingest", "flagged": "ingest",
     "classify": "analyst", "label": "analyst", "train": "analyst", "evaluate": "analyst",
+    "rescore": "analyst",
     "subscribe": "digest", "subscriptions": "digest", "unsubscribe": "digest",
     "digest": "digest", "feed": "digest", "feedback": "digest",
     "serve": "serve", "status": "serve",

@@ -1,10 +1,11 @@
-"""The analysts' commands: `classify`, `label`, `train` and `evaluate`."""
+"""The analysts' commands: `classify`, `label`, `train`, `evaluate` and `rescore`."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -187,7 +188,9 @@ def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
         _print_comparison(comparison)
         click.echo(f"candidate {candidate.version} written to {candidate.path}")
         if promote:
-            if retrain.promote_if_not_worse(store, settings.home, comparison):
+            with _progress("rescoring the store") as advance:
+                promoted = retrain.promote_if_not_worse(store, settings.home, comparison, advance)
+            if promoted:
                 click.echo(f"promoted {candidate.version}: it is now the current model")
             else:
                 click.echo(
@@ -264,6 +267,43 @@ def _print_comparison(comparison: Any) -> None:
     console.print(confusion)
     verdict = "not worse" if comparison.not_worse else "worse"
     console.print(f"candidate is {verdict} than the current model on recall and macro-F1")
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, advanced by calling the yielded function(done, total)."""
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@main.command()
+@db_option
+def rescore(db: str | None) -> None:
+    """Score every item in the store again with the current model (labelled items keep their
+    label); run after changing the model by hand, promotion does it itself."""
+    from models import load_flagger
+    from pipelines.cli import open_existing_store
+    from pipelines.rescore import rescore_store
+
+    settings = get_settings()
+    store = open_existing_store(db)
+    try:
+        flagger = load_flagger(settings.model_path)
+        with _progress("rescoring the store") as advance:
+            done = rescore_store(store, flagger, advance)
+    finally:
+        store.dispose()
+    click.echo(
+        f"rescored {done.items} items of {done.documents} documents with {done.model_version}: "
+        f"{done.changed} changed flag, {done.kept} kept their label"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

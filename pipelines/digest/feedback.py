@@ -21,6 +21,7 @@ from extractors.errors import NosurprisesError
 from pipelines.digest.addresses import InvalidAddressError, normalise_address, one_line
 from pipelines.digest.subscriptions import unsubscribe_by_token
 from pipelines.store.db import Store
+from pipelines.store.repository import override_with_label
 from pipelines.store.schema import Item, Label, Subscription
 
 VERDICTS = ("useful", "not_workforce")
@@ -85,6 +86,7 @@ def record_feedback(
         label.workforce_impacting = useful
         label.categories = _category_names(item.categories) if useful else []
         label.created_at = now
+        override_with_label(session, item, useful, label.categories, ORIGIN)
         return FeedbackResult(item_id, verdict, who, updated)
 
 

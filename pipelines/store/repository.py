@@ -221,6 +221,7 @@ def _item_row(document_id: str, seq: int, item, notes, flag: Flag, stamp: dateti
         evidence_spans=[{"text": e.text, "page": e.page, "start": e.start, "end": e.end}
                         for e in flag.evidence_spans],
         top_terms=list(flag.top_terms),
+        page_breaks=[list(pair) for pair in item.page_breaks],
         model_version=model_version, created_at=stamp,
     )
     row.entities = [
@@ -282,3 +283,18 @@ def save_fetch_state(store: Store, location: str, etag: str | None, last_modifie
         state.etag, state.last_modified = etag, last_modified
         state.sha256, state.document_id, state.checked_at = sha256, document_id, now()
         session.add(state)
+
+
+def override_with_label(session: Session, item: Item, workforce_impacting: bool,
+                        categories: Sequence[str], origin: str) -> None:
+    """Let a person's judgement decide an item instead of the model: `flagged`, exports and
+    digests read the item's flag, so they follow the label; rescoring leaves it alone. The
+    model's score is kept (it is what the model said)."""
+    was = bool(item.workforce_impacting)
+    item.workforce_impacting = workforce_impacting
+    item.categories = [{"category": c, "score": 1.0} for c in categories] if workforce_impacting \
+        else []
+    item.label_origin = origin
+    if was != workforce_impacting and item.document is not None:
+        item.document.flagged_count = max(0, (item.document.flagged_count or 0)
+                                          + (1 if workforce_impacting else -1))

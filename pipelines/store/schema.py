@@ -117,6 +117,10 @@ class Item(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence_spans: Mapped[list[Any]] = mapped_column(JSON, default=list)
     top_terms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    page_breaks: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Set when an analyst's label or an officer's feedback decides the item, not the model:
+    # "cli", "import", "feedback", ... (the label's origin). Rescoring leaves such items alone.
+    label_origin: Mapped[str | None] = mapped_column(String(16))
     consultation: Mapped[str] = mapped_column(String(16), default="unknown")
     model_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
