@@ -59,29 +59,67 @@ def answer_status(answer: str) -> Consultation:
     return "unknown"
 
 
+# Who is consulted: staff or their representatives, not the public or another body's review.
+_STAFF_BODY = re.compile(
+    r"\b(?:staff[\s-]?side|trade\s+unions?|unions?|JNCC|JCNC|JNCF|JLNC|LNC|partnership\s+forum|"
+    r"staff|employees|colleagues|workforce)\b",
+    re.I,
+)
+_CONSULT = re.compile(
+    r"\bconsult\w*|\bengage(?:d|ment)?\b|\bbriefed\b|\bdiscussed\b|\bagreed (?:with|at|by)\b"
+    r"|\bin partnership with\b",
+    re.I,
+)
+_TEXT_NOT = re.compile(
+    r"\b(?:not|no)\b[^.]{0,40}\b(?:consult\w*|engaged|briefed)\b|\bwithout (?:any )?consultation"
+    r"|\bno consultation\b",
+    re.I,
+)
+_TEXT_PLANNED = re.compile(
+    r"\b(?:will|shall|would|intend(?:s)? to|plan(?:s)? to|going to)\b[^.]{0,60}\b(?:consult|engage|"
+    r"brief|discuss)\w*|\b(?:consultation|engagement)\b[^.]{0,60}\b(?:will|to) (?:start|begin|"
+    r"commence|open|launch|run)\w*|\bahead of (?:the |our |a )?(?:formal )?consultation\b"
+    r"|\bto be (?:discussed|consulted|presented|shared|taken)\b|\bat the next\b"
+    r"|\b(?:consultation|engagement)\b[^.]{0,30}\b(?:planned|scheduled|due|expected)\b",
+    re.I,
+)
+_TEXT_YES = re.compile(
+    r"\b(?:has|have|was|were|had) been (?:consulted|engaged|briefed|involved)\b"
+    r"|\b(?:consulted|discussed|agreed|shared) (?:with|at|by) (?:the )?(?:staff[\s-]?side|trade"
+    r"\s+unions?|unions?|JNCC|JCNC|JNCF|JLNC|LNC|partnership\s+forum)"
+    r"|\bfollowing (?:formal )?consultation\b|\bconsultation (?:has |have )?(?:closed|concluded|"
+    r"completed|ended)\b|\bin partnership with (?:the )?(?:staff[\s-]?side|trade unions?)\b",
+    re.I,
+)
+
+
 def text_status(text: str) -> Consultation:
-    """The status the item's own sentences state about consultation with staff side."""
+    """The status the item's own sentences state about consulting staff or their unions:
+    a sentence counts only when it names staff or their representatives as well as a
+    consultation (NHS England's public consultation on a framework is not staff's)."""
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        if not _MENTIONS_BODY.search(sentence) and "consult" not in sentence.lower():
+        if not (_STAFF_BODY.search(sentence) and _CONSULT.search(sentence)):
             continue
-        if re.search(
-            r"\b(?:not|no)\b[^.]{0,40}\bconsult|\bwithout (?:any )?consultation", sentence, re.I
-        ):
+        if _TEXT_NOT.search(sentence):
             return "not_consulted"
         # Future wording first: "will be discussed at the JNCC" is planned, not done.
-        if _matches(_PLANNED, sentence) and _MENTIONS_BODY.search(sentence):
+        if _TEXT_PLANNED.search(sentence):
             return "planned"
-        if _matches(_YES[1:], sentence):
+        if _TEXT_YES.search(sentence):
             return "consulted"
     return "unknown"
 
 
-def consultation_status(item: Item) -> Consultation:
+def consultation_status(item: Item, in_forum: bool = False) -> Consultation:
     """consulted | not_consulted | planned | unknown: the cover sheet's answer when it gives
-    one, otherwise what the text says."""
+    one, otherwise what the text says; an item minuted at a joint forum with staff side (a
+    JNCC, a partnership forum) was put to staff side there, unless its text says otherwise."""
     for key, answer in item.fields.items():
         if _FIELD_KEY.search(key):
             status = answer_status(str(answer))
             if status != "unknown":
                 return status
-    return text_status(item.text)
+    status = text_status(item.text)
+    if status == "unknown" and in_forum:
+        return "consulted"
+    return status

@@ -17,7 +17,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from extractors.types import CATEGORIES
-from models.features import HEADING, PASSAGE_WORDS, TEXT, build_features, word_feature_mask
+from models.features import (
+    FIELDS,
+    HEADING,
+    PASSAGE_WORDS,
+    PURPOSE,
+    TEXT,
+    build_features,
+    word_feature_mask,
+)
 from models.genre import genre_offset
 from models.passages import Passage, Span, content_words, item_passages, sentence_spans
 
@@ -146,8 +154,10 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         An item is workforce-impacting because something in it proposes, decides, consults on
         or reports a change to staff, so its flag probability is its best passage's (a short
         item, of the length the model was trained on, may also win on its whole text with its
-        heading). Passages keep the item's purpose and cover-sheet answers but not its heading,
-        which would lift every sentence of an item titled "Terms and conditions of employees".
+        heading). Passages are judged on their own words: an item's heading, purpose and
+        cover-sheet answers would lift every sentence of an item titled "Terms and conditions
+        of employees" or of a paper whose cover sheet mentions the workforce (the cover sheet's
+        own sentences are passages of the item's text).
         Passages with few content words are shrunk towards the prior, and the item's genre
         (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
         registers needs stronger wording. Categories come from the winning passage."""
@@ -166,6 +176,8 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
             texts[o][p.span.start : p.span.end] for o, p in zip(owners, passages, strict=True)
         ]
         rows[:, HEADING] = ""
+        rows[:, PURPOSE] = "none"
+        rows[:, FIELDS] = ""
         whole = self.transform(X)
         passage_features = self.transform(rows)
         flag = self.pipeline_[-1]

@@ -37,7 +37,7 @@ class WorkforceFlagger:
                 f.score,
                 f.categories,
                 f.evidence,
-                consultation_status(item),
+                consultation_status(item, in_forum=genre == "forum_minutes"),
                 tuple(_with_page(span, item) for span in f.evidence_spans),
                 f.top_terms,
             )

@@ -19,6 +19,7 @@ GENRES: tuple[str, ...] = (
     "risk_register",
     "performance_report",
     "minutes",
+    "forum_minutes",
     "agenda",
     "cover_sheet",
     "forum_paper",
@@ -66,6 +67,14 @@ GENRE_OFFSETS: dict[str, float] = {
 }
 
 
+# Minutes of a meeting where management and staff side sit together.
+_FORUM = re.compile(
+    r"\b(?:JNCC|JCNC|JNCF|JLNC|LNC|joint (?:negotiating|consultative|local negotiating)"
+    r"|partnership forum|social partnership|staff side)\b",
+    re.I,
+)
+
+
 def title_genre(title: str) -> str | None:
     """The genre a title or heading names, or None when it names none."""
     for genre, pattern in _TITLE_GENRES:
@@ -76,6 +85,8 @@ def title_genre(title: str) -> str | None:
 
 def document_genre(document_type: str | None, title: str = "") -> str:
     """A document's genre from its title (front page or first heading) and segmented type."""
+    if document_type == "minutes" and _FORUM.search(title or ""):
+        return "forum_minutes"
     named = title_genre(title)
     if named is not None:
         return named
@@ -91,7 +102,7 @@ def item_genre(heading: str, kind: str | None, document: str | None) -> str:
     if document in {"constitution", "standing_orders", "procedures", "terms_of_reference"}:
         return document
     if kind == "minute":
-        return "minutes"
+        return "forum_minutes" if document == "forum_minutes" else "minutes"
     return document or "other"
 
 

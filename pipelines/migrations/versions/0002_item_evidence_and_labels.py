@@ -23,6 +23,19 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('label_origin', sa.String(length=16), nullable=True))
 
     # ### end Alembic commands ###
+    # Evidence is quotations only: the "terms: a, b" line earlier models appended to it moves
+    # to top_terms.
+    items = sa.table('items', sa.column('id', sa.String), sa.column('evidence', sa.JSON),
+                     sa.column('top_terms', sa.JSON))
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(items.c.id, items.c.evidence)).fetchall():
+        evidence = list(row.evidence or [])
+        terms = [line for line in evidence if isinstance(line, str) and line.startswith('terms: ')]
+        if terms:
+            kept = [line for line in evidence if line not in terms]
+            words = [w.strip() for w in terms[0][len('terms: '):].split(',') if w.strip()]
+            bind.execute(items.update().where(items.c.id == row.id)
+                         .values(evidence=kept, top_terms=words))
 
 
 def downgrade() -> None:
