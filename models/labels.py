@@ -108,7 +108,7 @@ def by_split(labelled: Iterable[LabelledItem], split: str) -> list[LabelledItem]
     return [item for item in labelled if item.split == split]
 
 
-_CODES = {
+CATEGORY_CODES = {  # the letters of the hand-written parts files
     "T": "terms_and_conditions",
     "R": "restructuring",
     "J": "job_security",
@@ -126,10 +126,10 @@ def read_passages(path: Path = SHIPPED_PASSAGES) -> list[LabelledItem]:
         if not line.strip() or line.startswith("#"):
             continue
         codes, _, text = line.partition(" | ")
-        unknown = set(codes.strip()) - set(_CODES) - {"-"}
+        unknown = set(codes.strip()) - set(CATEGORY_CODES) - {"-"}
         if not text.strip() or unknown:
             raise LabelError(f"{path}: line {number} is not 'CODES | text'")
-        categories = tuple(_CODES[c] for c in codes.strip() if c in _CODES)
+        categories = tuple(CATEGORY_CODES[c] for c in codes.strip() if c in CATEGORY_CODES)
         labelled.append(
             LabelledItem(
                 id=f"passage-{number:04d}",

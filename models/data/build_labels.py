@@ -17,19 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from models.labels import CATEGORY_CODES as CODES
+
 HERE = Path(__file__).resolve().parent
 PARTS = HERE / "parts"
 TRUSTS_CSV = HERE.parent.parent / "extractors" / "reference" / "data" / "nhs_trusts.csv"
 TEST_VERSION = "v1"
 
-CODES = {
-    "T": "terms_and_conditions",
-    "R": "restructuring",
-    "J": "job_security",
-    "S": "staff_transfer",
-    "W": "working_patterns",
-    "E": "employment_policy",
-}
 PART_FILES = (
     "terms_and_conditions.txt",
     "restructuring.txt",

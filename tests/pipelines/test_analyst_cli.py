@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,10 @@ from sqlalchemy import select
 
 from models.persistence import SHIPPED_MODEL, ModelRecord, file_sha256, record_for, record_path
 from pipelines.cli import main
-from pipelines.config import get_settings
 from pipelines.store import open_store
 from pipelines.store.repository import save_processed, start_run
 from pipelines.store.schema import Label, ModelVersion
 from tests.pipelines.store_fixtures import facts, paper
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private NOSURPRISES_HOME, so promotion here never changes other tests' model."""
-    monkeypatch.setenv("NOSURPRISES_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("NOSURPRISES_MODEL_PATH", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path / "home"
-    get_settings.cache_clear()
 
 
 @pytest.fixture()

@@ -4,26 +4,15 @@ exports and digests, and rescoring with a new model leaves labelled items alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.config import get_settings
 from pipelines.store import open_store
 from pipelines.store.repository import save_processed, start_run
 from tests.pipelines.store_fixtures import facts, paper
-
-
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("NOSURPRISES_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("NOSURPRISES_MODEL_PATH", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path / "home"
-    get_settings.cache_clear()
 
 
 @pytest.fixture()
