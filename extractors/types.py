@@ -64,7 +64,7 @@ class Item:
     page_end: int | None = None
     purpose: Purpose | None = None
     presenter: str | None = None
-    kind: str = "section"  # agenda_item | paper | minute | section | action_log
+    kind: str = "section"  # agenda_item | paper | minute | section | action_log | agenda
     paper_ref: str | None = None
     # Cover-sheet and agenda fields as printed, keyed by a normalised label
     # ("executive_lead", "staff_side_consulted", "previously_considered_by", ...).

@@ -19,7 +19,7 @@ from extractors.segment.minutes import (
     split_run_on_minutes,
 )
 from extractors.segment.pack import item_number, papers_from_agenda, papers_from_cover_sheets
-from extractors.segment.sections import find_paper_refs, find_sections
+from extractors.segment.sections import find_paper_refs, find_sections, looks_like_heading
 from extractors.segment.starts import find_uncovered_starts
 from extractors.segment.text import purpose_from_text
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
@@ -60,7 +60,7 @@ def segment_document(document: Document) -> SegmentedDocument:
     elif kind == "minutes":
         items = _minutes_items(blocks, minutes, meeting, sheets)
     elif kind == "agenda":
-        items = _agenda_items(blocks, agenda)
+        items = _agenda_items(blocks, agenda, meeting)
     else:
         items = _report_items(blocks, sheets, document.page_count, meeting)
     return SegmentedDocument(document_type=kind, meeting=meeting, items=tuple(items))
@@ -76,15 +76,15 @@ def _titled_agenda(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> bo
 
 
 def _front_matter(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> list[Item]:
-    """What precedes the first paper, unless it is the pack's agenda (already the papers)."""
-    if not has_substance(blocks, 0, end, minimum=300):
+    """What precedes the first paper: the pack's title page and agenda, kept as one item."""
+    if end <= 0:
         return []
     head = " ".join(b.text for b in blocks[: min(end, 15)])
     if re.search(r"\bagenda\b", head, re.I):
-        return []
-    return [
-        item_from_range(blocks, 0, end, heading=meeting.title or blocks[0].text, kind="section")
-    ]
+        # An index of the papers that follow, each an item of its own.
+        return [item_from_range(blocks, 0, end, heading="Agenda", kind="agenda")]
+    heading = meeting.title or blocks[0].text
+    return [item_from_range(blocks, 0, end, heading=heading, kind="section")]
 
 
 def _minutes_items(
@@ -134,16 +134,23 @@ def _front_heading(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> s
     return meeting.title or blocks[0].text
 
 
-def _agenda_items(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> list[Item]:
+def _agenda_items(
+    blocks: Sequence[Block], agenda: Sequence[AgendaEntry], meeting: MeetingInfo
+) -> list[Item]:
     items = []
+    if agenda[0].index > 0:
+        # The title, date and venue above the table: kept, so that no word is lost.
+        heading = meeting.title or blocks[0].text
+        items.append(item_from_range(blocks, 0, agenda[0].index, heading=heading, kind="section"))
     for entry, (start, end) in zip(
         agenda, split_at([e.index for e in agenda], len(blocks)), strict=True
     ):
+        stop = _agenda_entry_end(blocks, entry, end)
         items.append(
             item_from_range(
                 blocks,
                 start,
-                _agenda_entry_end(blocks, entry, end),
+                stop,
                 heading=entry.heading,
                 kind="agenda_item",
                 number=entry.number,
@@ -152,7 +159,18 @@ def _agenda_items(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> lis
                 paper_ref=entry.paper_ref,
             )
         )
+        if stop < end:
+            # Notes under the table (who the papers went to, how to ask questions).
+            items.append(
+                item_from_range(
+                    blocks, stop, end, heading=_notes_heading(blocks[stop]), kind="section"
+                )
+            )
     return items
+
+
+def _notes_heading(block: Block) -> str:
+    return block.text if block.kind == "heading" or looks_like_heading(block.text) else "Notes"
 
 
 def _agenda_entry_end(blocks: Sequence[Block], entry: AgendaEntry, end: int) -> int:

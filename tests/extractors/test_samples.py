@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -47,7 +48,11 @@ def test_board_pack_one_paper_per_cover_sheet() -> None:
         ("paper", str(number), title, page, page + 1)
         for number, title, page in zip(range(6, 16), PACK_TITLES, range(2, 22, 2), strict=True)
     ]
-    assert outline(result) == expected
+    # The agenda page stays an item of its own, so that none of its words is lost.
+    assert outline(result) == [("agenda", None, "Agenda", 1, 1), *expected]
+    assert "Questions from members" not in result.items[0].text
+    assert "Any other business" in result.items[0].text
+    result = replace(result, items=result.items[1:])
     assert result.meeting.organisation == "Sheffield Teaching Hospitals NHS Foundation Trust"
     assert result.meeting.meeting == "Board of Directors (public)"
     assert result.meeting.meeting_date == date(2025, 11, 12)
@@ -90,8 +95,18 @@ def test_board_pack_cover_sheet_fields() -> None:
 def test_board_agenda_table() -> None:
     result = segment("sth-board-agenda-2025-11-12.docx")
     assert result.document_type == "agenda"
-    numbers = [i.number for i in result.items]
-    assert numbers == [str(n) for n in range(1, 18)]
+    front, *entries, notes = result.items
+    assert (front.kind, front.heading) == (
+        "section",
+        "Board of Directors (public) agenda 12 November 2025",
+    )
+    assert "Boardroom, Northern General Hospital" in front.text
+    # The note under the agenda table is an item of its own, not part of item 17.
+    assert (notes.kind, notes.heading) == ("section", "Notes")
+    assert notes.text.startswith("Questions from members of the public")
+    assert "Questions" not in entries[-1].text
+    result = replace(result, items=tuple(entries))
+    assert [i.number for i in result.items] == [str(n) for n in range(1, 18)]
     assert [i.heading for i in result.items[5:15]] == PACK_TITLES
     restructure = result.items[7]
     assert (restructure.presenter, restructure.purpose, restructure.paper_ref) == (
@@ -399,7 +414,9 @@ def test_bench_pack_builder_varies_numbering(tmp_path: Path) -> None:
     assert 28 <= (document.page_count or 0) <= 34
     result = segment_document(document)
     assert result.document_type == "board_papers"
-    numbers = [i.number for i in result.items]
+    agenda, *papers = result.items
+    assert agenda.heading == "Agenda" and agenda.page_start == 1
+    numbers = [i.number for i in papers]
     assert len(numbers) == 15
     assert numbers[:3] == ["5", "6", "7"]
     assert numbers[12:] == ["2.5", "2.6", "2.7"]
