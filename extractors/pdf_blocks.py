@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.hyphens import join_hyphenated
 from extractors.pdf_types import Line
+from extractors.pdf_unruled import unruled_tables
 from extractors.types import Block, BlockKind
 
 # Only the first and last rows of a page, within this share of its height, can be running lines.
@@ -247,8 +248,17 @@ def build_blocks(lines: Sequence[Line], vocabulary: set[str] | None = None) -> l
     levels = _heading_levels(lines, body)
     blocks: list[Block] = []
     group: list[Line] = []
-    for line in lines:
-        if line.table is not None:
+    ruled = max((line.table for line in lines if line.table is not None), default=-1)
+    unruled = unruled_tables(lines, ruled + 1)
+    for position, line in enumerate(lines):
+        if position in unruled:
+            _close(group, blocks, body, levels, vocabulary)
+            group = []
+            row = unruled[position]
+            text = " | ".join(cell for cell in row.cells if cell)
+            line = replace(line, text=text, table=row.table, cells=row.cells)
+            blocks.append(_table_block(line))
+        elif line.table is not None:
             _close(group, blocks, body, levels, vocabulary)
             group = []
             blocks.append(_table_block(line))

@@ -54,6 +54,17 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class LoggedAction:
+    """An entry of an action log as printed, attached to the minute it refers to; the entity
+    stage turns it into an Action (the due date needs the meeting's date)."""
+
+    text: str
+    owner: str | None = None  # from the log's owner column; None for a list entry
+    due: str | None = None  # the due cell as printed: "31/01/2026", "next meeting", "Q4"
+    from_table: bool = False  # a table row (owner and due are columns), else a sentence
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """An agenda item, a paper in a pack, a numbered minute or a section of a report."""
 
@@ -71,6 +82,7 @@ class Item:
     fields: Mapping[str, str] = field(default_factory=dict)
     # (offset into text, page) where each page after the first begins, for citing a sentence.
     page_breaks: tuple[tuple[int, int], ...] = ()
+    actions: tuple[LoggedAction, ...] = ()  # action-log entries about this item
 
 
 @dataclass(frozen=True, slots=True)

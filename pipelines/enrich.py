@@ -90,7 +90,7 @@ class Enricher:
     def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
         """Entities and flags of some items of a document whose context is already known."""
         docs = self.entities.docs([item.text for item in items], context)
-        annotations = tuple(EntityPipeline._annotations(docs))
+        annotations = tuple(EntityPipeline._annotations(docs, items))
         flags = self._flags(items, context.document_genre)
         return EnrichedPart(annotations, flags)
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extractors.segment.action_log import ActionLog, find_logs, home_minute, text_log
 from extractors.segment.agenda import AgendaEntry, find_agenda
 from extractors.segment.coversheet import CoverSheet, find_cover_sheets
 from extractors.segment.genre import document_type
@@ -14,7 +15,6 @@ from extractors.segment.meeting import find_meeting, states_meeting
 from extractors.segment.minutes import (
     MinuteStart,
     action_log_heading,
-    find_action_logs,
     find_minutes,
     split_run_on_minutes,
 )
@@ -22,7 +22,7 @@ from extractors.segment.pack import item_number, papers_from_agenda, papers_from
 from extractors.segment.sections import find_paper_refs, find_sections, looks_like_heading
 from extractors.segment.starts import find_uncovered_starts
 from extractors.segment.text import purpose_from_text
-from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
+from extractors.types import Block, Document, Item, LoggedAction, MeetingInfo, SegmentedDocument
 
 _CHARS_PER_PAGE = 3000  # to estimate the length of formats without pages
 _AGENDA_FRONT_BLOCKS = 400  # an agenda sits at the front: don't look for one deep in a pack
@@ -98,31 +98,53 @@ def _minutes_items(
     sheet = sheets[0] if sheets and sheets[0].start <= minutes[0].index else None
     if sheet is not None:
         minutes = [m for m in minutes if m.index >= sheet.end] or list(minutes)
-    logs = find_action_logs(blocks, after=minutes[0].index)
-    body_end = logs[0][0] if logs else len(blocks)
+    logs = find_logs(blocks, minutes)
+    in_log = {i for log in logs for i in range(log.start, log.end)}
+    minutes = [m for m in minutes if m.index not in in_log] or list(minutes)
     if not logs:
+        # A log in plain text under its own heading: what follows is the log's, not a minute's.
         heading = action_log_heading(blocks, minutes[-1].index + 1, len(blocks))
         if heading is not None:
-            logs, body_end = [(heading, len(blocks))], heading
-    starts = [m.index for m in minutes if m.index < body_end]
+            in_log = set(range(heading, len(blocks)))
+            logs = [text_log(blocks, heading, minutes)]
+    starts = [m.index for m in minutes]
     items = []
+    front = [b for i, b in enumerate(blocks[: starts[0]]) if i not in in_log]
     if sheet is not None:
         items.append(_single_paper(blocks, sheet, starts[0], meeting, None))
-    elif has_substance(blocks, 0, starts[0]):
-        heading = _front_heading(blocks, starts[0], meeting)
-        items.append(item_from_range(blocks, 0, starts[0], heading=heading, kind="section"))
-    for minute, (start, end) in zip(minutes, split_at(starts, body_end), strict=False):
-        items.append(
-            item_from_range(
-                blocks, start, end, heading=minute.heading, kind="minute", number=minute.number
-            )
+    elif front:
+        heading = _front_heading(front, len(front), meeting)
+        items.append(item_from_range(front, 0, len(front), heading=heading, kind="section"))
+    attached = _attached_blocks(logs, len(minutes), home_minute(minutes))
+    for position, (minute, (start, end)) in enumerate(
+        zip(minutes, split_at(starts, len(blocks)), strict=True)
+    ):
+        extra, actions = attached[position]
+        # The minute's own text, then the log entries about it (pages run on to the log's).
+        own = [blocks[i] for i in range(start, end) if i not in in_log]
+        own += [blocks[i] for i in sorted(extra)]
+        item = item_from_range(
+            own, 0, len(own), heading=minute.heading, kind="minute", number=minute.number
         )
-    for position, (start, end) in enumerate(logs):
-        stop = logs[position + 1][0] if position + 1 < len(logs) else len(blocks)
-        end = end if end >= stop else stop
-        heading = blocks[start].text if blocks[start].kind != "table_row" else "Action log"
-        items.append(item_from_range(blocks, start, end, heading=heading, kind="action_log"))
+        items.append(replace(item, actions=tuple(actions)))
     return items
+
+
+def _attached_blocks(
+    logs: Sequence[ActionLog], count: int, home: int
+) -> list[tuple[set[int], list[LoggedAction]]]:
+    """For each minute, the log blocks it takes in and the actions they hold: each entry goes
+    to its minute; headings, header rows and unmatched entries to the home minute."""
+    attached: list[tuple[set[int], list[LoggedAction]]] = [(set(), []) for _ in range(count)]
+    for log in logs:
+        placed = set()
+        for entry in log.entries:
+            position = home if entry.minute is None else entry.minute
+            attached[position][0].update(entry.blocks)
+            attached[position][1].append(entry.action)
+            placed.update(entry.blocks)
+        attached[home][0].update(set(range(log.start, log.end)) - placed)
+    return attached
 
 
 def _front_heading(blocks: Sequence[Block], end: int, meeting: MeetingInfo) -> str:

@@ -149,11 +149,15 @@ def test_jncc_minutes_and_action_log() -> None:
         ("minute", "JNCC/25/45", "Car parking charges 2026", 2, 2),
         ("minute", "JNCC/25/46", "Staff survey 2025 response rate", 2, 2),
         ("minute", "JNCC/25/47", "Any other business", 2, 2),
-        ("action_log", None, "Action log", 3, 3),
     ]
-    log = result.items[-1].text
-    assert "Ref | Action | Owner | Due | Status" in log
-    assert "Director of Estates | 20 November 2025 | Open" in log
+    # The action log's rows are in the minutes they refer to; its header with matters arising.
+    minutes = {i.number: i for i in result.items}
+    assert "Ref | Action | Owner | Due | Status" in minutes["JNCC/25/42"].text
+    parking = minutes["JNCC/25/45"]
+    assert parking.text.endswith("Director of Estates | 20 November 2025 | Open")
+    assert [(a.owner, a.due) for a in parking.actions] == [
+        ("Director of Estates", "20 November 2025")
+    ]
     assert "Royal College of Nursing" in result.items[0].text
     assert result.meeting.meeting == "Joint Negotiating and Consultative Committee"
     assert result.meeting.meeting_date == date(2025, 10, 16)
@@ -172,8 +176,10 @@ def test_board_minutes_docx_with_action_log() -> None:
         ("BoD 25/106", "Integrated performance report"),
         ("BoD 25/107", "Any other business"),
     ]
-    assert result.items[-1].kind == "action_log"
-    assert "BoD 25/105 | Report the outcome of staff consultation" in result.items[-1].text
+    assert "action_log" not in {i.kind for i in result.items}
+    locality = next(i for i in result.items if i.number == "BoD 25/105")
+    assert "BoD 25/105 | Report the outcome of staff consultation" in locality.text
+    assert [a.owner for a in locality.actions] == ["CN"]
     assert result.meeting.meeting_date == date(2025, 9, 25)
     assert result.meeting.organisation == "Sheffield Children's NHS Foundation Trust"
 
@@ -344,9 +350,36 @@ def test_lch_minutes_docx_minutes_and_action_log() -> None:
     assert len(minutes) >= 20
     assert minutes[0].number == "2025-26 (25)"
     assert any(i.heading == "People Headlines and Strategy Update" for i in minutes)
-    assert result.items[-1].kind == "action_log"
-    assert "action log" in result.items[-1].heading.lower()
+    assert "action_log" not in {i.kind for i in result.items}
+    # The log, a table flattened one cell a line, gives one entry per action, each in the
+    # minute it refers to.
+    logged = [(i.number, len(i.actions)) for i in result.items if i.actions]
+    assert logged == [("2025-26 (30)", 1), ("2025-26 (37)", 1), ("2025-26 (38)", 3)]
     assert result.meeting.organisation == "Leeds Community Healthcare NHS Trust"
+
+
+@real
+@pytest.mark.real_papers
+def test_lch_minutes_action_log_owners_and_dues() -> None:
+    from extractors.nlp import EntityPipeline
+
+    result = segment("lch-trust-board-minutes-2025-06-and-action-log-rerendered.docx", REAL)
+    notes = EntityPipeline.load().annotate(result)
+    found = [
+        (item.number, action.owner, action.due)
+        for item, annotated in zip(result.items, notes.items, strict=True)
+        if item.actions
+        for action in annotated.actions[: len(item.actions)]
+    ]
+    nursing = "Executive Director of Nursing and AHPs"
+    # Every due in this log is "post meeting": no date.
+    assert found == [
+        ("2025-26 (30)", "Interim Chief Executive", None),
+        ("2025-26 (37)", "Non-Executive Director", None),
+        ("2025-26 (38)", nursing, None),
+        ("2025-26 (38)", nursing, None),
+        ("2025-26 (38)", "Non-Executive Director", None),
+    ]
 
 
 @real

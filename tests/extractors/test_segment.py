@@ -230,7 +230,7 @@ def test_minute_heading_on_the_line_after_its_number() -> None:
     ]
 
 
-def test_action_log_table_is_its_own_item_with_rows_as_text() -> None:
+def test_action_log_rows_go_to_the_minutes_they_refer_to() -> None:
     result = segment_document(
         doc(
             heading("JNCC minutes"),
@@ -247,13 +247,19 @@ def test_action_log_table_is_its_own_item_with_rows_as_text() -> None:
             row(5, "JNCC/25/31", "Book room", "CS", "1 November 2025", "Open", page=2),
         )
     )
-    kinds = [(i.kind, i.number, i.heading) for i in result.items]
-    assert kinds[-1] == ("action_log", None, "Action log")
-    log = result.items[-1]
-    assert log.text.splitlines()[1] == "Ref | Action | Owner | Due | Status"
-    assert "JNCC/25/30 | Circulate revised policy | HR | 31 October 2025 | Open" in log.text
-    assert (log.page_start, log.page_end) == (2, 2)
-    assert "Circulate revised policy" not in result.items[-2].text
+    assert [i.kind for i in result.items] == ["section", "minute", "minute"]
+    pay, other = result.items[1:]
+    assert pay.text.endswith("JNCC/25/30 | Circulate revised policy | HR | 31 October 2025 | Open")
+    assert [(a.text, a.owner, a.due) for a in pay.actions] == [
+        ("Circulate revised policy", "HR", "31 October 2025")
+    ]
+    # The log's heading and header row stay with the last minute, as does its own row.
+    assert "Action log\nRef | Action | Owner | Due | Status" in other.text
+    assert [a.owner for a in other.actions] == ["CS"]
+    assert "Circulate revised policy" not in other.text
+    # The minute's pages run on to the log's page, where its entry is.
+    assert (pay.page_start, pay.page_end) == (1, 2)
+    assert pay.page_breaks == ((pay.text.index("JNCC/25/30 | Circulate"), 2),)
 
 
 def test_minute_number_run_into_the_previous_paragraph_still_opens_a_minute() -> None:
