@@ -25,17 +25,8 @@ from extractors.types import (
 
 def _block(block: Block) -> list[Any]:
     # Blocks are the bulk of a 400-page pack: a positional list keeps the message small.
-    return [
-        block.text,
-        block.page,
-        block.kind,
-        block.level,
-        block.size,
-        block.bold,
-        block.table,
-        list(block.cells),
-        block.style,
-    ]
+    return [block.text, block.page, block.kind, block.level, block.size, block.bold,
+            block.table, list(block.cells), block.style]
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -49,17 +40,14 @@ def encode(document: Document, segmented: SegmentedDocument) -> bytes:
     meeting = segmented.meeting
     payload = {
         "document": {
-            "format": document.format,
-            "page_count": document.page_count,
-            "ocr": document.ocr,
-            "metadata": dict(document.metadata),
+            "format": document.format, "page_count": document.page_count,
+            "ocr": document.ocr, "metadata": dict(document.metadata),
             "blocks": [_block(b) for b in document.blocks],
         },
         "segmented": {
             "document_type": segmented.document_type,
             "meeting": {
-                "organisation": meeting.organisation,
-                "meeting": meeting.meeting,
+                "organisation": meeting.organisation, "meeting": meeting.meeting,
                 "meeting_date": meeting.meeting_date.isoformat() if meeting.meeting_date else None,
                 "title": meeting.title,
             },
@@ -81,17 +69,8 @@ def _str_or_none(value: Any) -> str | None:
 
 def _decode_block(row: list[Any]) -> Block:
     text, page, kind, level, size, bold, table, cells, style = row
-    return Block(
-        text=str(text),
-        page=page,
-        kind=kind,
-        level=level,
-        size=size,
-        bold=bool(bold),
-        table=table,
-        cells=tuple(str(c) for c in cells),
-        style=_str_or_none(style),
-    )
+    return Block(text=str(text), page=page, kind=kind, level=level, size=size, bold=bool(bold),
+                 table=table, cells=tuple(str(c) for c in cells), style=_str_or_none(style))
 
 
 def _decode_item(data: dict[str, Any]) -> Item:
@@ -113,9 +92,7 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
         payload = json.loads(data)
         doc, seg = payload["document"], payload["segmented"]
         document = Document(
-            format=str(doc["format"]),
-            page_count=doc["page_count"],
-            ocr=bool(doc["ocr"]),
+            format=str(doc["format"]), page_count=doc["page_count"], ocr=bool(doc["ocr"]),
             metadata={str(k): str(v) for k, v in doc["metadata"].items()},
             blocks=tuple(_decode_block(b) for b in doc["blocks"]),
         )
@@ -137,29 +114,15 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
 
 
 # A range of a PDF's pages read apart (extractors.pdf_types.PagesRead), as plain JSON values.
-_LINE_FIELDS = (
-    "text",
-    "page",
-    "x0",
-    "x1",
-    "top",
-    "bottom",
-    "size",
-    "bold",
-    "table",
-    "cells",
-    "gapped",
-    "pieces",
-)
+_LINE_FIELDS = ("text", "page", "x0", "x1", "top", "bottom", "size", "bold", "table", "cells",
+                "gapped", "pieces")
 
 
 def encode_pages(pages: PagesRead) -> dict[str, Any]:
     return {
         "start": pages.start,
-        "lines": [
-            [[getattr(line, name) for name in _LINE_FIELDS] for line in page]
-            for page in pages.lines
-        ],
+        "lines": [[[getattr(line, name) for name in _LINE_FIELDS] for line in page]
+                  for page in pages.lines],
         "heights": pages.heights,
         "ocr_blocks": [_block(b) for b in pages.ocr_blocks],
         "counts": [pages.ocr_pages, pages.ocr_skipped, pages.tables, pages.ocr_budget],
@@ -184,20 +147,10 @@ def _float(value: Any) -> float:
 
 def _decode_line(row: Any) -> Line:
     text, page, x0, x1, top, bottom, size, bold, table, cells, gapped, pieces = row
-    return Line(
-        text=str(text),
-        page=_int(page),
-        x0=_float(x0),
-        x1=_float(x1),
-        top=_float(top),
-        bottom=_float(bottom),
-        size=_float(size),
-        bold=bool(bold),
-        table=_int_or_none(table),
-        cells=tuple(str(c) for c in cells),
-        gapped=bool(gapped),
-        pieces=tuple((_float(x), str(t)) for x, t in pieces),
-    )
+    return Line(text=str(text), page=_int(page), x0=_float(x0), x1=_float(x1), top=_float(top),
+                bottom=_float(bottom), size=_float(size), bold=bool(bold),
+                table=_int_or_none(table), cells=tuple(str(c) for c in cells),
+                gapped=bool(gapped), pieces=tuple((_float(x), str(t)) for x, t in pieces))
 
 
 def decode_pages(data: Any) -> PagesRead:

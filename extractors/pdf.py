@@ -113,12 +113,9 @@ def assemble_pdf(
 def _append(whole: PagesRead, part: PagesRead) -> None:
     offset = whole.tables
     whole.lines.extend(
-        [
-            replace(line, table=line.table + offset) if line.table is not None else line
-            for line in page
-        ]
-        if offset
-        else page
+        [replace(line, table=line.table + offset) if line.table is not None else line
+         for line in page]
+        if offset else page
         for page in part.lines
     )
     whole.heights.extend(part.heights)
