@@ -142,13 +142,14 @@ def test_jncc_minutes_and_action_log() -> None:
     assert result.document_type == "minutes"
     assert outline(result) == [
         ("section", None, "Attendance", 1, 1),
+        # A minute with an entry of the action log (page 3) runs on to that page.
         ("minute", "JNCC/25/41", "Welcome and apologies", 1, 1),
-        ("minute", "JNCC/25/42", "Minutes of the previous meeting and matters arising", 1, 1),
-        ("minute", "JNCC/25/43", "Outpatients administration: management of change", 1, 1),
-        ("minute", "JNCC/25/44", "E-rostering policy", 1, 1),
-        ("minute", "JNCC/25/45", "Car parking charges 2026", 2, 2),
+        ("minute", "JNCC/25/42", "Minutes of the previous meeting and matters arising", 1, 3),
+        ("minute", "JNCC/25/43", "Outpatients administration: management of change", 1, 3),
+        ("minute", "JNCC/25/44", "E-rostering policy", 1, 3),
+        ("minute", "JNCC/25/45", "Car parking charges 2026", 2, 3),
         ("minute", "JNCC/25/46", "Staff survey 2025 response rate", 2, 2),
-        ("minute", "JNCC/25/47", "Any other business", 2, 2),
+        ("minute", "JNCC/25/47", "Any other business", 2, 3),
     ]
     # The action log's rows are in the minutes they refer to; its header with matters arising.
     minutes = {i.number: i for i in result.items}
