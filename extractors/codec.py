@@ -19,6 +19,7 @@ from extractors.types import (
     Item,
     LoggedAction,
     MeetingInfo,
+    OutlineEntry,
     SegmentedDocument,
 )
 
@@ -43,6 +44,8 @@ def encode(document: Document, segmented: SegmentedDocument) -> bytes:
             "format": document.format, "page_count": document.page_count,
             "ocr": document.ocr, "metadata": dict(document.metadata),
             "blocks": [_block(b) for b in document.blocks],
+            "outline": [[e.title, e.page, e.level] for e in document.outline],
+            "page_numbers": list(document.page_numbers),
         },
         "segmented": {
             "document_type": segmented.document_type,
@@ -95,6 +98,11 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
             format=str(doc["format"]), page_count=doc["page_count"], ocr=bool(doc["ocr"]),
             metadata={str(k): str(v) for k, v in doc["metadata"].items()},
             blocks=tuple(_decode_block(b) for b in doc["blocks"]),
+            outline=tuple(
+                OutlineEntry(str(title), int(page), int(level))
+                for title, page, level in doc.get("outline") or ()
+            ),
+            page_numbers=tuple(_int_or_none(n) for n in doc.get("page_numbers") or ()),
         )
         meeting = seg["meeting"]
         when = meeting["meeting_date"]

@@ -17,6 +17,7 @@ _MARGIN_SHARE = 0.12
 _EDGE_ROWS = 2
 _MAX_RUNNING_TEXTS = 20
 _PAGE_WORD = re.compile(r"^page\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_PAGE_NUMBER_IN = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,4}\s*[-–)]?$")
 _BULLET = re.compile(r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7]\s*|[-–*]\s+)")
 _ENUMERATOR = re.compile(
@@ -43,6 +44,7 @@ class RunningText:
     pages: list[list[Line]]
     header: tuple[str, ...]
     footer: tuple[str, ...]
+    numbers: tuple[int | None, ...] = ()  # the page number printed on each page, if any
 
 
 def remove_running_lines(
@@ -86,7 +88,18 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
         pages=[[line for line in lines if id(line) not in drop] for lines in pages],
         header=_distinct_texts(kept["top"].values()),
         footer=_distinct_texts(kept["bottom"].values()),
+        numbers=tuple(_printed_number([ln for ln in lines if id(ln) in drop]) for lines in pages),
     )
+
+
+def _printed_number(lines: Sequence[Line]) -> int | None:
+    """The page number among a page's removed lines ("Page 3 of 12", "- 3 -")."""
+    for line in lines:
+        text = line.text.strip()
+        found = _PAGE_NUMBER_IN.search(text) or _BARE_NUMBER.match(text)
+        if found:
+            return int(re.sub(r"\D", "", found.group(1) if found.lastindex else found.group(0)))
+    return None
 
 
 def _numbered_headings(edges: list[list[_EdgeLine]], running: set[str]) -> set[str]:

@@ -39,6 +39,15 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """A bookmark of a PDF: its title, the 1-based page it opens and its depth (0 = top)."""
+
+    title: str
+    page: int
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What a reader returns: every block of a file in reading order."""
 
@@ -47,6 +56,8 @@ class Document:
     page_count: int | None = None
     ocr: bool = False
     metadata: Mapping[str, str] = field(default_factory=dict)  # title, author, ... from the file
+    outline: tuple[OutlineEntry, ...] = ()  # the PDF's bookmarks, where it has any
+    page_numbers: tuple[int | None, ...] = ()  # number printed on each page (PDF), if any
 
     @property
     def text(self) -> str:

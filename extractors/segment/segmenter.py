@@ -19,10 +19,18 @@ from extractors.segment.minutes import (
     split_run_on_minutes,
 )
 from extractors.segment.pack import item_number, papers_from_agenda, papers_from_cover_sheets
+from extractors.segment.pack_breaks import outline_starts, page_reset_starts
 from extractors.segment.sections import find_paper_refs, find_sections, looks_like_heading
 from extractors.segment.starts import find_uncovered_starts
 from extractors.segment.text import purpose_from_text
-from extractors.types import Block, Document, Item, LoggedAction, MeetingInfo, SegmentedDocument
+from extractors.types import (
+    Block,
+    Document,
+    Item,
+    LoggedAction,
+    MeetingInfo,
+    SegmentedDocument,
+)
 
 _CHARS_PER_PAGE = 3000  # to estimate the length of formats without pages
 _AGENDA_FRONT_BLOCKS = 400  # an agenda sits at the front: don't look for one deep in a pack
@@ -47,7 +55,12 @@ def segment_document(document: Document) -> SegmentedDocument:
     if kind in ("report", "other") and not states_meeting(blocks, cover_fields):
         # Constitutions, policies and procedures: the boards they name are not their meeting.
         meeting = replace(meeting, meeting=None, meeting_date=None)
-    if kind == "report" and _titled_agenda(blocks, agenda) and len(sheets) < 2:
+    titled_agenda = _titled_agenda(blocks, agenda)
+    if kind in ("report", "spf_paper", "other") and len(sheets) < 2 and not titled_agenda:
+        papers = _unlisted_papers(blocks, document, meeting)
+        if papers:
+            return SegmentedDocument("board_papers", meeting, tuple(papers))
+    if kind == "report" and titled_agenda and len(sheets) < 2:
         # A pack without cover sheets: its papers open with their agenda titles.
         papers = papers_from_agenda(blocks, agenda)
         if papers:
@@ -64,6 +77,26 @@ def segment_document(document: Document) -> SegmentedDocument:
     else:
         items = _report_items(blocks, sheets, document.page_count, meeting)
     return SegmentedDocument(document_type=kind, meeting=meeting, items=tuple(items))
+
+
+def _unlisted_papers(
+    blocks: Sequence[Block], document: Document, meeting: MeetingInfo
+) -> list[Item]:
+    """A pack without an agenda page split at its bookmarks, else where its page numbers start
+    again; only a document for a meeting is taken as a pack (a report's bookmarks mark its own
+    sections)."""
+    if not (meeting.meeting and meeting.meeting_date):
+        return []
+    starts = outline_starts(blocks, document.outline) or page_reset_starts(
+        blocks, document.page_numbers
+    )
+    if not starts:
+        return []
+    items = _front_matter(blocks, starts[0].index, meeting)
+    bounds = split_at([start.index for start in starts], len(blocks))
+    for start, (first, end) in zip(starts, bounds, strict=True):
+        items.append(item_from_range(blocks, first, end, heading=start.title, kind="paper"))
+    return items
 
 
 def _titled_agenda(blocks: Sequence[Block], agenda: Sequence[AgendaEntry]) -> bool:
