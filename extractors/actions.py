@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.action_columns import table_columns
 from extractors.entities import ROLE_RE, text_of
 from extractors.linking import get_context
-from extractors.types import Action
+from extractors.types import Action, LoggedAction
 
 if not Doc.has_extension("actions"):
     Doc.set_extension("actions", default=())
@@ -36,16 +36,6 @@ QUARTER_ENDS = {1: (6, 30), 2: (9, 30), 3: (12, 31), 4: (3, 31)}
 NO_DUE_WORDS = ("asap", "ongoing", "complete", "closed", "tbc", "tbd", "n/a", "immediate")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
 
-TEXT_HEADER_RE = re.compile(
-    r"^(?:actions?(?:\s+(?:required|agreed|to\s+be\s+taken|description))?|description"
-    r"|action\s+point|agreed\s+action)$",
-    re.IGNORECASE,
-)
-OWNER_HEADER_RE = re.compile(
-    r"owner|lead|by\s+whom|responsib|^who$|action\s+by|assigned", re.IGNORECASE
-)
-DUE_HEADER_RE = re.compile(r"due|deadline|by\s+when|target|timescale|completion", re.IGNORECASE)
-DATE_HEADER_RE = re.compile(r"^(?:date|when)$", re.IGNORECASE)
 TABLE_ROW_RE = re.compile(r"^[^\n|]*(?:\|[^\n|]*)+$", re.MULTILINE)
 
 DUE_PHRASE_RE = re.compile(
@@ -106,13 +96,6 @@ NOT_OWNERS = {"It", "This", "There", "We", "They", "Staff", "Members", "Papers",
 
 
 OWNER_LABELS = {"PERSON", "ROLE", "UNION", "TRUST", "ICB", "BODY"}
-
-
-@dataclass(frozen=True, slots=True)
-class TableColumns:
-    text: int
-    owner: int | None
-    due: int | None
 
 
 def month_end(year: int, month: int) -> date:
@@ -275,25 +258,6 @@ def table_blocks(text: str) -> Iterator[list[tuple[int, list[str]]]]:
         yield block
 
 
-def table_columns(header: list[str]) -> TableColumns | None:
-    def first(pattern: re.Pattern[str], skip: set[int]) -> int | None:
-        return next(
-            (i for i, cell in enumerate(header) if i not in skip and pattern.search(cell)), None
-        )
-
-    text = first(TEXT_HEADER_RE, set())
-    if text is None:
-        return None
-    owner = first(OWNER_HEADER_RE, {text})
-    used = {text} | ({owner} if owner is not None else set())
-    due = first(DUE_HEADER_RE, used)
-    if due is None:
-        due = first(DATE_HEADER_RE, used)
-    if owner is None and due is None:
-        return None
-    return TableColumns(text, owner, due)
-
-
 def table_actions(text: str, meeting: date | None, nxt: date | None) -> Iterator[Action]:
     for block in table_blocks(text):
         columns = table_columns(block[0][1])
@@ -354,13 +318,21 @@ def sentence_actions(
 
 
 def sentence_action(
-    sentence: str, meeting: date | None, nxt: date | None, known: frozenset[str] = frozenset()
+    sentence: str,
+    meeting: date | None,
+    nxt: date | None,
+    known: frozenset[str] = frozenset(),
+    in_log: bool = False,
 ) -> Action | None:
+    """The action a sentence sets, if it does; ``in_log`` for an entry of an action log,
+    which is an action already, so any capitalised name before "to" is taken as its owner."""
     match = SENTENCE_ACTION_RE.match(sentence)
     if match is None:
         return None
     owner = re.sub(r"^(?:The|the)\s+", "", match["owner"]).strip(" ,")
-    if match["verb"] in PASSIVE_OR_BOARD_VERBS or not _looks_like_owner(owner, known):
+    if match["verb"] in PASSIVE_OR_BOARD_VERBS:
+        return None
+    if not (_looks_like_owner(owner, known) or (in_log and _capitalised(owner))):
         return None
     due_match = DUE_PHRASE_RE.search(sentence, match.end())
     flagged = sentence.lower().startswith("action")
@@ -368,6 +340,11 @@ def sentence_action(
         return None
     due = resolve_due(due_match["due"], meeting, nxt) if due_match else None
     return Action(text=sentence, owner=owner, due=due)
+
+
+def _capitalised(owner: str) -> bool:
+    words = owner.replace(",", " , ").replace("/", " / ").split()
+    return bool(words) and words[0] not in NOT_OWNERS and all(OWNER_WORD_RE.match(w) for w in words)
 
 
 def _looks_like_owner(owner: str, known: frozenset[str]) -> bool:
@@ -384,6 +361,58 @@ def _looks_like_owner(owner: str, known: frozenset[str]) -> bool:
         or TEAM_RE.fullmatch(owner)
         or any(name in owner for name in known)
     )
+
+
+# --- Action logs read by the segmenter ----------------------------------------------------
+
+
+def logged_actions(logged: Sequence[LoggedAction], doc: Doc) -> tuple[Action, ...]:
+    """An item's action-log entries as Actions, dues resolved against the meeting's date;
+    then the actions found in the item's own text that are not those entries again."""
+    context = get_context(doc)
+    meeting, nxt = context.meeting_date, context.next_meeting
+    known = frozenset(ent.text for ent in doc.ents if ent.label_ in OWNER_LABELS)
+    actions = [_logged_action(entry, meeting, nxt, known) for entry in logged]
+    seen = [_plain(action.text) for action in actions]
+    others = [a for a in doc._.actions if not any(_same(_plain(a.text), s) for s in seen)]
+    return (*actions, *others)
+
+
+def _logged_action(
+    entry: LoggedAction, meeting: date | None, nxt: date | None, known: frozenset[str]
+) -> Action:
+    if entry.from_table:
+        due = _table_due(entry.due, meeting, nxt) if entry.due else None
+        return Action(text=entry.text, owner=entry.owner, due=due)
+    found = sentence_action(" ".join(entry.text.split()), meeting, nxt, known, in_log=True)
+    if found is None:
+        return Action(text=" ".join(entry.text.split()), owner=_role_in(entry.text))
+    return Action(text=entry.text, owner=found.owner, due=found.due)
+
+
+_ROLE_PIECE_RE = re.compile(
+    r"^(?:[A-Z][\w&'’-]*|of|and|for|the|&)(?:\s+(?:[A-Z][\w&'’-]*|of|and|for|the|&)){0,2}$"
+)
+
+
+def _role_in(text: str) -> str | None:
+    """The owner of a log entry that is no sentence: a role named in it; in a table that a
+    converter flattened to one cell a line, the role may be spread over short lines between
+    the lines of other columns, so those are joined and looked at too."""
+    found = ROLE_RE.search(" ".join(text.split()))
+    if found:
+        return found.group(0)
+    pieces = [line.strip() for line in text.splitlines() if _ROLE_PIECE_RE.match(line.strip())]
+    found = ROLE_RE.search(" ".join(pieces))
+    return found.group(0) if found else None
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _same(one: str, other: str) -> bool:
+    return bool(one and other) and (one in other or other in one)
 
 
 class ActionExtractor:

@@ -13,7 +13,15 @@ from datetime import date
 from typing import Any
 
 from extractors.pdf_types import Line, PagesRead
-from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
+from extractors.types import (
+    Block,
+    Document,
+    Item,
+    LoggedAction,
+    MeetingInfo,
+    OutlineEntry,
+    SegmentedDocument,
+)
 
 
 def _block(block: Block) -> list[Any]:
@@ -25,6 +33,7 @@ def _block(block: Block) -> list[Any]:
 def _item(item: Item) -> dict[str, Any]:
     data = {f.name: getattr(item, f.name) for f in fields(Item)}
     data["fields"] = dict(item.fields)
+    data["actions"] = [[a.text, a.owner, a.due, a.from_table] for a in item.actions]
     return data
 
 
@@ -35,6 +44,8 @@ def encode(document: Document, segmented: SegmentedDocument) -> bytes:
             "format": document.format, "page_count": document.page_count,
             "ocr": document.ocr, "metadata": dict(document.metadata),
             "blocks": [_block(b) for b in document.blocks],
+            "outline": [[e.title, e.page, e.level] for e in document.outline],
+            "page_numbers": list(document.page_numbers),
         },
         "segmented": {
             "document_type": segmented.document_type,
@@ -72,6 +83,10 @@ def _decode_item(data: dict[str, Any]) -> Item:
     values["page_breaks"] = tuple(
         (int(offset), int(page)) for offset, page in data.get("page_breaks") or ()
     )
+    values["actions"] = tuple(
+        LoggedAction(str(text), _str_or_none(owner), _str_or_none(due), bool(from_table))
+        for text, owner, due, from_table in data.get("actions") or ()
+    )
     return Item(**values)
 
 
@@ -83,6 +98,11 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
             format=str(doc["format"]), page_count=doc["page_count"], ocr=bool(doc["ocr"]),
             metadata={str(k): str(v) for k, v in doc["metadata"].items()},
             blocks=tuple(_decode_block(b) for b in doc["blocks"]),
+            outline=tuple(
+                OutlineEntry(str(title), int(page), int(level))
+                for title, page, level in doc.get("outline") or ()
+            ),
+            page_numbers=tuple(_int_or_none(n) for n in doc.get("page_numbers") or ()),
         )
         meeting = seg["meeting"]
         when = meeting["meeting_date"]
@@ -103,7 +123,7 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
 
 # A range of a PDF's pages read apart (extractors.pdf_types.PagesRead), as plain JSON values.
 _LINE_FIELDS = ("text", "page", "x0", "x1", "top", "bottom", "size", "bold", "table", "cells",
-                "gapped")
+                "gapped", "pieces")
 
 
 def encode_pages(pages: PagesRead) -> dict[str, Any]:
@@ -134,11 +154,11 @@ def _float(value: Any) -> float:
 
 
 def _decode_line(row: Any) -> Line:
-    text, page, x0, x1, top, bottom, size, bold, table, cells, gapped = row
+    text, page, x0, x1, top, bottom, size, bold, table, cells, gapped, pieces = row
     return Line(text=str(text), page=_int(page), x0=_float(x0), x1=_float(x1), top=_float(top),
                 bottom=_float(bottom), size=_float(size), bold=bool(bold),
                 table=_int_or_none(table), cells=tuple(str(c) for c in cells),
-                gapped=bool(gapped))
+                gapped=bool(gapped), pieces=tuple((_float(x), str(t)) for x, t in pieces))
 
 
 def decode_pages(data: Any) -> PagesRead:

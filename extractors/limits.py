@@ -11,6 +11,7 @@ class ReadLimits:
     max_pages: int = 2000
     ocr_pages_max: int = 200
     convert_seconds: float = 120.0  # LibreOffice conversion of legacy Word files
+    word_pages: bool = True  # number Word files' pages from a LibreOffice rendering
     zip_max_entries: int = 10_000
     zip_max_uncompressed: int = 512 * 1024 * 1024
     zip_max_ratio: float = 200.0

@@ -21,7 +21,7 @@ import extractors.actions
 import extractors.entities
 import extractors.linking
 import extractors.person_ner  # noqa: F401
-from extractors.actions import MONTHS
+from extractors.actions import MONTHS, logged_actions
 from extractors.entities import ORG_SPANS
 from extractors.errors import NosurprisesError
 from extractors.linking import DocContext, PersonRole, set_context
@@ -29,6 +29,7 @@ from extractors.reference import Reference, load_reference
 from extractors.types import (
     DocumentAnnotations,
     Entity,
+    Item,
     ItemAnnotations,
     MeetingInfo,
     Organisation,
@@ -202,7 +203,8 @@ class EntityPipeline:
             meeting_date=meeting.meeting_date,
             next_meeting=next_meeting_date(item.text for item in segmented.items),
         )
-        items = tuple(self._annotations(self.docs([i.text for i in segmented.items], context)))
+        docs = self.docs([i.text for i in segmented.items], context)
+        items = tuple(self._annotations(docs, segmented.items))
         return DocumentAnnotations(items=items, organisation=organisation, meeting=meeting)
 
     def annotate_texts(
@@ -225,8 +227,12 @@ class EntityPipeline:
         yield from self.nlp.pipe(prepared, batch_size=BATCH_SIZE)
 
     @staticmethod
-    def _annotations(docs: Iterable[Doc]) -> Iterator[AnnotatedItem]:
-        for doc in docs:
+    def _annotations(
+        docs: Iterable[Doc], items: Sequence[Item] | None = None
+    ) -> Iterator[AnnotatedItem]:
+        """Annotations of each doc; with the items, their action-log entries lead the actions."""
+        for position, doc in enumerate(docs):
+            logged = items[position].actions if items is not None else ()
             entities = tuple(
                 Entity(
                     text=span.text,
@@ -237,9 +243,8 @@ class EntityPipeline:
                 )
                 for span in doc.ents
             )
-            yield AnnotatedItem(
-                entities=entities, actions=doc._.actions, person_roles=doc._.person_roles
-            )
+            actions = logged_actions(logged, doc) if logged else doc._.actions
+            yield AnnotatedItem(entities=entities, actions=actions, person_roles=doc._.person_roles)
 
     # -- meeting metadata ------------------------------------------------------------------
 

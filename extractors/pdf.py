@@ -22,12 +22,12 @@ from extractors.errors import (
 from extractors.hyphens import document_words
 from extractors.limits import ReadLimits
 from extractors.ocr import MIN_IMAGE_COVER, MIN_TEXT_CHARS, image_cover, ocr_paragraphs, render_page
-from extractors.pdf_blocks import build_blocks, split_running_lines
+from extractors.pdf_blocks import RunningText, build_blocks, split_running_lines
 from extractors.pdf_layout import PageTable, order_page
 from extractors.pdf_lines import page_fragments, page_geometry
 from extractors.pdf_tables import RuledTableFinder, may_have_ruled_table
 from extractors.pdf_types import PageGeometry, PagesRead
-from extractors.types import Block, Document
+from extractors.types import Block, Document, OutlineEntry
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ _METADATA_KEYS = {
     "Subject": "subject",
     "Keywords": "keywords",
 }
+_MAX_BOOKMARKS = 2000  # a hostile file may hold any number
 _TABLE_ERRORS = (PDFException, PSException, PdfminerException, ValueError, KeyError, IndexError)
 
 
@@ -46,11 +47,12 @@ def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa
     try:
         page_count = _checked_page_count(pdf, limits)
         metadata = _metadata(pdf)
+        outline = _outline(pdf, page_count)
         with RuledTableFinder(path) as finder:
             pages = _read_pages(pdf, finder, 0, page_count, limits.ocr_pages_max)
     finally:
         pdf.close()
-    return _document(pages, page_count, metadata)
+    return _document(pages, page_count, metadata, outline)
 
 
 def pdf_page_count(path: Path, limits: ReadLimits = ReadLimits()) -> int:  # noqa: B008
@@ -98,6 +100,7 @@ def assemble_pdf(
         ):
             raise ValueError("the ranges do not cover the document's pages in order")
         metadata = _metadata(pdf)
+        outline = _outline(pdf, page_count)
         whole = PagesRead(ocr_budget=limits.ocr_pages_max)
         with RuledTableFinder(path) as finder:
             for part in parts:
@@ -107,7 +110,7 @@ def assemble_pdf(
                 _append(whole, part)
     finally:
         pdf.close()
-    return _document(whole, page_count, metadata)
+    return _document(whole, page_count, metadata, outline)
 
 
 def _append(whole: PagesRead, part: PagesRead) -> None:
@@ -125,14 +128,19 @@ def _append(whole: PagesRead, part: PagesRead) -> None:
     whole.tables += part.tables
 
 
-def _document(pages: PagesRead, page_count: int, metadata: dict[str, str]) -> Document:
+def _document(
+    pages: PagesRead,
+    page_count: int,
+    metadata: dict[str, str],
+    outline: tuple[OutlineEntry, ...] = (),
+) -> Document:
     blocks, running = _assemble(pages)
     if not any(block.text.strip() for block in blocks):
         raise EmptyDocumentError(
             "no text found, even after OCR" if pages.ocr_pages else "no text found"
         )
     # Kept as the Word reader keeps them: the organisation may be named only there.
-    for key, texts in running.items():
+    for key, texts in (("header", running.header), ("footer", running.footer)):
         if texts:
             metadata[key] = "\n".join(texts)
     if pages.ocr_skipped:
@@ -143,6 +151,8 @@ def _document(pages: PagesRead, page_count: int, metadata: dict[str, str]) -> Do
         page_count=page_count,
         ocr=pages.ocr_pages > 0,
         metadata=metadata,
+        outline=outline,
+        page_numbers=running.numbers,
     )
 
 
@@ -173,6 +183,24 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     return {
         ours: raw[key].strip() for key, ours in _METADATA_KEYS.items() if raw.get(key, "").strip()
     }
+
+
+def _outline(pdf: pdfium.PdfDocument, page_count: int) -> tuple[OutlineEntry, ...]:
+    """The bookmarks two levels deep, each with the page it opens; none if they are broken."""
+    entries = []
+    try:
+        for bookmark in pdf.get_toc(max_depth=2):
+            destination = bookmark.get_dest()
+            index = destination.get_index() if destination is not None else None
+            title = " ".join((bookmark.get_title() or "").split())
+            if index is not None and 0 <= index < page_count and title:
+                entries.append(OutlineEntry(title[:300], index + 1, bookmark.level))
+            if len(entries) >= _MAX_BOOKMARKS:
+                break
+    except pdfium.PdfiumError:
+        log.warning("PDF bookmarks could not be read; continuing without them")
+        return ()
+    return tuple(entries)
 
 
 def _read_pages(
@@ -244,11 +272,11 @@ def _ocr_blocks(page: pdfium.PdfPage, page_no: int) -> list[Block]:
     return [Block(text=p.text, page=page_no, kind="paragraph") for p in ocr_paragraphs(image)]
 
 
-def _assemble(pages: PagesRead) -> tuple[list[Block], dict[str, tuple[str, ...]]]:
+def _assemble(pages: PagesRead) -> tuple[list[Block], RunningText]:
     running = split_running_lines(pages.lines, pages.heights)
     lines = [line for page_lines in running.pages for line in page_lines]
     vocabulary = document_words([line.text for line in lines])
     blocks = build_blocks(lines, vocabulary) + pages.ocr_blocks
     # Stable: keeps reading order within a page while putting OCR'd pages in their place.
     ordered = sorted(blocks, key=lambda block: block.page or 0)
-    return ordered, {"header": running.header, "footer": running.footer}
+    return ordered, running

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.hyphens import join_hyphenated
 from extractors.pdf_types import Line
+from extractors.pdf_unruled import unruled_tables
 from extractors.types import Block, BlockKind
 
 # Only the first and last rows of a page, within this share of its height, can be running lines.
@@ -16,6 +17,7 @@ _MARGIN_SHARE = 0.12
 _EDGE_ROWS = 2
 _MAX_RUNNING_TEXTS = 20
 _PAGE_WORD = re.compile(r"^page\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_PAGE_NUMBER_IN = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^[-–(]?\s*\d{1,4}\s*[-–)]?$")
 _BULLET = re.compile(r"^([•●▪■◦○·‣⁃➢➤►✓\uf0b7\uf0a7]\s*|[-–*]\s+)")
 _ENUMERATOR = re.compile(
@@ -42,6 +44,7 @@ class RunningText:
     pages: list[list[Line]]
     header: tuple[str, ...]
     footer: tuple[str, ...]
+    numbers: tuple[int | None, ...] = ()  # the page number printed on each page, if any
 
 
 def remove_running_lines(
@@ -85,7 +88,18 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
         pages=[[line for line in lines if id(line) not in drop] for lines in pages],
         header=_distinct_texts(kept["top"].values()),
         footer=_distinct_texts(kept["bottom"].values()),
+        numbers=tuple(_printed_number([ln for ln in lines if id(ln) in drop]) for lines in pages),
     )
+
+
+def _printed_number(lines: Sequence[Line]) -> int | None:
+    """The page number among a page's removed lines ("Page 3 of 12", "- 3 -")."""
+    for line in lines:
+        text = line.text.strip()
+        found = _PAGE_NUMBER_IN.search(text) or _BARE_NUMBER.match(text)
+        if found:
+            return int(re.sub(r"\D", "", found.group(1) if found.lastindex else found.group(0)))
+    return None
 
 
 def _numbered_headings(edges: list[list[_EdgeLine]], running: set[str]) -> set[str]:
@@ -247,8 +261,17 @@ def build_blocks(lines: Sequence[Line], vocabulary: set[str] | None = None) -> l
     levels = _heading_levels(lines, body)
     blocks: list[Block] = []
     group: list[Line] = []
-    for line in lines:
-        if line.table is not None:
+    ruled = max((line.table for line in lines if line.table is not None), default=-1)
+    unruled = unruled_tables(lines, ruled + 1)
+    for position, line in enumerate(lines):
+        if position in unruled:
+            _close(group, blocks, body, levels, vocabulary)
+            group = []
+            row = unruled[position]
+            text = " | ".join(cell for cell in row.cells if cell)
+            line = replace(line, text=text, table=row.table, cells=row.cells)
+            blocks.append(_table_block(line))
+        elif line.table is not None:
             _close(group, blocks, body, levels, vocabulary)
             group = []
             blocks.append(_table_block(line))

@@ -212,6 +212,7 @@ def _line(row: list[Fragment], page: int) -> Line:
     for fragment in row:
         weights[fragment.size] += len(fragment.text)
     bold_share = sum(len(f.text) for f in row if f.bold) / sum(len(f.text) for f in row)
+    gapped = len(row) - (1 if _MARKER.match(row[0].text) else 0) >= 2
     return Line(
         text=" ".join(f.text for f in row),
         page=page,
@@ -221,7 +222,8 @@ def _line(row: list[Fragment], page: int) -> Line:
         bottom=max(f.bottom for f in row),
         size=weights.most_common(1)[0][0],
         bold=bold_share > 0.6,
-        gapped=len(row) - (1 if _MARKER.match(row[0].text) else 0) >= 2,
+        gapped=gapped,
+        pieces=tuple((f.x0, f.text) for f in row) if gapped else (),
     )
 
 

@@ -39,6 +39,7 @@ class Line:
     table: int | None = None  # set for rows of a ruled table found by pdfplumber
     cells: tuple[str, ...] = ()
     gapped: bool = False  # pieces set apart by wide gaps, as in an unruled table or form
+    pieces: tuple[tuple[float, str], ...] = ()  # of a gapped line: each piece's x0 and text
 
 
 @dataclass(frozen=True, slots=True)

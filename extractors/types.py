@@ -39,6 +39,15 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """A bookmark of a PDF: its title, the 1-based page it opens and its depth (0 = top)."""
+
+    title: str
+    page: int
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """What a reader returns: every block of a file in reading order."""
 
@@ -47,10 +56,23 @@ class Document:
     page_count: int | None = None
     ocr: bool = False
     metadata: Mapping[str, str] = field(default_factory=dict)  # title, author, ... from the file
+    outline: tuple[OutlineEntry, ...] = ()  # the PDF's bookmarks, where it has any
+    page_numbers: tuple[int | None, ...] = ()  # number printed on each page (PDF), if any
 
     @property
     def text(self) -> str:
         return "\n".join(block.text for block in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAction:
+    """An entry of an action log as printed, attached to the minute it refers to; the entity
+    stage turns it into an Action (the due date needs the meeting's date)."""
+
+    text: str
+    owner: str | None = None  # from the log's owner column; None for a list entry
+    due: str | None = None  # the due cell as printed: "31/01/2026", "next meeting", "Q4"
+    from_table: bool = False  # a table row (owner and due are columns), else a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +86,14 @@ class Item:
     page_end: int | None = None
     purpose: Purpose | None = None
     presenter: str | None = None
-    kind: str = "section"  # agenda_item | paper | minute | section | action_log
+    kind: str = "section"  # agenda_item | paper | minute | section | action_log | agenda
     paper_ref: str | None = None
     # Cover-sheet and agenda fields as printed, keyed by a normalised label
     # ("executive_lead", "staff_side_consulted", "previously_considered_by", ...).
     fields: Mapping[str, str] = field(default_factory=dict)
     # (offset into text, page) where each page after the first begins, for citing a sentence.
     page_breaks: tuple[tuple[int, int], ...] = ()
+    actions: tuple[LoggedAction, ...] = ()  # action-log entries about this item
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from extractors.docx_safety import check_docx_package
 from extractors.errors import CorruptError, EmptyDocumentError
 from extractors.limits import ReadLimits
 from extractors.types import Block, BlockKind, Document
+from extractors.word_pages import with_rendered_pages
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list\s*(bullet|number|paragraph|continue)", re.IGNORECASE)
@@ -46,8 +47,14 @@ class _ParagraphStyle:
     size: float | None
 
 
-def read_docx(path: Path, limits: ReadLimits = ReadLimits(), fmt: str = "docx") -> Document:  # noqa: B008
-    """Every block of a Word file in body order; pages are None (Word files carry no pages)."""
+def read_docx(
+    path: Path,
+    limits: ReadLimits = ReadLimits(),  # noqa: B008
+    fmt: str = "docx",
+    render_seconds: float | None = None,
+) -> Document:
+    """Every block of a Word file in body order, with the page of a rendering where
+    ``limits.word_pages`` allows it (in ``render_seconds``, by default the conversion limit)."""
     facts = check_docx_package(path, limits)
     try:
         document = docx.Document(str(path))
@@ -57,7 +64,11 @@ def read_docx(path: Path, limits: ReadLimits = ReadLimits(), fmt: str = "docx") 
         raise CorruptError("damaged Word file (its XML could not be read)") from exc
     if not any(block.text for block in blocks):
         raise EmptyDocumentError("no text found in the Word document")
-    return Document(format=fmt, blocks=blocks, page_count=facts.pages, metadata=metadata)
+    document = Document(format=fmt, blocks=blocks, page_count=facts.pages, metadata=metadata)
+    if not limits.word_pages:
+        return document
+    seconds = limits.convert_seconds if render_seconds is None else render_seconds
+    return with_rendered_pages(document, path, seconds)
 
 
 def _body_blocks(document: docx.document.Document) -> Iterator[Block]:

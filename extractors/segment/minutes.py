@@ -15,7 +15,8 @@ _PREFIXED_RE = re.compile(
     re.DOTALL,
 )
 _MINUTE_WORD_RE = re.compile(
-    r"^\s*(?P<num>min(?:ute)?\.?\s+(?:no\.?\s*)?\d{1,4}(?:[./]\d{1,4})*[a-z]?)\b[.:]?\s*(?P<rest>.*)$",
+    r"^\s*(?P<num>(?:min(?:ute)?\.?|item)\s+(?:no\.?\s*)?\d{1,4}(?:[./]\d{1,4})*[a-z]?)\b(?![-/]\d)"
+    r"[.:]?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 # Financial-year numbering: "Item 2025-26 (25)", "2025-26 (30)".

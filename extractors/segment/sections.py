@@ -187,7 +187,7 @@ def _merge_adjacent(
         wrapped = (
             starts
             and index == last_index + 1
-            and blocks[index].page is not None  # Word headings are whole paragraphs already
+            and blocks[index].style is None  # Word headings (styled) are whole paragraphs already
             and blocks[index].page == blocks[last_index].page
             and ranks[index] == ranks[last_index]
         )

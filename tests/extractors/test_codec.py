@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from extractors.codec import DecodeError, decode, encode
-from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
+from extractors.types import (
+    Block,
+    Document,
+    Item,
+    LoggedAction,
+    MeetingInfo,
+    SegmentedDocument,
+)
 
 
 def _pair() -> tuple[Document, SegmentedDocument]:
@@ -44,6 +51,10 @@ def _pair() -> tuple[Document, SegmentedDocument]:
                 "paper",
                 "BoD 26/041",
                 {"staff_side_consulted": "No"},
+                actions=(
+                    LoggedAction("Share the plan", "HR", "31/01/2026", from_table=True),
+                    LoggedAction("HR to brief staff side by March."),
+                ),
             ),
         ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -47,7 +48,11 @@ def test_board_pack_one_paper_per_cover_sheet() -> None:
         ("paper", str(number), title, page, page + 1)
         for number, title, page in zip(range(6, 16), PACK_TITLES, range(2, 22, 2), strict=True)
     ]
-    assert outline(result) == expected
+    # The agenda page stays an item of its own, so that none of its words is lost.
+    assert outline(result) == [("agenda", None, "Agenda", 1, 1), *expected]
+    assert "Questions from members" not in result.items[0].text
+    assert "Any other business" in result.items[0].text
+    result = replace(result, items=result.items[1:])
     assert result.meeting.organisation == "Sheffield Teaching Hospitals NHS Foundation Trust"
     assert result.meeting.meeting == "Board of Directors (public)"
     assert result.meeting.meeting_date == date(2025, 11, 12)
@@ -90,8 +95,18 @@ def test_board_pack_cover_sheet_fields() -> None:
 def test_board_agenda_table() -> None:
     result = segment("sth-board-agenda-2025-11-12.docx")
     assert result.document_type == "agenda"
-    numbers = [i.number for i in result.items]
-    assert numbers == [str(n) for n in range(1, 18)]
+    front, *entries, notes = result.items
+    assert (front.kind, front.heading) == (
+        "section",
+        "Board of Directors (public) agenda 12 November 2025",
+    )
+    assert "Boardroom, Northern General Hospital" in front.text
+    # The note under the agenda table is an item of its own, not part of item 17.
+    assert (notes.kind, notes.heading) == ("section", "Notes")
+    assert notes.text.startswith("Questions from members of the public")
+    assert "Questions" not in entries[-1].text
+    result = replace(result, items=tuple(entries))
+    assert [i.number for i in result.items] == [str(n) for n in range(1, 18)]
     assert [i.heading for i in result.items[5:15]] == PACK_TITLES
     restructure = result.items[7]
     assert (restructure.presenter, restructure.purpose, restructure.paper_ref) == (
@@ -127,18 +142,23 @@ def test_jncc_minutes_and_action_log() -> None:
     assert result.document_type == "minutes"
     assert outline(result) == [
         ("section", None, "Attendance", 1, 1),
+        # A minute with an entry of the action log (page 3) runs on to that page.
         ("minute", "JNCC/25/41", "Welcome and apologies", 1, 1),
-        ("minute", "JNCC/25/42", "Minutes of the previous meeting and matters arising", 1, 1),
-        ("minute", "JNCC/25/43", "Outpatients administration: management of change", 1, 1),
-        ("minute", "JNCC/25/44", "E-rostering policy", 1, 1),
-        ("minute", "JNCC/25/45", "Car parking charges 2026", 2, 2),
+        ("minute", "JNCC/25/42", "Minutes of the previous meeting and matters arising", 1, 3),
+        ("minute", "JNCC/25/43", "Outpatients administration: management of change", 1, 3),
+        ("minute", "JNCC/25/44", "E-rostering policy", 1, 3),
+        ("minute", "JNCC/25/45", "Car parking charges 2026", 2, 3),
         ("minute", "JNCC/25/46", "Staff survey 2025 response rate", 2, 2),
-        ("minute", "JNCC/25/47", "Any other business", 2, 2),
-        ("action_log", None, "Action log", 3, 3),
+        ("minute", "JNCC/25/47", "Any other business", 2, 3),
     ]
-    log = result.items[-1].text
-    assert "Ref | Action | Owner | Due | Status" in log
-    assert "Director of Estates | 20 November 2025 | Open" in log
+    # The action log's rows are in the minutes they refer to; its header with matters arising.
+    minutes = {i.number: i for i in result.items}
+    assert "Ref | Action | Owner | Due | Status" in minutes["JNCC/25/42"].text
+    parking = minutes["JNCC/25/45"]
+    assert parking.text.endswith("Director of Estates | 20 November 2025 | Open")
+    assert [(a.owner, a.due) for a in parking.actions] == [
+        ("Director of Estates", "20 November 2025")
+    ]
     assert "Royal College of Nursing" in result.items[0].text
     assert result.meeting.meeting == "Joint Negotiating and Consultative Committee"
     assert result.meeting.meeting_date == date(2025, 10, 16)
@@ -157,8 +177,10 @@ def test_board_minutes_docx_with_action_log() -> None:
         ("BoD 25/106", "Integrated performance report"),
         ("BoD 25/107", "Any other business"),
     ]
-    assert result.items[-1].kind == "action_log"
-    assert "BoD 25/105 | Report the outcome of staff consultation" in result.items[-1].text
+    assert "action_log" not in {i.kind for i in result.items}
+    locality = next(i for i in result.items if i.number == "BoD 25/105")
+    assert "BoD 25/105 | Report the outcome of staff consultation" in locality.text
+    assert [a.owner for a in locality.actions] == ["CN"]
     assert result.meeting.meeting_date == date(2025, 9, 25)
     assert result.meeting.organisation == "Sheffield Children's NHS Foundation Trust"
 
@@ -218,13 +240,14 @@ def test_collaborative_paper_two_columns_styled_headings() -> None:
 
 def test_finance_report_docx_styled_headings_and_table() -> None:
     result = segment("ltht-finance-report-m6-2025.docx")
+    # A one-page Word paper: every item on page 1 of its rendering.
     assert [(i.heading, i.page_start) for i in result.items] == [
-        ("Finance report: month 6 2025/26", None),
-        ("Executive summary", None),
-        ("Income", None),
-        ("Expenditure", None),
-        ("Capital", None),
-        ("Cash", None),
+        ("Finance report: month 6 2025/26", 1),
+        ("Executive summary", 1),
+        ("Income", 1),
+        ("Expenditure", 1),
+        ("Capital", 1),
+        ("Cash", 1),
     ]
     assert "Drugs | 96.2 | 98.3 | -2.1" in result.items[3].text
     assert result.meeting.meeting == "Finance and Investment Committee"
@@ -329,9 +352,36 @@ def test_lch_minutes_docx_minutes_and_action_log() -> None:
     assert len(minutes) >= 20
     assert minutes[0].number == "2025-26 (25)"
     assert any(i.heading == "People Headlines and Strategy Update" for i in minutes)
-    assert result.items[-1].kind == "action_log"
-    assert "action log" in result.items[-1].heading.lower()
+    assert "action_log" not in {i.kind for i in result.items}
+    # The log, a table flattened one cell a line, gives one entry per action, each in the
+    # minute it refers to.
+    logged = [(i.number, len(i.actions)) for i in result.items if i.actions]
+    assert logged == [("2025-26 (30)", 1), ("2025-26 (37)", 1), ("2025-26 (38)", 3)]
     assert result.meeting.organisation == "Leeds Community Healthcare NHS Trust"
+
+
+@real
+@pytest.mark.real_papers
+def test_lch_minutes_action_log_owners_and_dues() -> None:
+    from extractors.nlp import EntityPipeline
+
+    result = segment("lch-trust-board-minutes-2025-06-and-action-log-rerendered.docx", REAL)
+    notes = EntityPipeline.load().annotate(result)
+    found = [
+        (item.number, action.owner, action.due)
+        for item, annotated in zip(result.items, notes.items, strict=True)
+        if item.actions
+        for action in annotated.actions[: len(item.actions)]
+    ]
+    nursing = "Executive Director of Nursing and AHPs"
+    # Every due in this log is "post meeting": no date.
+    assert found == [
+        ("2025-26 (30)", "Interim Chief Executive", None),
+        ("2025-26 (37)", "Non-Executive Director", None),
+        ("2025-26 (38)", nursing, None),
+        ("2025-26 (38)", nursing, None),
+        ("2025-26 (38)", "Non-Executive Director", None),
+    ]
 
 
 @real
@@ -399,7 +449,9 @@ def test_bench_pack_builder_varies_numbering(tmp_path: Path) -> None:
     assert 28 <= (document.page_count or 0) <= 34
     result = segment_document(document)
     assert result.document_type == "board_papers"
-    numbers = [i.number for i in result.items]
+    agenda, *papers = result.items
+    assert agenda.heading == "Agenda" and agenda.page_start == 1
+    numbers = [i.number for i in papers]
     assert len(numbers) == 15
     assert numbers[:3] == ["5", "6", "7"]
     assert numbers[12:] == ["2.5", "2.6", "2.7"]

@@ -7,11 +7,19 @@ from datetime import date
 import pytest
 
 from extractors.segment import segment_document
-from extractors.types import Block, Document
+from extractors.types import Block, Document, Item, SegmentedDocument
 
 
 def para(text: str, page: int | None = 1, **kw: object) -> Block:
     return Block(text=text, page=page, **kw)
+
+
+def after_front(result: SegmentedDocument) -> tuple[Item, ...]:
+    """The items after the title page or agenda kept in front of them (so no word is lost)."""
+    front = result.items[0]
+    assert front.kind in ("section", "agenda") and front.number is None
+    assert front.page_start in (1, None)
+    return result.items[1:]
 
 
 def heading(text: str, page: int | None = 1, level: int = 1, size: float = 14.0) -> Block:
@@ -44,14 +52,15 @@ def test_agenda_table_gives_items_with_presenter_purpose_and_paper() -> None:
         row(0, "7.2", "Nursing establishment review", "Chief Nurse", "For decision", "G"),
     )
     result = segment_document(document)
+    items = after_front(result)
     assert result.document_type == "agenda"
-    assert [(i.number, i.heading, i.presenter, i.purpose, i.paper_ref) for i in result.items] == [
+    assert [(i.number, i.heading, i.presenter, i.purpose, i.paper_ref) for i in items] == [
         ("1", "Welcome and apologies", "Chair", "information", "Verbal"),
         ("2", "Declarations of interest", "Chair", "information", "Verbal"),
         ("7.1", "Estates strategy", "Director of Estates", "approval", "F"),
         ("7.2", "Nursing establishment review", "Chief Nurse", "decision", "G"),
     ]
-    assert {i.kind for i in result.items} == {"agenda_item"}
+    assert {i.kind for i in items} == {"agenda_item"}
     assert result.meeting.organisation == "Barnsley Hospital NHS Foundation Trust"
     assert result.meeting.meeting == "Board of Directors (public)"
     assert result.meeting.meeting_date == date(2025, 12, 4)
@@ -67,8 +76,9 @@ def test_numbered_agenda_list_reads_presenter_and_purpose_from_the_line() -> Non
         para("4. Any other business"),
     )
     result = segment_document(document)
+    items = after_front(result)
     assert result.document_type == "agenda"
-    assert [(i.number, i.heading, i.presenter, i.purpose) for i in result.items] == [
+    assert [(i.number, i.heading, i.presenter, i.purpose) for i in items] == [
         ("1", "Welcome and apologies", "Chair", None),
         ("2", "Minutes of the last meeting", None, "approval"),
         ("3", "Pay progression policy", "Director of People", "decision"),
@@ -107,13 +117,14 @@ def test_board_pack_papers_start_at_cover_sheets_and_keep_their_fields() -> None
         para("The Trust reports a deficit of £2.1m year to date.", page=5),
     )
     result = segment_document(document)
+    items = after_front(result)
     assert result.document_type == "board_papers"
-    papers = [(i.kind, i.number, i.heading, i.page_start, i.page_end) for i in result.items]
+    papers = [(i.kind, i.number, i.heading, i.page_start, i.page_end) for i in items]
     assert papers == [
         ("paper", "8", "Ward reconfiguration", 2, 3),
         ("paper", "9", "Finance report month 7", 4, 5),
     ]
-    first = result.items[0]
+    first = items[0]
     assert first.purpose == "decision"
     assert first.presenter == "Director of People"
     assert first.fields["staff_side_consulted"] == "No - JNCC on 10 December"
@@ -219,7 +230,7 @@ def test_minute_heading_on_the_line_after_its_number() -> None:
     ]
 
 
-def test_action_log_table_is_its_own_item_with_rows_as_text() -> None:
+def test_action_log_rows_go_to_the_minutes_they_refer_to() -> None:
     result = segment_document(
         doc(
             heading("JNCC minutes"),
@@ -236,13 +247,19 @@ def test_action_log_table_is_its_own_item_with_rows_as_text() -> None:
             row(5, "JNCC/25/31", "Book room", "CS", "1 November 2025", "Open", page=2),
         )
     )
-    kinds = [(i.kind, i.number, i.heading) for i in result.items]
-    assert kinds[-1] == ("action_log", None, "Action log")
-    log = result.items[-1]
-    assert log.text.splitlines()[1] == "Ref | Action | Owner | Due | Status"
-    assert "JNCC/25/30 | Circulate revised policy | HR | 31 October 2025 | Open" in log.text
-    assert (log.page_start, log.page_end) == (2, 2)
-    assert "Circulate revised policy" not in result.items[-2].text
+    assert [i.kind for i in result.items] == ["section", "minute", "minute"]
+    pay, other = result.items[1:]
+    assert pay.text.endswith("JNCC/25/30 | Circulate revised policy | HR | 31 October 2025 | Open")
+    assert [(a.text, a.owner, a.due) for a in pay.actions] == [
+        ("Circulate revised policy", "HR", "31 October 2025")
+    ]
+    # The log's heading and header row stay with the last minute, as does its own row.
+    assert "Action log\nRef | Action | Owner | Due | Status" in other.text
+    assert [a.owner for a in other.actions] == ["CS"]
+    assert "Circulate revised policy" not in other.text
+    # The minute's pages run on to the log's page, where its entry is.
+    assert (pay.page_start, pay.page_end) == (1, 2)
+    assert pay.page_breaks == ((pay.text.index("JNCC/25/30 | Circulate"), 2),)
 
 
 def test_minute_number_run_into_the_previous_paragraph_still_opens_a_minute() -> None:
@@ -561,15 +578,16 @@ def test_papers_without_cover_sheets_start_at_page_top_signals() -> None:
         para(_LONG, page=8),
     )
     result = segment_document(document)
+    items = after_front(result)
     assert result.document_type == "board_papers"
-    assert [(i.number, i.heading, i.page_start, i.page_end) for i in result.items] == [
+    assert [(i.number, i.heading, i.page_start, i.page_end) for i in items] == [
         ("7", "Ward reconfiguration", 2, 3),
         ("8", "Audit Committee Chair's Assurance Report: 8 July 2025", 4, 4),
         ("9", "Action log", 5, 5),
         ("10", "Estates strategy refresh", 6, 8),
         ("11", "Finance report month 7", 9, 10),
     ]
-    assert "site plans" in result.items[3].text
+    assert "site plans" in items[3].text
 
 
 def test_minute_numbers_and_own_titles_at_page_tops_open_no_paper() -> None:
@@ -582,7 +600,8 @@ def test_minute_numbers_and_own_titles_at_page_tops_open_no_paper() -> None:
         para(_LONG, page=5),
     )
     result = segment_document(document)
-    assert [(i.number, i.page_start, i.page_end) for i in result.items] == [
+    items = after_front(result)
+    assert [(i.number, i.page_start, i.page_end) for i in items] == [
         ("7", 2, 5),
         ("11", 9, 10),
     ]
@@ -689,7 +708,8 @@ def test_minute_numbered_like_an_agenda_item_opens_no_paper_unless_titled_so() -
         para(_LONG, page=4),
     )
     result = segment_document(document)
-    assert [(i.number, i.page_start, i.page_end) for i in result.items] == [
+    items = after_front(result)
+    assert [(i.number, i.page_start, i.page_end) for i in items] == [
         ("7", 2, 4),
         ("11", 9, 10),
     ]

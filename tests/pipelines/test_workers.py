@@ -87,6 +87,10 @@ def test_split_enrichment_gives_what_the_whole_document_gives(samples_dir: Path)
     assert split == whole
     assert any(item.entities for item in split.annotations.items)
     assert any(flag.workforce_impacting for flag in split.flags)
+    # The pack's agenda page lists the papers that follow: it is kept but never flagged.
+    agenda = [n for n, item in enumerate(segmented.items) if item.kind == "agenda"]
+    assert agenda == [0] and "Transfer of estates" in segmented.items[0].text
+    assert not whole.flags[0].workforce_impacting and whole.flags[0].score == 0.0
 
 
 def test_split_items_keeps_order_and_balances_text(samples_dir: Path) -> None:

@@ -1,0 +1,390 @@
+"""Minutes with action logs in layouts of their own, built at test time, with the actions each
+should give: which minute an action belongs to, who owns it and when it is due.
+
+Each builder writes one file and returns a `Layout`. The wording, numbering and table shapes
+differ on purpose from the bundled samples: ruled and unruled PDF tables, Word tables, a list
+of actions under a heading, and actions written into the minutes themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import docx
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Table, TableStyle
+
+WIDTH, HEIGHT = A4
+
+
+@dataclass(frozen=True)
+class Expected:
+    minute: str  # number of the minute the action belongs to
+    owner: str
+    due: date | None
+
+
+@dataclass(frozen=True)
+class Layout:
+    path: Path
+    minutes: tuple[str, ...]  # minute numbers in order
+    actions: tuple[Expected, ...]
+
+
+class _Pdf:
+    """A top-down writer of wrapped lines and tables onto A4 pages."""
+
+    def __init__(self, path: Path) -> None:
+        self.canvas = canvas.Canvas(str(path), pagesize=A4)
+        self.y = HEIGHT - 60
+
+    def line(self, text: str, size: float = 10, bold: bool = False, x: float = 60) -> None:
+        if self.y < 80:
+            self.page()
+        self.canvas.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.canvas.drawString(x, self.y, text)
+        self.y -= size + 5
+
+    def paragraph(self, text: str, width: int = 95) -> None:
+        words, line = text.split(), ""
+        for word in words:
+            if len(line) + len(word) + 1 > width:
+                self.line(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        if line:
+            self.line(line)
+        self.y -= 6
+
+    def gap(self, points: float = 8) -> None:
+        self.y -= points
+
+    def table(self, rows: Sequence[Sequence[str]], widths: Sequence[float], ruled: bool) -> None:
+        table = Table([list(r) for r in rows], colWidths=list(widths))
+        style = [("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if ruled:
+            style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        table.setStyle(TableStyle(style))
+        _, height = table.wrap(WIDTH - 120, self.y)
+        if height > self.y - 60:
+            self.page()
+        table.drawOn(self.canvas, 60, self.y - height)
+        self.y -= height + 14
+
+    def columns(self, rows: Sequence[Sequence[str]], xs: Sequence[float]) -> None:
+        """An unruled table: cells drawn at fixed x positions, one text line per row."""
+        for number, row in enumerate(rows):
+            if self.y < 80:
+                self.page()
+            self.canvas.setFont("Helvetica-Bold" if number == 0 else "Helvetica", 9)
+            for x, cell in zip(xs, row, strict=True):
+                self.canvas.drawString(x, self.y, cell)
+            self.y -= 16
+
+    def page(self) -> None:
+        self.canvas.showPage()
+        self.y = HEIGHT - 60
+
+    def save(self) -> None:
+        self.canvas.save()
+
+
+_BODY = (
+    "Members discussed the proposal at length and asked for the equality impact assessment to "
+    "be shared before any decision is taken. Staff side representatives said that colleagues "
+    "on the affected wards had not yet been briefed and asked for a joint communication."
+)
+
+
+def ruled_pdf_log(folder: Path) -> Layout:
+    """Prefixed minute numbers; a ruled five-column log with a minute column and dd/mm/yyyy."""
+    path = folder / "jscc-notes-ruled.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Joint Staff Consultative Committee", 15, bold=True)
+    pdf.line("Notes of the meeting held on 3 February 2026, Seminar Room 2", 11)
+    pdf.paragraph("Present: Ms R Okafor (Chair), Mr D Lyle (UNISON), Ms P Nair (RCN).")
+    minutes = [
+        ("JSCC 26/01", "Apologies and introductions"),
+        ("JSCC 26/02", "Pay protection for redeployed staff"),
+        ("JSCC 26/03", "Car parking tariff"),
+        ("JSCC 26/04", "Any other business"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Action log", 12, bold=True)
+    pdf.table(
+        [
+            ("Minute", "Action", "Lead", "Deadline", "Status"),
+            (
+                "JSCC 26/02",
+                "Share the draft protection guidance with staff side",
+                "Deputy Director of HR",
+                "28/02/2026",
+                "Open",
+            ),
+            (
+                "JSCC 26/03",
+                "Publish the revised tariff and the appeal route",
+                "Head of Estates",
+                "31/03/2026",
+                "Open",
+            ),
+            (
+                "JSCC 26/02",
+                "Cost a 24-month protection period",
+                "Finance Business Partner",
+                "17/03/2026",
+                "Open",
+            ),
+        ],
+        [62, 190, 110, 60, 40],
+        ruled=True,
+    )
+    pdf.save()
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("JSCC 26/02", "Deputy Director of HR", date(2026, 2, 28)),
+            Expected("JSCC 26/03", "Head of Estates", date(2026, 3, 31)),
+            Expected("JSCC 26/02", "Finance Business Partner", date(2026, 3, 17)),
+        ),
+    )
+
+
+def unruled_pdf_log(folder: Path) -> Layout:
+    """Plain numbered minutes; a log drawn as columns with no rules, initials and 'Apr-26'."""
+    path = folder / "theatres-lnc-unruled.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Local Negotiating Committee (Theatres and Anaesthetics)", 14, bold=True)
+    pdf.line("Minutes of the meeting of 12 January 2026", 11)
+    minutes = [
+        ("1", "Welcome"),
+        ("2", "Rota review in main theatres"),
+        ("3", "Flexible working requests"),
+        ("4", "Date of next meeting"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number}. {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Actions arising", 12, bold=True)
+    pdf.columns(
+        [
+            ("Ref", "Action", "Owner", "Due"),
+            ("2", "Circulate three rota options to all theatre staff", "KM", "Apr-26"),
+            ("3", "Report the number of requests declined by directorate", "JT", "30.04.2026"),
+            ("2", "Agree the on-call rest periods with the LNC chair", "AB", "Mar-26"),
+        ],
+        [60, 95, 390, 450],
+    )
+    pdf.save()
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("2", "KM", date(2026, 4, 30)),
+            Expected("3", "JT", date(2026, 4, 30)),
+            Expected("2", "AB", date(2026, 3, 31)),
+        ),
+    )
+
+
+def _word(path: Path, build: Callable[[docx.document.Document], None]) -> None:
+    document = docx.Document()
+    build(document)
+    document.save(str(path))
+
+
+def word_table_log(folder: Path) -> Layout:
+    """'Minute 7:' paragraphs; a Word table with the reference last and spelled-out dates."""
+    path = folder / "people-forum-minutes.docx"
+    minutes = [
+        ("Minute 7", "Staff survey action plan"),
+        ("Minute 8", "Relocation of the pharmacy aseptic team"),
+        ("Minute 9", "Lease car scheme"),
+    ]
+
+    def build(document: docx.document.Document) -> None:
+        document.add_heading("People Partnership Forum - minutes", level=1)
+        document.add_paragraph("Meeting held on Thursday 20 November 2025 by video call.")
+        for number, title in minutes:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{number}: {title}").bold = True
+            document.add_paragraph(_BODY)
+        document.add_paragraph().add_run("Schedule of actions").bold = True
+        table = document.add_table(rows=1, cols=5)
+        rows = [
+            ("Action required", "Responsible officer", "Target date", "Status", "Item"),
+            (
+                "Send the relocation impact assessment to the union reps",
+                "Chief Pharmacist",
+                "5 December 2025",
+                "In progress",
+                "Minute 8",
+            ),
+            (
+                "Confirm salary sacrifice limits for band 2 and 3 staff",
+                "Head of Payroll",
+                "16 January 2026",
+                "Not started",
+                "Minute 9",
+            ),
+            (
+                "Publish the survey action plan on the intranet",
+                "Associate Director of OD",
+                "31 December 2025",
+                "Not started",
+                "Minute 7",
+            ),
+        ]
+        for cell, text in zip(table.rows[0].cells, rows[0], strict=True):
+            cell.text = text
+        for row in rows[1:]:
+            for cell, text in zip(table.add_row().cells, row, strict=True):
+                cell.text = text
+
+    _word(path, build)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("Minute 8", "Chief Pharmacist", date(2025, 12, 5)),
+            Expected("Minute 9", "Head of Payroll", date(2026, 1, 16)),
+            Expected("Minute 7", "Associate Director of OD", date(2025, 12, 31)),
+        ),
+    )
+
+
+def word_list_log(folder: Path) -> Layout:
+    """Slash-numbered minutes; the actions as a list of sentences under a heading."""
+    path = folder / "staff-partnership-minutes.docx"
+    minutes = [
+        ("SPG/25/18", "Sickness absence procedure review"),
+        ("SPG/25/19", "Night shift allowances in community teams"),
+        ("SPG/25/20", "Estates update"),
+    ]
+
+    def build(document: docx.document.Document) -> None:
+        document.add_heading("Staff Partnership Group", level=1)
+        document.add_paragraph("Minutes of the meeting on 8 October 2025")
+        for number, title in minutes:
+            document.add_heading(f"{number} {title}", level=2)
+            document.add_paragraph(_BODY)
+        document.add_heading("Summary of actions", level=2)
+        for text in (
+            "SPG/25/18 - Head of Workforce to send the consultation timetable to staff side "
+            "by 13 November 2025.",
+            "SPG/25/19 - Community Services Manager to confirm which teams receive the "
+            "allowance by 30 November 2025.",
+            "SPG/25/20 - Estates Manager to circulate the decant plan by 1 December 2025.",
+        ):
+            document.add_paragraph(text, style="List Bullet")
+
+    _word(path, build)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("SPG/25/18", "Head of Workforce", date(2025, 11, 13)),
+            Expected("SPG/25/19", "Community Services Manager", date(2025, 11, 30)),
+            Expected("SPG/25/20", "Estates Manager", date(2025, 12, 1)),
+        ),
+    )
+
+
+def inline_actions_pdf(folder: Path) -> Layout:
+    """No log at all: actions written into the minutes, 'ACTION:' lines and sentences."""
+    path = folder / "divisional-jcnc-inline.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Surgical Division Joint Consultative Meeting", 14, bold=True)
+    pdf.line("Minutes of the meeting of 15 September 2025", 11)
+    pdf.line("Item 1 Ward 14 skill mix", 11, bold=True)
+    pdf.paragraph(_BODY)
+    pdf.paragraph(
+        "ACTION: Divisional Director of Nursing to share the skill-mix model with "
+        "staff side by 30 September 2025."
+    )
+    pdf.line("Item 2 Outpatient booking centre move", 11, bold=True)
+    pdf.paragraph(_BODY)
+    pdf.paragraph(
+        "The Head of Operations to circulate the travel and parking arrangements "
+        "by 10 October 2025."
+    )
+    pdf.line("Item 3 Any other business", 11, bold=True)
+    pdf.paragraph("There was no other business.")
+    pdf.save()
+    return Layout(
+        path,
+        ("Item 1", "Item 2", "Item 3"),
+        (
+            Expected("Item 1", "Divisional Director of Nursing", date(2025, 9, 30)),
+            Expected("Item 2", "Head of Operations", date(2025, 10, 10)),
+        ),
+    )
+
+
+def ruled_pdf_log_own_page(folder: Path) -> Layout:
+    """Decimal minutes; a ruled four-column tracker on a page of its own, the reference being
+    the minute number inside the action text's cell, dues as 'Q4 2025/26' and 'next meeting'."""
+    path = folder / "icb-workforce-group-tracker.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Workforce Partnership Group", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 2 December 2025", 11)
+    minutes = [
+        ("5.1", "Shared services consultation"),
+        ("5.2", "Band 2 to 3 healthcare support worker review"),
+        ("5.3", "Training budget"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.paragraph("Date of next meeting: 13 January 2026.")
+    pdf.page()
+    pdf.line("Action tracker", 13, bold=True)
+    pdf.table(
+        [
+            ("Ref", "Action agreed", "By whom", "By when"),
+            (
+                "5.1",
+                "Publish the consultation timeline",
+                "Director of Corporate Services",
+                "Next meeting",
+            ),
+            ("5.2", "Confirm back-pay dates with payroll", "Chief People Officer", "Q4 2025/26"),
+            (
+                "5.3",
+                "Set out the training budget by division",
+                "Head of Learning",
+                "31 January 2026",
+            ),
+        ],
+        [36, 200, 150, 90],
+        ruled=True,
+    )
+    pdf.save()
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("5.1", "Director of Corporate Services", date(2026, 1, 13)),
+            Expected("5.2", "Chief People Officer", date(2026, 3, 31)),
+            Expected("5.3", "Head of Learning", date(2026, 1, 31)),
+        ),
+    )
+
+
+LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
+    ruled_pdf_log,
+    unruled_pdf_log,
+    word_table_log,
+    word_list_log,
+    inline_actions_pdf,
+    ruled_pdf_log_own_page,
+)

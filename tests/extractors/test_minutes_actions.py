@@ -1,0 +1,81 @@
+"""Minutes are minutes: action logs in any layout become actions of the minutes they refer
+to, never items of their own, and no word of the log is lost on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.coverage import pdf_text_layer, word_coverage
+from extractors.nlp import EntityPipeline
+from extractors.read import read_document
+from extractors.segment import segment_document
+from extractors.types import Action, SegmentedDocument
+from tests.extractors.minutes_layouts import LAYOUTS, Expected, Layout
+
+MIN_ACCURACY = 0.9
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Layout]:
+    folder = tmp_path_factory.mktemp("minutes")
+    return {build.__name__: build(folder) for build in LAYOUTS}
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> EntityPipeline:
+    return EntityPipeline.load()
+
+
+def _segment(layout: Layout) -> SegmentedDocument:
+    return segment_document(read_document(layout.path))
+
+
+@pytest.mark.parametrize("name", [build.__name__ for build in LAYOUTS])
+def test_each_minute_is_an_item_and_the_log_is_none(layouts: dict[str, Layout], name: str) -> None:
+    layout = layouts[name]
+    document = read_document(layout.path)
+    result = segment_document(document)
+    assert result.document_type == "minutes"
+    assert tuple(i.number for i in result.items if i.kind == "minute") == layout.minutes
+    assert all(i.kind in ("minute", "section") for i in result.items)
+    layer = pdf_text_layer(layout.path) if document.format == "pdf" else None
+    assert word_coverage(document, result.items, layer).ratio >= 0.97
+
+
+def _matches(action: Action, expected: Expected) -> bool:
+    return action.owner == expected.owner and action.due == expected.due
+
+
+def _found(layout: Layout, pipeline: EntityPipeline) -> int:
+    segmented = _segment(layout)
+    notes = pipeline.annotate(segmented)
+    by_minute = {
+        item.number: annotations.actions
+        for item, annotations in zip(segmented.items, notes.items, strict=True)
+    }
+    return sum(
+        any(_matches(action, expected) for action in by_minute.get(expected.minute, ()))
+        for expected in layout.actions
+    )
+
+
+def test_owner_and_due_of_logged_and_inline_actions(
+    layouts: dict[str, Layout], pipeline: EntityPipeline
+) -> None:
+    found = {name: _found(layout, pipeline) for name, layout in layouts.items()}
+    expected = sum(len(layout.actions) for layout in layouts.values())
+    assert sum(found.values()) / expected >= MIN_ACCURACY, found
+    for name, layout in layouts.items():
+        assert found[name] >= len(layout.actions) - 1, (name, found[name])
+
+
+def test_log_entries_sit_in_their_minute_text(layouts: dict[str, Layout]) -> None:
+    items = {i.number: i for i in _segment(layouts["word_table_log"]).items}
+    relocation = items["Minute 8"]
+    assert "relocation impact assessment" in relocation.text
+    assert [a.owner for a in relocation.actions] == ["Chief Pharmacist"]
+    assert "salary sacrifice" not in relocation.text
+    listed = {i.number: i for i in _segment(layouts["word_list_log"]).items}
+    assert listed["SPG/25/20"].actions[0].text.startswith("Estates Manager to circulate")
+    # The log's own heading stays with the last minute rather than standing alone.
+    assert "Summary of actions" in listed["SPG/25/20"].text
