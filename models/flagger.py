@@ -14,6 +14,7 @@ from models.features import ItemText, item_table
 from models.genre import item_genre
 
 EVIDENCE_SENTENCES = 2
+NOT_FLAGGED = Flag(workforce_impacting=False, score=0.0)
 
 
 def item_text(item: Item) -> ItemText:
@@ -28,7 +29,15 @@ class WorkforceFlagger:
         self.version = version
 
     def flag(self, items: Sequence[Item], genre: str | None = None) -> list[Flag]:
-        """One Flag per item; `genre` is the document's (`models.genre.document_genre`)."""
+        """One Flag per item; `genre` is the document's (`models.genre.document_genre`).
+
+        A pack's agenda page (kind "agenda") is never flagged itself: each paper it lists is an
+        item of its own, and a flag there would report the paper twice."""
+        scored = [item for item in items if item.kind != "agenda"]
+        flags = iter(self._flag(scored, genre) if scored else ())
+        return [NOT_FLAGGED if item.kind == "agenda" else next(flags) for item in items]
+
+    def _flag(self, items: Sequence[Item], genre: str | None) -> list[Flag]:
         genres = [item_genre(item.heading, item.kind, genre) for item in items]
         flags = self.score([item_text(item) for item in items], genres=genres)
         return [

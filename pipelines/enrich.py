@@ -19,7 +19,6 @@ from extractors.nlp import EntityPipeline, next_meeting_date
 from extractors.types import DocumentAnnotations, Flag, Item, ItemAnnotations, SegmentedDocument
 
 log = logging.getLogger(__name__)
-_NOT_FLAGGED = Flag(workforce_impacting=False, score=0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +52,8 @@ class Enricher:
     def enrich(self, segmented: SegmentedDocument) -> Enriched:
         annotations = self.entities.annotate(segmented)
         items = segmented.items
-        flags = self._flags(items, genre_of(segmented))
+        flags = tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
         return Enriched(annotations, flags, self.flagger.version)
-
-    def _flags(self, items: Sequence[Item], genre: str | None) -> tuple[Flag, ...]:
-        """The flag of every item; a pack's agenda page is never flagged itself, since each
-        paper it lists is an item of its own and a flag there would report the paper twice."""
-        scored = [item for item in items if item.kind != "agenda"]
-        flags = iter(self.flagger.flag(scored, genre) if scored else ())
-        return tuple(_NOT_FLAGGED if item.kind == "agenda" else next(flags) for item in items)
 
     def enrich_split(
         self, segmented: SegmentedDocument, parts: int, run_parts: PartRunner
@@ -91,7 +83,7 @@ class Enricher:
         """Entities and flags of some items of a document whose context is already known."""
         docs = self.entities.docs([item.text for item in items], context)
         annotations = tuple(EntityPipeline._annotations(docs, items))
-        flags = self._flags(items, context.document_genre)
+        flags = tuple(self.flagger.flag(items, context.document_genre)) if items else ()
         return EnrichedPart(annotations, flags)
 
 
