@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from extractors.errors import ReadError
 from pipelines.config import Settings
+from pipelines.safety import printable_path
 from pipelines.store.db import Store, open_store
 from pipelines.store.repository import (
     FileFacts,
@@ -55,9 +56,15 @@ class Target:
 
     @property
     def name(self) -> str:
-        """The file name, without any query string (which may carry a token)."""
-        path = urlsplit(self.location).path if self.is_url else self.location
+        """The file name, without any query string (which may carry a token), printable."""
+        path = urlsplit(self.location).path if self.is_url else printable_path(self.location)
         return path.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+    @property
+    def source(self) -> str:
+        """Where the file came from as stored and shown (see `printable_path`); a URL's is
+        made by the fetch, without its credentials."""
+        return self.location if self.is_url else printable_path(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +348,10 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> l
 
 
 def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
-    return FileFacts(source=source, filename=path.name if not target.is_url else target.name,
+    # Stored as printable text: a name that is not UTF-8 must not fail the store's insert.
+    source = source if target.is_url else printable_path(source)
+    filename = target.name if target.is_url else printable_path(path.name)
+    return FileFacts(source=source, filename=filename,
                      sha256=sha256_of(path), size=path.stat().st_size,
                      source_name=target.source_name)
 

@@ -47,6 +47,7 @@ from pipelines.files import (
     summarise,
     warm_up,
 )
+from pipelines.safety import printable_path
 from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,
@@ -237,8 +238,8 @@ def ingest_file(target: Target, run_id: str, db_url: str, retry_quarantined: boo
             facts = _local_facts(target, path, target.location)
         except OSError as exc:
             error = CorruptError(f"cannot open the file ({exc.strerror or type(exc).__name__})")
-            save_quarantined(store, None, target.location, error, run_id)
-            outcome = FileOutcome(target.location, path.name, "quarantined",
+            save_quarantined(store, None, target.source, error, run_id)
+            outcome = FileOutcome(target.source, target.name, "quarantined",
                                   reason_code=error.code, message=error.message)
         else:
             outcome = _process_bytes(target, path, facts, run_id, settings, store,
@@ -363,7 +364,7 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
         summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", _counts(summary), summary)
         raise
-    order = {t: n for n, t in enumerate(targets)}
+    order = {printable_path(t): n for n, t in enumerate(targets)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
     summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
     finish_run(store, run_id, "completed", _counts(summary), summary)
