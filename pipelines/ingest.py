@@ -22,7 +22,13 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
-from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
+from extractors.errors import (
+    CorruptError,
+    NosurprisesError,
+    ReadError,
+    TooLargeError,
+    error_for,
+)
 from pipelines.config import Settings, get_settings
 from pipelines.files import (
     _UNKNOWN_SIZE,
@@ -204,7 +210,7 @@ def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store,
         try:
             fetched = fetch_url(target.location, Path(tmp), settings, state)
         except FetchError as exc:
-            error = ReadError(exc.message, code=exc.code)
+            error = error_for(exc.code, exc.message)
             save_quarantined(store, None, source, error, run_id)
             return FileOutcome(source, target.name, "quarantined",
                                reason_code=exc.code, message=exc.message)
