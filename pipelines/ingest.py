@@ -238,6 +238,11 @@ def ingest_file(target: Target, run_id: str, db_url: str, retry_quarantined: boo
     started = time.perf_counter()
     if target.is_url:
         outcome = _ingest_url(target, run_id, settings, store, retry_quarantined, files_in_run)
+    elif target.refused is not None:
+        error = error_for(*target.refused)
+        save_quarantined(store, None, target.source, error, run_id)
+        outcome = FileOutcome(target.source, target.name, "quarantined",
+                              reason_code=error.code, message=error.message)
     else:
         path = Path(target.location)
         try:
@@ -268,7 +273,7 @@ def sort_known(targets: list[Target], run_id: str, db_url: str,
     settled: list[FileOutcome] = []
     to_read: list[tuple[int, Target]] = []
     for target in targets:
-        if target.is_url:
+        if target.is_url or target.refused:  # fetched, or recorded as refused, by the task
             to_read.append((_UNKNOWN_SIZE, target))
             continue
         try:
