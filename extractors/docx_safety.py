@@ -7,16 +7,20 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from extractors.errors import CorruptError, XmlAttackError, ZipBombError
 from extractors.limits import ReadLimits
 
 _MAIN_PART = "word/document.xml"
-# Parts python-docx reads; each is scanned for a DTD before parsing.
-_PARTS_TO_SCAN = re.compile(
-    r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/(core|app)\.xml"
-    r"|word/(document|styles|numbering|settings|header\d*|footer\d*|footnotes|endnotes)\.xml"
-    r"|word/_rels/[^/]+\.rels)$"
-)
+_CONTENT_TYPES_PART = "[Content_Types].xml"
+# A part is scanned for a DTD when a parser could read it as XML: by its name, or by the
+# content type the package gives it (python-docx chooses its parts by content type, so a
+# comments part named word/x.bin is still parsed). Images are never parsed, and an SVG
+# may carry a harmless DOCTYPE of its own.
+_XML_NAME_RE = re.compile(r"\.(xml|rels)$", re.IGNORECASE)
+_CONTENT_TYPES_MAX_BYTES = 4 * 1024 * 1024
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 # Small parts compress extremely well by nature; only large ones are judged by ratio.
 _RATIO_MIN_BYTES = 1024 * 1024
@@ -39,14 +43,55 @@ def check_docx_package(path: Path, limits: ReadLimits) -> PackageFacts:
             names = {info.filename for info in infos}
             if _MAIN_PART not in names:
                 raise CorruptError("not a Word document: word/document.xml is missing")
+            types = _content_types(archive, names)
             for info in infos:
-                if _PARTS_TO_SCAN.match(info.filename):
+                if _is_xml_part(info.filename, types):
                     _scan_for_dtd(archive, info)
             return PackageFacts(pages=_app_pages(archive, names))
     except zipfile.BadZipFile as exc:
         raise CorruptError("damaged Word file (not a readable ZIP archive)") from exc
     except (zipfile.LargeZipFile, NotImplementedError) as exc:
         raise CorruptError("Word file uses an unsupported ZIP feature") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _ContentTypes:
+    by_extension: dict[str, str]
+    by_part: dict[str, str]
+
+
+def _content_types(archive: zipfile.ZipFile, names: set[str]) -> _ContentTypes:
+    """The package's content types, read once the part was found free of a DTD."""
+    if _CONTENT_TYPES_PART not in names:
+        return _ContentTypes({}, {})
+    info = archive.getinfo(_CONTENT_TYPES_PART)
+    _scan_for_dtd(archive, info)
+    if info.file_size > _CONTENT_TYPES_MAX_BYTES:
+        raise CorruptError(f"{_CONTENT_TYPES_PART} is implausibly large")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(archive.read(info), parser)
+    except etree.XMLSyntaxError as exc:
+        raise CorruptError(f"damaged Word file ({_CONTENT_TYPES_PART} is not XML)") from exc
+    by_extension = {
+        (element.get("Extension") or "").lower(): element.get("ContentType") or ""
+        for element in root.iter(f"{_CT_NS}Default")
+    }
+    by_part = {
+        (element.get("PartName") or "").lstrip("/").lower(): element.get("ContentType") or ""
+        for element in root.iter(f"{_CT_NS}Override")
+    }
+    return _ContentTypes(by_extension, by_part)
+
+
+def _is_xml_part(name: str, types: _ContentTypes) -> bool:
+    if name.lower().endswith(".rels"):  # relationships are parsed whatever their type
+        return True
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = types.by_part.get(name.lower()) or types.by_extension.get(extension, "")
+    if content_type.startswith("image/"):
+        return False
+    return bool(_XML_NAME_RE.search(name)) or content_type.endswith(("/xml", "+xml"))
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], limits: ReadLimits) -> None:

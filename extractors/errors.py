@@ -62,17 +62,49 @@ class XmlAttackError(ReadError):
     code = "xml_attack"
 
 
-QUARANTINE_CODES: tuple[str, ...] = (
-    "encrypted",
-    "corrupt",
-    "too_large",
-    "too_many_pages",
-    "resource_limit",
-    "unsupported_type",
-    "empty",
-    "zip_bomb",
-    "xml_attack",
+class TooLongError(ReadError):
+    """Text longer than the entity and flag stages accept."""
+
+    code = "too_long"
+
+
+class RefusedPathError(ReadError):
+    """A path the walk will not read: a link out of the folder given, or a special file."""
+
+    code = "refused_path"
+
+
+class RefusedUrlError(ReadError):
+    code = "refused_url"
+
+
+class FetchFailedError(ReadError):
+    code = "fetch_failed"
+
+
+# The catalogue: every quarantine reason the contract names, one class each, in its order.
+QUARANTINE_ERRORS: tuple[type[ReadError], ...] = (
+    EncryptedError,
+    CorruptError,
+    TooLargeError,
+    TooManyPagesError,
+    ResourceLimitError,
+    UnsupportedTypeError,
+    EmptyDocumentError,
+    ZipBombError,
+    XmlAttackError,
+    TooLongError,
+    RefusedPathError,
+    RefusedUrlError,
+    FetchFailedError,
 )
+QUARANTINE_CODES: tuple[str, ...] = tuple(cls.code for cls in QUARANTINE_ERRORS)
+_BY_CODE: dict[str, type[ReadError]] = {cls.code: cls for cls in QUARANTINE_ERRORS}
+
+
+def error_for(code: str, message: str) -> ReadError:
+    """The catalogue's error for `code` (one not in it, from a child or a store, is `corrupt`)."""
+    return _BY_CODE.get(code, CorruptError)(message)
 
 
 class ModelError(NosurprisesError):

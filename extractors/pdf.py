@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdfexceptions import PDFException
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
 
+from extractors.closing import close_after_read, closed_after
 from extractors.errors import (
     CorruptError,
     EmptyDocumentError,
@@ -38,30 +36,24 @@ _METADATA_KEYS = {
     "Keywords": "keywords",
 }
 _MAX_BOOKMARKS = 2000  # a hostile file may hold any number
-_TABLE_ERRORS = (PDFException, PSException, PdfminerException, ValueError, KeyError, IndexError)
+_PDF = "PDF document"
 
 
 def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa: B008
     """Every block of a PDF in reading order, with 1-based page numbers."""
-    pdf = _open(path)
-    try:
+    with closed_after(_open(path), _PDF) as pdf:
         page_count = _checked_page_count(pdf, limits)
         metadata = _metadata(pdf)
         outline = _outline(pdf, page_count)
         with RuledTableFinder(path) as finder:
             pages = _read_pages(pdf, finder, 0, page_count, limits.ocr_pages_max)
-    finally:
-        pdf.close()
     return _document(pages, page_count, metadata, outline)
 
 
 def pdf_page_count(path: Path, limits: ReadLimits = ReadLimits()) -> int:  # noqa: B008
     """The number of pages, with the errors `read_pdf` would raise on opening the file."""
-    pdf = _open(path)
-    try:
+    with closed_after(_open(path), _PDF) as pdf:
         return _checked_page_count(pdf, limits)
-    finally:
-        pdf.close()
 
 
 def read_pdf_pages(
@@ -71,15 +63,12 @@ def read_pdf_pages(
     limits: ReadLimits = ReadLimits(),  # noqa: B008
 ) -> PagesRead:
     """Pages `start` to `stop` (0-based, `stop` excluded), OCR'd up to the whole file's budget."""
-    pdf = _open(path)
-    try:
+    with closed_after(_open(path), _PDF) as pdf:
         page_count = _checked_page_count(pdf, limits)
         if not 0 <= start < stop <= page_count:
             raise ValueError(f"pages {start}-{stop} are not within the {page_count} pages")
         with RuledTableFinder(path) as finder:
             return _read_pages(pdf, finder, start, stop, limits.ocr_pages_max)
-    finally:
-        pdf.close()
 
 
 def assemble_pdf(
@@ -92,8 +81,7 @@ def assemble_pdf(
     Tables are numbered through the whole document, and OCR is limited as for one read: a
     range whose OCR would differ from a read from the first page (the budget ran out in it or
     before it) is read again here with what is left of the budget."""
-    pdf = _open(path)
-    try:
+    with closed_after(_open(path), _PDF) as pdf:
         page_count = _checked_page_count(pdf, limits)
         if [p.start for p in parts] != [0, *(p.stop for p in parts[:-1])] or (
             not parts or parts[-1].stop != page_count
@@ -108,8 +96,6 @@ def assemble_pdf(
                 if part.ocr_budget != left and (part.ocr_skipped or part.ocr_pages > left):
                     part = _read_pages(pdf, finder, part.start, part.stop, left)
                 _append(whole, part)
-    finally:
-        pdf.close()
     return _document(whole, page_count, metadata, outline)
 
 
@@ -216,10 +202,8 @@ def _read_pages(
             page = pdf[index]
         except pdfium.PdfiumError as exc:
             raise CorruptError(f"page {index + 1} could not be read (damaged PDF)") from exc
-        try:
+        with closed_after(page, f"page {index + 1}"):
             _read_page(page, index, finder, pages)
-        finally:
-            page.close()
     return pages
 
 
@@ -237,7 +221,7 @@ def _read_page(
         scanned = text_chars < MIN_TEXT_CHARS
         tables = [] if scanned else _tables(page, textpage, geo, index, finder)
     finally:
-        textpage.close()
+        close_after_read(textpage, f"text of page {index + 1}")
     pages.heights.append(geo.height)
     if scanned and image_cover(page, geo.width, geo.height) >= MIN_IMAGE_COVER:
         if pages.ocr_pages < pages.ocr_budget:
@@ -261,8 +245,11 @@ def _tables(
         return []
     try:
         return finder.tables(page, textpage, geo, index)
-    except _TABLE_ERRORS as exc:
-        # The text is still read by PDFium; only the table structure of this page is lost.
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        # The text is still read by PDFium; only the table structure of this page is lost,
+        # whatever pdfplumber trips over in a damaged file.
         log.warning("page %d: table structure not read (%s)", index + 1, type(exc).__name__)
         return []
 

@@ -14,6 +14,7 @@ import pdfplumber
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder, TableSettings
 
+from extractors.closing import close_after_read
 from extractors.pdf_layout import PageTable
 from extractors.pdf_lines import point_to_display
 from extractors.pdf_types import PageGeometry
@@ -51,7 +52,7 @@ class RuledTableFinder:
 
     def __exit__(self, *_exc: object) -> None:
         if self._pdf is not None:
-            self._pdf.close()
+            close_after_read(self._pdf, "pdfplumber document")
 
     def tables(
         self, page: object, textpage: object, geo: PageGeometry, page_index: int

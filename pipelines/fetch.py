@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from extractors.errors import NosurprisesError
+from extractors.errors import QUARANTINE_CODES, NosurprisesError
 from pipelines.config import Settings
 from pipelines.observability import redact_url
 
@@ -56,6 +56,8 @@ class FetchError(NosurprisesError):
     """A URL could not be fetched; `code` is stable: too_large, fetch_failed, refused_url."""
 
     def __init__(self, code: str, message: str) -> None:
+        if code not in QUARANTINE_CODES:  # a slip of ours: codes come from the one catalogue
+            raise ValueError(f"{code!r} is not a quarantine code")
         super().__init__(message)
         self.code = code
         self.message = message

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from extractors.errors import ReadError
 from pipelines.config import Settings
+from pipelines.safety import printable_path
 from pipelines.store.db import Store, open_store
 from pipelines.store.repository import (
     FileFacts,
@@ -52,12 +53,19 @@ class Target:
     location: str
     is_url: bool = False
     source_name: str | None = None
+    refused: tuple[str, str] | None = None  # (code, message) of a path the walk will not read
 
     @property
     def name(self) -> str:
-        """The file name, without any query string (which may carry a token)."""
-        path = urlsplit(self.location).path if self.is_url else self.location
+        """The file name, without any query string (which may carry a token), printable."""
+        path = urlsplit(self.location).path if self.is_url else printable_path(self.location)
         return path.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+    @property
+    def source(self) -> str:
+        """Where the file came from as stored and shown (see `printable_path`); a URL's is
+        made by the fetch, without its credentials."""
+        return self.location if self.is_url else printable_path(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +330,7 @@ def reveal_credentials(location: str) -> str:
 
 def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
     """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
-    from pipelines.sources import discover_files
+    from pipelines.sources import FoundFile, walk_folder
 
     targets: list[Target] = []
     seen: set[str] = set()
@@ -331,8 +339,9 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> l
             found = [Target(reveal_credentials(given), is_url=True, source_name=source_name)]
         else:
             path = Path(given).expanduser()
-            files = discover_files(path) if path.is_dir() else [path]
-            found = [Target(str(f), source_name=source_name) for f in files]
+            files = walk_folder(path) if os.path.lexists(path) else [FoundFile(path)]
+            found = [Target(str(f.path), source_name=source_name, refused=f.refused)
+                     for f in files]
         for target in found:
             if target.location not in seen:
                 seen.add(target.location)
@@ -341,7 +350,10 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> l
 
 
 def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
-    return FileFacts(source=source, filename=path.name if not target.is_url else target.name,
+    # Stored as printable text: a name that is not UTF-8 must not fail the store's insert.
+    source = source if target.is_url else printable_path(source)
+    filename = target.name if target.is_url else printable_path(path.name)
+    return FileFacts(source=source, filename=filename,
                      sha256=sha256_of(path), size=path.stat().st_size,
                      source_name=target.source_name)
 
@@ -359,6 +371,7 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
     # quarantined for what it is, only when asked.
     retry = retry_quarantined or (known is not None and known.reason_code == InternalError.code)
     if known is not None and not retry:  # quarantined before
+        record_copy(store, known, facts, run_id)  # this path, too, has its record
         return FileOutcome(facts.source, facts.filename, "duplicate",
                            message="quarantined in an earlier run",
                            document_id=known.document_id), known
@@ -419,6 +432,9 @@ def nothing_new(targets: list[str], source_name: str | None, db_url: str
     """
     try:
         found = discover_targets(targets, source_name)
+        # A refused path is never opened (a FIFO would block): the flow records it.
+        if any(t.refused for t in found):
+            return None
         facts = [_local_facts(t, Path(t.location), t.location) for t in found]
     except OSError:
         return None

@@ -38,6 +38,7 @@ from pipelines.files import (
     summarise,
     warm_up,
 )
+from pipelines.safety import printable_path
 from pipelines.steps import ingest_target, sort_targets
 from pipelines.store.repository import finish_run, start_run
 
@@ -148,7 +149,7 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
         summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", _counts(summary), summary)
         raise
-    order = {t: n for n, t in enumerate(targets)}
+    order = {printable_path(t): n for n, t in enumerate(targets)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
     summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
     finish_run(store, run_id, "completed", _counts(summary), summary)

@@ -32,16 +32,10 @@ import psutil
 from extractors import codec
 from extractors.errors import (
     CorruptError,
-    EmptyDocumentError,
-    EncryptedError,
     NosurprisesError,
     ReadError,
     ResourceLimitError,
-    TooLargeError,
-    TooManyPagesError,
-    UnsupportedTypeError,
-    XmlAttackError,
-    ZipBombError,
+    error_for,
 )
 from extractors.limits import ReadLimits
 from pipelines.config import Limits
@@ -69,6 +63,10 @@ _MAX_ANSWER_BYTES = 256 * MIB
 # A child that dies while its address space is this close to the limit ran out of memory,
 # whatever signal the allocator's failure turned into (SIGABRT from C++, SIGSEGV from C).
 _NEAR_LIMIT = 0.9
+# ... or whose peak resident memory, as the kernel counted it when the child was reaped,
+# reached this fraction: memory sampled every tenth of a second misses a quick climb, and a
+# library that fails an allocation may free its buffers before it aborts.
+_DIED_PEAK_FRACTION = 0.5
 # Numeric libraries start one thread per core by default; each reserves address space that
 # counts against RLIMIT_AS and the machine's cores are shared with the other workers.
 _SINGLE_THREAD_ENV = {
@@ -87,22 +85,6 @@ _SECRET_ENV_RE = re.compile(
 )
 # No reader has reason to write a file this large; a conversion that tries is stopped.
 _MAX_WRITE_BYTES = 2 * 1024 * MIB
-
-_ERRORS_BY_CODE: dict[str, type[ReadError]] = {
-    cls.code: cls
-    for cls in (
-        EncryptedError,
-        CorruptError,
-        TooLargeError,
-        TooManyPagesError,
-        ResourceLimitError,
-        UnsupportedTypeError,
-        EmptyDocumentError,
-        ZipBombError,
-        XmlAttackError,
-    )
-}
-
 
 class WorkerStartError(NosurprisesError):
     """The reader's child process could not be started: a fault of this machine, not the file."""
@@ -242,8 +224,7 @@ def _well_formed(message: Any) -> bool:
 
 
 def _error_from(code: str, message: str) -> ReadError:
-    cls = _ERRORS_BY_CODE.get(code, CorruptError)
-    return cls(message[:_MAX_MESSAGE_CHARS])
+    return error_for(code, message[:_MAX_MESSAGE_CHARS])
 
 
 class _Worker:
@@ -324,6 +305,23 @@ class _Worker:
             return self._psutil.memory_info().rss
         except psutil.Error:
             return 0
+
+    def reap(self, grace: float) -> int:
+        """Wait up to `grace` seconds for a child that is dying and reap it; its peak resident
+        memory as the kernel counted it (0 when it is still running or already reaped)."""
+        deadline = time.monotonic() + grace
+        while self.process.returncode is None:
+            try:
+                pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return 0
+            if pid == self.pid:
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                return usage.ru_maxrss * 1024
+            if time.monotonic() >= deadline:
+                return 0
+            time.sleep(0.01)
+        return 0
 
     def kill(self, grace: float = 0.0) -> None:
         """Kill the child and every subprocess in its session (LibreOffice, tesseract).
@@ -525,23 +523,27 @@ class IsolatedReader:
         self, worker: _Worker, path: Path, started: float, peak_rss: int, last_vms: int
     ) -> ReadOutcome:
         """The child ended without answering: say why in words a secretary can act on."""
+        died_peak = worker.reap(grace=_REAP_SECONDS)
         worker.kill(grace=_REAP_SECONDS)
         status = worker.process.returncode
-        near_limit = last_vms >= _NEAR_LIMIT * self.limits.memory_bytes
+        limit = self.limits.memory_bytes
+        near_limit = last_vms >= _NEAR_LIMIT * limit or died_peak >= _DIED_PEAK_FRACTION * limit
         error: ReadError
-        if status == -signal.SIGKILL or (status is not None and status < 0 and near_limit):
+        if status == -signal.SIGKILL or (status not in (None, 0) and near_limit):
             # SIGKILL that we did not send comes from the kernel's out-of-memory killer.
-            error = ResourceLimitError(_out_of_memory(self.limits.memory_bytes))
+            error = ResourceLimitError(_out_of_memory(limit))
         elif status is not None and status < 0:
             error = CorruptError(f"the reader crashed (signal {-status}) while reading this file")
         else:
             error = CorruptError(f"the reader stopped unexpectedly (exit status {status})")
         log.warning(
-            "reader process %s died on %s (exit status %s, address space %d MiB): %s",
+            "reader process %s died on %s (exit status %s, address space %d MiB, peak %d MiB)"
+            ": %s",
             worker.pid,
             path.name,
             status,
             last_vms // MIB,
+            died_peak // MIB,
             error,
         )
         return self._outcome(path, started, peak_rss, worker, error=error)

@@ -26,6 +26,7 @@ from pipelines.files import (
     summarise,
     warm_up,
 )
+from pipelines.safety import printable_path
 from pipelines.steps import ingest_target, sort_targets
 from pipelines.store.repository import finish_run, start_run
 
@@ -89,7 +90,7 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
         raise
     finally:
         close_readers()
-    order = {t: n for n, t in enumerate(targets)}
+    order = {printable_path(t): n for n, t in enumerate(targets)}
     outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
     summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
     finish_run(store, run_id, "completed", _counts(summary), summary)

@@ -6,6 +6,7 @@ escape sequences, bidirectional overrides or line breaks meant to forge a header
 
 from __future__ import annotations
 
+import os
 import re
 
 # Explicit embeddings, overrides and isolates: they reorder what is displayed, so "gpj.exe"
@@ -24,6 +25,9 @@ _LINE_BREAK_RE = re.compile(r"[ \t]*(?:\r\n|[\r\n\v\f\x85\u2028\u2029])+[ \t]*")
 # C0 controls, DEL and C1 controls (what is left of them after escapes are removed).
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+# What `printable_path` writes for a byte that is not UTF-8, and for a backslash.
+_PATH_ESCAPE_RE = re.compile(r"\\(?:\\|x[0-9a-f]{2})")
+_PATH_ESCAPE_BYTES_RE = re.compile(rb"\\(\\|x[0-9a-f]{2})")
 
 # Spreadsheets evaluate a cell that starts with one of these (and some apps also accept
 # the full-width forms of = + - @).
@@ -87,3 +91,32 @@ def terminal_safe(text: str, max_len: int | None = None) -> str:
 def header_safe(text: str, max_len: int = HEADER_MAX_LEN) -> str:
     """Text fit for an email header value (a subject): one line, no controls, bounded."""
     return _truncate(" ".join(_one_line(text).split()), max_len)
+
+
+def printable_path(location: str) -> str:
+    """A path as the system gave it, as text any store, terminal or JSON document accepts.
+
+    A file name need not be UTF-8: Python hands such bytes over as lone surrogates, which
+    no database driver will encode. Those paths are written with each such byte as \\xNN and
+    each backslash doubled; so is a path that already reads like that, which keeps the
+    mapping one-to-one (`path_from_printable` undoes it). Any other path is kept as it is.
+    """
+    if not _SURROGATE_RE.search(location) and not _PATH_ESCAPE_RE.search(location):
+        return location
+    try:
+        raw = os.fsencode(location)
+    except UnicodeEncodeError:  # a surrogate the file system did not produce
+        raw = location.encode("utf-8", "surrogatepass")
+    return raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def path_from_printable(text: str) -> str:
+    """The path `printable_path` was given (undecodable bytes as lone surrogates again)."""
+    if not _PATH_ESCAPE_RE.search(text):
+        return text
+
+    def byte(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        return b"\\" if code == b"\\" else bytes([int(code[1:], 16)])
+
+    return os.fsdecode(_PATH_ESCAPE_BYTES_RE.sub(byte, text.encode("utf-8")))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError
+from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError, error_for
 from pipelines.config import Settings, get_settings
 from pipelines.files import (
     _UNKNOWN_SIZE,
@@ -66,14 +66,19 @@ def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
     if target.is_url:
         outcome = _ingest_url(target, run_id, settings, store, log, retry_quarantined,
                               files_in_run, threads)
+    elif target.refused is not None:
+        error = error_for(*target.refused)
+        save_quarantined(store, None, target.source, error, run_id)
+        outcome = FileOutcome(target.source, target.name, "quarantined",
+                              reason_code=error.code, message=error.message)
     else:
         path = Path(target.location)
         try:
             facts = _local_facts(target, path, target.location)
         except OSError as exc:
             error = CorruptError(f"cannot open the file ({exc.strerror or type(exc).__name__})")
-            save_quarantined(store, None, target.location, error, run_id)
-            outcome = FileOutcome(target.location, path.name, "quarantined",
+            save_quarantined(store, None, target.source, error, run_id)
+            outcome = FileOutcome(target.source, target.name, "quarantined",
                                   reason_code=error.code, message=error.message)
         else:
             outcome = _process_bytes(path, facts, run_id, settings, store, log,
@@ -95,7 +100,7 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
     settled: list[FileOutcome] = []
     to_read: list[tuple[int, Target]] = []
     for target in targets:
-        if target.is_url:
+        if target.is_url or target.refused:  # fetched, or recorded as refused, by the step
             to_read.append((_UNKNOWN_SIZE, target))
             continue
         try:
@@ -262,7 +267,7 @@ def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store, l
         try:
             fetched = fetch_url(target.location, Path(tmp), settings, state)
         except FetchError as exc:
-            error = ReadError(exc.message, code=exc.code)
+            error = error_for(exc.code, exc.message)
             save_quarantined(store, None, source, error, run_id)
             return FileOutcome(source, target.name, "quarantined",
                                reason_code=exc.code, message=exc.message)

@@ -370,6 +370,56 @@ def docx_billion_laughs(path: Path) -> None:
     path.write_bytes(_zip(_docx_entries(_document_xml(b"&lol9;", doctype))))
 
 
+def _laughs_doctype(root: bytes) -> bytes:
+    entities = [b'<!ENTITY lol0 "lol">']
+    entities += [
+        b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%d;" % (n - 1) for _ in range(10)))
+        for n in range(1, 10)
+    ]
+    return b"<!DOCTYPE " + root + b" [" + b"".join(entities) + b"]>"
+
+
+_XXE_DOCTYPE = b'<!DOCTYPE %s [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+_WML = b'xmlns:w="' + _W_NS + b'"'
+# Parts of a DOCX besides the body that a parser reads: (name, root element, body).
+XML_PARTS: dict[str, tuple[str, bytes, bytes]] = {
+    "comments": ("word/comments.xml", b"w:comments",
+                 b'<w:comment w:id="0"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:comment>'),
+    "header": ("word/header1.xml", b"w:hdr", b"<w:p><w:r><w:t>%s</w:t></w:r></w:p>"),
+    "footnotes": ("word/footnotes.xml", b"w:footnotes",
+                  b'<w:footnote w:id="1"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:footnote>'),
+    "styles": ("word/styles.xml", b"w:styles",
+               b'<w:style w:styleId="x"><w:name w:val="%s"/></w:style>'),
+    # A comments part under a name that does not say XML: the content type does.
+    "disguised": ("word/notes.bin", b"w:comments",
+                  b'<w:comment w:id="0"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:comment>'),
+}
+_COMMENTS_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+
+
+def docx_attack_in_part(path: Path, part: str, attack: str) -> None:
+    """A valid DOCX whose `part` (a key of XML_PARTS, or "content_types") declares a DTD:
+    `attack` is "laughs" (billion laughs) or "xxe" (an external entity)."""
+    name, root, body = XML_PARTS.get(part, ("[Content_Types].xml", b"Types", b""))
+    doctype = _laughs_doctype(root) if attack == "laughs" else _XXE_DOCTYPE % root
+    reference = b"&lol9;" if attack == "laughs" else b"&xxe;"
+    content_types = _CONTENT_TYPES.replace(
+        b"</Types>", b'<Override PartName="/word/notes.bin" ContentType="' + _COMMENTS_TYPE
+        + b'"/></Types>'
+    )
+    entries = _docx_entries(_document_xml(MARKER.encode()))
+    if part == "content_types":
+        attacked = content_types.replace(b"<Types ", doctype + b"<Types ", 1)
+        attacked = attacked.replace(b'Extension="xml"', b'Extension="xml" x="' + reference + b'"')
+        entries[0] = _deflated("[Content_Types].xml", attacked)
+    else:
+        xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + doctype + b"<"
+               + root + b" " + _WML + b">" + body % reference + b"</" + root + b">")
+        entries[0] = _deflated("[Content_Types].xml", content_types)
+        entries.append(_deflated(name, xml))
+    path.write_bytes(_zip(entries))
+
+
 def docx_external_relationship(path: Path) -> None:
     """A hyperlink and an image relationship pointing outside the package: never fetched."""
     rels = (
@@ -532,6 +582,16 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("docx_many_entries", "many-entries.docx", docx_many_entries, _codes("zip_bomb")),
     HostileCase("docx_xxe", "xxe.docx", docx_xxe, _codes("xml_attack")),
     HostileCase("docx_billion_laughs", "laughs.docx", docx_billion_laughs, _codes("xml_attack")),
+    *(
+        HostileCase(
+            f"docx_{attack}_in_{part}",
+            f"{attack}-in-{part}.docx",
+            lambda path, part=part, attack=attack: docx_attack_in_part(path, part, attack),
+            _codes("xml_attack"),
+        )
+        for part in (*XML_PARTS, "content_types")
+        for attack in ("laughs", "xxe")
+    ),
     HostileCase(
         "docx_external_relationship",
         "external-rels.docx",

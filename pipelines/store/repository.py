@@ -136,17 +136,20 @@ def record_copy(store: Store, known: Known, facts: FileFacts, run_id: str) -> No
         return
     try:
         with store.session() as session:
-            exists = session.execute(
-                select(DocumentCopy.id).where(
-                    DocumentCopy.document_id == known.document_id,
-                    DocumentCopy.source == facts.source,
-                )
-            ).first()
-            if exists is None:
-                session.add(DocumentCopy(document_id=known.document_id, source=facts.source,
-                                         filename=facts.filename, run_id=run_id, seen_at=now()))
+            _add_copy(session, known.document_id, facts, run_id)
     except IntegrityError:
         return  # a concurrent run recorded the same copy first: the unique key keeps one
+
+
+def _add_copy(session: Session, document_id: str, facts: FileFacts, run_id: str) -> None:
+    exists = session.execute(
+        select(DocumentCopy.id).where(
+            DocumentCopy.document_id == document_id, DocumentCopy.source == facts.source
+        )
+    ).first()
+    if exists is None:
+        session.add(DocumentCopy(document_id=document_id, source=facts.source,
+                                 filename=facts.filename, run_id=run_id, seen_at=now()))
 
 
 def _previous_version(session: Session, source: str, sha256: str) -> Document | None:
@@ -245,13 +248,18 @@ def save_quarantined(store: Store, facts: FileFacts | None, source: str, error: 
                "message": error.message, "created_at": stamp}
     try:
         with store.session() as session:
-            if facts is not None and session.get(Document, document_id) is None:
+            existing = session.get(Document, document_id) if facts is not None else None
+            if facts is not None and existing is None:
                 session.add(Document(
                     id=document_id, sha256=facts.sha256, source=facts.source,
                     filename=facts.filename, size_bytes=facts.size, status="quarantined",
                     reason_code=error.code, reason_message=error.message,
                     source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
                 ))
+            elif facts is not None and existing.source != facts.source:
+                # The same bytes at another path, read at the same time: that path too has
+                # its record, as a copy of the document.
+                _add_copy(session, document_id, facts, run_id)
             session.add(Quarantine(**attempt))
     except IntegrityError:
         # A concurrent run stored a row for the same bytes between the look-up and the insert:

@@ -65,6 +65,26 @@ def oom_killed_target(path: Path, limits: ReadLimits) -> str:
     return "unreachable"
 
 
+def native_oom_target(path: Path, limits: ReadLimits) -> str:
+    """What a C library does on a flate bomb: allocate until malloc fails, free its buffers
+    while unwinding, then abort."""
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    chunk, blocks = 16 * 1024 * 1024, []
+    while block := libc.malloc(chunk):
+        ctypes.memset(block, 1, chunk)  # resident, as inflated data is
+        blocks.append(block)
+    for block in blocks:
+        libc.free(block)
+    time.sleep(0.5)  # the parent samples the child's memory, now small again
+    os.abort()
+    return "unreachable"
+
+
 def hanging_subprocess_target(path: Path, limits: ReadLimits) -> str:
     import subprocess
 
@@ -190,6 +210,13 @@ def test_a_kill_by_the_kernel_is_reported_as_memory(file_saying) -> None:
     with _reader(oom_killed_target) as reader:
         outcome = reader.run(file_saying("x"))
     assert str(outcome.error) == "resource_limit: the reader ran out of memory (limit 1024 MiB)"
+
+
+def test_a_native_crash_after_running_out_of_memory_is_a_resource_limit(file_saying) -> None:
+    limits = Limits(seconds_per_file=30, memory_bytes=384 * 1024 * 1024)
+    with IsolatedReader(limits, target=native_oom_target) as reader:
+        outcome = reader.run(file_saying("x"))
+    assert str(outcome.error) == "resource_limit: the reader ran out of memory (limit 384 MiB)"
 
 
 def test_a_timeout_also_kills_the_childs_subprocesses(file_saying) -> None:
