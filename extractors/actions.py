@@ -74,7 +74,7 @@ PASSIVE_OR_BOARD_VERBS = {
 }
 INITIALS_RE = re.compile(r"[A-Z]{2,5}(?:\s*(?:/|,|and|&)\s*[A-Z]{2,5})*")
 TEAM_RE = re.compile(
-    r"(?:[A-Z][\w&-]*\s+){0,3}(?:[Tt]eam|[Dd]epartment|[Dd]irectorate|[Oo]ffice|[Ss]ervices"
+    r"(?:[A-Z][\w&-]{0,40}\s+){0,3}(?:[Tt]eam|[Dd]epartment|[Dd]irectorate|[Oo]ffice|[Ss]ervices"
     r"|[Ll]eads?|[Cc]ommittee|[Pp]artners?|[Cc]olleagues|[Ss]ecretariat|[Ff]unction)"
 )
 DEPARTMENTS = {

@@ -22,6 +22,8 @@ _ROMAN = (
     (4, "iv"),
     (1, "i"),
 )
+_MAX_ROMAN_VALUE = 3999  # MMMCMXCIX, the largest in standard form
+_MAX_LETTER_VALUE = 26 * 30  # ZZZ... of thirty letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +49,18 @@ class _Instance:
 
 
 def _format_number(value: int, fmt: str) -> str:
-    if fmt in ("lowerLetter", "upperLetter"):
+    # Past these a letter label grows by a letter every 26 and a Roman one by an M every
+    # thousand: a list starting at two billion would make labels of millions of characters.
+    # Such numbers are shown in decimal, as no real paper numbers its items that far.
+    if fmt in ("lowerLetter", "upperLetter") and 0 < value <= _MAX_LETTER_VALUE:
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman, rest = "", value
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value <= _MAX_ROMAN_VALUE:
+        parts, rest = [], value
         for amount, numeral in _ROMAN:
-            while rest >= amount:
-                roman, rest = roman + numeral, rest - amount
+            count, rest = divmod(rest, amount)
+            parts.append(numeral * count)
+        roman = "".join(parts)
         return roman.upper() if fmt == "upperRoman" else roman
     if fmt == "decimalZero":
         return f"{value:02d}"

@@ -413,10 +413,11 @@ NAME_CELL_RE = re.compile(
     rf"(?m)(?:^|\|)[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*(?=\|)"
     rf"|\|[ \t]*({_NAME}(?:[ \t]+{_NAME}){{1,2}})[ \t]*$"
 )
-QUALIFIER_RE = re.compile(r"[A-Z][A-Za-z]+[ \t]+")
+QUALIFIER_RE = re.compile(r"[A-Z][A-Za-z]{1,40}[ \t]+")
 TITLE_ONLY_RE = re.compile(rf"^{TITLE_RE}[ \t]+")
 TITLE_BEFORE_RE = re.compile(rf"\b{TITLE_RE}[ \t]+$")
-POSTNOMINAL_RE = re.compile(r"(?:[ \t]+(?:DL|OBE|MBE|CBE|FRCP|MD|PhD))+$|['’]s?$")
+# Possessive runs and a start only after a non-blank: linear on a long run of blanks.
+POSTNOMINAL_RE = re.compile(r"(?:(?<![ \t])[ \t]++(?:DL|OBE|MBE|CBE|FRCP|MD|PhD))+$|['’]s?$")
 NOT_NAME_WORDS = {
     "Trust",
     "Board",

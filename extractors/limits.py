@@ -15,3 +15,5 @@ class ReadLimits:
     zip_max_entries: int = 10_000
     zip_max_uncompressed: int = 512 * 1024 * 1024
     zip_max_ratio: float = 200.0
+    # The entity stage's limit (spaCy's max_length): an item's text past it cannot be parsed.
+    max_item_chars: int = 1_000_000

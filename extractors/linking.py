@@ -49,9 +49,11 @@ UNITE_VERB_OBJECTS = {
     "with",
 }
 PERSON_ROLE_GAP_RE = re.compile(
-    r"^[ \t]*(?:(?:DL|OBE|MBE|CBE)[ \t]*)?(?:[,(–—:]|-)?[ \t]*(?:the[ \t]+)?$"
+    r"^[ \t]*+(?:(?:DL|OBE|MBE|CBE)[ \t]*+)?(?:[,(–—:]|-)?[ \t]*+(?:the[ \t]++)?$"
 )
-ROLE_PERSON_GAP_RE = re.compile(r"^[ \t]*(?:[:,–—]|-)?[ \t]*$")
+# Possessive runs of blanks: the gap between two names may be long, and backtracking
+# between two runs of blanks would cost its length squared.
+ROLE_PERSON_GAP_RE = re.compile(r"^[ \t]*+(?:[:,–—]|-)?[ \t]*+$")
 PAIRING_BRIDGES = {"UNION", "TRUST", "ICB"}  # "Jane Doe, UNISON Branch Secretary"
 
 

@@ -64,6 +64,13 @@ FULL_DATE_RE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
     r"September|October|November|December)\s+(20\d\d)\b"
 )
+# spaCy's tokenizer strips a prefix or suffix at a time from a run without spaces, which
+# costs time in the square of the run's length when it keeps finding them: 100,000 "("
+# took minutes, and "'s" repeated as long. Runs longer than any word (or a URL worth
+# reading entities from) are broken with a space every _LONGEST_RUN characters; the text
+# keeps its length, so offsets into it still hold.
+_LONGEST_RUN = 64
+_LONG_RUN_RE = re.compile(rf"\S{{{_LONGEST_RUN + 1},}}")
 NEXT_MEETING_RE = re.compile(r"next\s+meeting[^.\n]{0,80}?" + FULL_DATE_RE.pattern, re.IGNORECASE)
 _PIPELINES: dict[str, EntityPipeline] = {}
 
@@ -223,7 +230,7 @@ class EntityPipeline:
         return list(self._annotations(self.docs(texts, context)))
 
     def docs(self, texts: Sequence[str], context: DocContext) -> Iterator[Doc]:
-        prepared = (set_context(self.nlp.make_doc(text), context) for text in texts)
+        prepared = (set_context(self.nlp.make_doc(tokenizable(text)), context) for text in texts)
         yield from self.nlp.pipe(prepared, batch_size=BATCH_SIZE)
 
     @staticmethod
@@ -250,7 +257,7 @@ class EntityPipeline:
 
     def organisation_ids(self, text: str) -> list[str]:
         """Linked TRUST/ICB ids in `text`, in order, from the gazetteer alone (cheap)."""
-        doc = self.nlp.get_pipe("nosurprises_organisations")(self.nlp.make_doc(text))
+        doc = self.nlp.get_pipe("nosurprises_organisations")(self.nlp.make_doc(tokenizable(text)))
         return [s.kb_id_ for s in doc.spans[ORG_SPANS] if s.label_ in {"TRUST", "ICB"}]
 
     def own_organisation(self, segmented: SegmentedDocument) -> Organisation:
@@ -295,6 +302,19 @@ class EntityPipeline:
         if code in self.reference.trusts:
             return "TRUST"
         return "ICB" if code in self.reference.icbs else None
+
+
+def tokenizable(text: str) -> str:
+    """`text` of the same length with runs of over _LONGEST_RUN characters without a space
+    broken by spaces, which spaCy's tokenizer splits in linear time."""
+
+    def broken(run: re.Match[str]) -> str:
+        chars = list(run.group())
+        every = slice(_LONGEST_RUN, None, _LONGEST_RUN + 1)
+        chars[every] = " " * len(chars[every])
+        return "".join(chars)
+
+    return _LONG_RUN_RE.sub(broken, text)
 
 
 def first_full_date(text: str) -> date | None:

@@ -35,6 +35,7 @@ from extractors.errors import (
     NosurprisesError,
     ReadError,
     ResourceLimitError,
+    TooLongError,
     error_for,
 )
 from extractors.limits import ReadLimits
@@ -133,7 +134,20 @@ def read_and_segment(path: Path, read_limits: ReadLimits) -> tuple[Document, Seg
     from extractors.segment import segment_document
 
     document = read_document(path, read_limits)
-    return document, segment_document(document)
+    return document, _within_item_limit(segment_document(document), read_limits)
+
+
+def _within_item_limit(segmented: SegmentedDocument, read_limits: ReadLimits
+                       ) -> SegmentedDocument:
+    """Refuse, here in the child, a paper with an item longer than the later stages accept:
+    it is quarantined once as too_long, instead of failing those stages on every run."""
+    longest = max((len(item.text) for item in segmented.items), default=0)
+    if longest > read_limits.max_item_chars:
+        raise TooLongError(
+            f"an item of {longest:,} characters, over the limit of "
+            f"{read_limits.max_item_chars:,} that entities are found in"
+        )
+    return segmented
 
 
 def _run_job(path: Path, read_limits: ReadLimits, job: tuple) -> Any:
@@ -148,7 +162,7 @@ def _run_job(path: Path, read_limits: ReadLimits, job: tuple) -> Any:
         from extractors.segment import segment_document
 
         document = assemble_pdf_ranges(path, list(job[1]), read_limits)
-        return document, segment_document(document)
+        return document, _within_item_limit(segment_document(document), read_limits)
     raise ValueError(f"unknown job {job[0]!r}")
 
 

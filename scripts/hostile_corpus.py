@@ -420,6 +420,44 @@ def docx_attack_in_part(path: Path, part: str, attack: str) -> None:
     path.write_bytes(_zip(entries))
 
 
+def docx_long_item(path: Path, chars: int = 1_100_000) -> None:
+    """One paragraph longer than the entity stage accepts, of words that do not compress."""
+    words = " ".join(os.urandom(4).hex() for _ in range(chars // 9 + 1))
+    path.write_bytes(docx_bytes(MARKER + " " + words))
+
+
+def docx_one_paragraph(path: Path, text: str) -> None:
+    path.write_bytes(docx_bytes(text))
+
+
+def docx_roman_numbering(path: Path, start: int = 2_000_000_000) -> None:
+    """Three numbered paragraphs in upper-case Roman numerals starting at `start`."""
+    numbering = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering ' + _WML + b">"
+        b'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="%d"/>'
+        b'<w:numFmt w:val="upperRoman"/><w:lvlText w:val="%%1."/></w:lvl></w:abstractNum>'
+        b'<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>' % start
+    )
+    numbered = b'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+    body = b"".join(numbered + b"<w:r><w:t>%s %d</w:t></w:r></w:p>" % (MARKER.encode(), n)
+                    for n in range(3))
+    document = _document_xml(b"Agenda").replace(b"</w:body>", body + b"</w:body>")
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/numbering" Target="numbering.xml"/></Relationships>'
+    )
+    content_types = _CONTENT_TYPES.replace(
+        b"</Types>", b'<Override PartName="/word/numbering.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/></Types>')
+    entries = _docx_entries(document)
+    entries[0] = _deflated("[Content_Types].xml", content_types)
+    entries += [_deflated("word/numbering.xml", numbering),
+                _deflated("word/_rels/document.xml.rels", rels)]
+    path.write_bytes(_zip(entries))
+
+
 def docx_external_relationship(path: Path) -> None:
     """A hyperlink and an image relationship pointing outside the package: never fetched."""
     rels = (
@@ -591,6 +629,21 @@ CASES: tuple[HostileCase, ...] = (
         )
         for part in (*XML_PARTS, "content_types")
         for attack in ("laughs", "xxe")
+    ),
+    HostileCase("docx_long_item", "long-item.docx", docx_long_item, _codes("too_long")),
+    HostileCase(
+        "docx_roman_numbering",
+        "roman-numbering.docx",
+        docx_roman_numbering,
+        _codes(OK),
+        must_contain=MARKER,
+    ),
+    HostileCase(
+        "docx_parentheses",
+        "parentheses.docx",
+        lambda path: docx_one_paragraph(path, MARKER + " " + "(" * 100_000),
+        _codes(OK),
+        must_contain=MARKER,
     ),
     HostileCase(
         "docx_external_relationship",

@@ -30,13 +30,13 @@ _TIME_RE = re.compile(
     re.I,
 )
 _PURPOSE_TAIL_RE = re.compile(
-    r"\s*[-–—,(]?\s*(?:for\s+)?(?P<purpose>decision|approval|discussion|assurance|information|noting|note|ratification)\)?\s*$",
+    r"(?<!\s)\s*+[-–—,(]?\s*+(?:for\s++)?(?P<purpose>decision|approval|discussion|assurance|information|noting|note|ratification)\)?\s*$",
     re.IGNORECASE,
 )
 _MONTH_RE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4}|\s*$)", re.I
 )
-_PRESENTER_PAREN_RE = re.compile(r"\s*\((?P<who>[^()]{2,80})\)\s*$")
+_PRESENTER_PAREN_RE = re.compile(r"(?<!\s)\s*+\((?P<who>[^()]{2,80})\)\s*$")
 _ROLE_HINT_RE = re.compile(
     r"\b(?:chair|chief|director|officer|secretary|lead|manager|head|dr|prof|mr|mrs|ms|miss|executive|deputy|all)\b",
     re.IGNORECASE,

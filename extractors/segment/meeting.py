@@ -15,7 +15,7 @@ _FRONT_BLOCKS = 80
 _SCAN_BLOCKS = 4000
 
 _ORG_RE = re.compile(
-    r"((?:[A-Z][\w'’&,.-]*\s+|(?:and|of|the|for|&)\s+){0,10}?"
+    r"((?:[A-Z][\w'’&,.-]{0,40}\s+|(?:and|of|the|for|&)\s+){0,10}?"
     r"(?:NHS\s+(?:Foundation\s+)?Trust|NHS\s+Integrated\s+Care\s+Board|Integrated\s+Care\s+Board"
     r"|Health\s+and\s+Care\s+Partnership|Social\s+Partnership\s+Forum|Acute\s+Federation"
     r"|Provider\s+Collaborative|Mental\s+Health\s+Alliance|Collaborative|NHS\s+England))"
@@ -32,7 +32,7 @@ _MEETING_RE = re.compile(
 )
 # Any other named committee, forum or group; tried only when no board or JNCC is named.
 _COMMITTEE_RE = re.compile(
-    r"((?:[A-Z][\w&,-]*\s+(?:(?:and|of|&)\s+)?){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?"
+    r"((?:[A-Z][\w&,-]{0,40}\s+(?:(?:and|of|&)\s+)?){1,5}(?:Committee|Forum|Group)(?:\s+meeting)?"
     r"(?:\s+in\s+(?:public|common))?)"
 )
 _NATIONAL_RE = re.compile(r"^(?:NHS England|Social Partnership Forum)$")

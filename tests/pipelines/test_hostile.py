@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -38,6 +39,10 @@ CASES = [
     (lambda path: corpus.docx_zip_bomb(path, 16, 64 * corpus.MIB), "bomb.docx", "zip_bomb"),
     (corpus.docx_billion_laughs, "laughs.docx", "xml_attack"),
     (corpus.docx_xxe, "xxe.docx", "xml_attack"),
+    (lambda path: corpus.docx_attack_in_part(path, "comments", "laughs"), "comments.docx",
+     "xml_attack"),
+    (corpus.docx_long_item, "long-item.docx", "too_long"),
+    (corpus.docx_roman_numbering, "roman.docx", None),
 ]
 
 
@@ -121,3 +126,17 @@ def test_public_encryption_samples_have_known_answers(member: str, expected) -> 
 )
 def test_the_sweep_spots_raw_exception_text(message: str, raw: bool) -> None:
     assert bool(corpus._RAW_TEXT_RE.search(message)) is raw
+
+
+@pytest.mark.slow  # every cheap generated case through one reader: about two minutes
+def test_the_ci_sweep_of_cheap_cases_finds_no_problem(tmp_path: Path) -> None:
+    pytest.importorskip("reportlab", reason="reportlab (dev extra) writes the encrypted PDFs")
+    started = time.monotonic()
+    made = corpus.generate(tmp_path / "generated", cheap_only=True)
+    assert {case.name for case, _ in made} >= {"docx_long_item", "docx_laughs_in_comments",
+                                              "docx_roman_numbering", "docx_parentheses"}
+    rows, parent_crashes = corpus.sweep(iter(list(corpus._generated_items(made))), tmp_path)
+    assert parent_crashes == 0
+    assert [(row.name, row.status, row.problems) for row in rows if row.problems] == []
+    assert len(rows) == len(made)
+    assert time.monotonic() - started < 300
