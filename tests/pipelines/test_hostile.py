@@ -128,7 +128,7 @@ def test_the_sweep_spots_raw_exception_text(message: str, raw: bool) -> None:
     assert bool(corpus._RAW_TEXT_RE.search(message)) is raw
 
 
-@pytest.mark.slow  # every cheap generated case through one reader: about two minutes
+@pytest.mark.slow  # every cheap generated case through one reader: about twenty seconds
 def test_the_ci_sweep_of_cheap_cases_finds_no_problem(tmp_path: Path) -> None:
     pytest.importorskip("reportlab", reason="reportlab (dev extra) writes the encrypted PDFs")
     started = time.monotonic()
