@@ -265,6 +265,11 @@ class _Worker:
         finally:
             child_sock.close()
         self.pid = self.process.pid
+        # The kernel's peak-memory count of a child survives its exec: a child forked from a
+        # parent that holds the models starts with the parent's resident size as its peak.
+        self.inherited_peak = psutil.Process().memory_info().rss
+        self.seen_peak = 0  # the child's own peak while reading the current file, if it rose
+        self.peak_before = 0
         self.conn = Connection(parent_sock.detach())
         self.files = 0
         self._psutil = psutil.Process(self.pid)
@@ -320,6 +325,29 @@ class _Worker:
         except psutil.Error:
             return 0
 
+    def high_water(self) -> int:
+        """The child's own high-water resident size (VmHWM: exec resets it, freeing does not
+        lower it), or 0 when it cannot be read."""
+        try:
+            with open(f"/proc/{self.pid}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            return 0
+        return 0
+
+    def start_file(self) -> None:
+        self.seen_peak, self.peak_before = 0, self.high_water()
+
+    def note_peak(self) -> None:
+        """Keep the child's peak when this file raised it, so a climb to the limit is seen
+        even when the child frees its buffers before it aborts (a peak an earlier file set
+        says nothing of this one)."""
+        peak = self.high_water()
+        if peak > self.peak_before:
+            self.seen_peak = max(self.seen_peak, peak)
+
     def reap(self, grace: float) -> int:
         """Wait up to `grace` seconds for a child that is dying and reap it; its peak resident
         memory as the kernel counted it (0 when it is still running or already reaped)."""
@@ -331,7 +359,9 @@ class _Worker:
                 return 0
             if pid == self.pid:
                 self.process.returncode = os.waitstatus_to_exitcode(status)
-                return usage.ru_maxrss * 1024
+                peak = usage.ru_maxrss * 1024
+                # Under the parent's size when it forked, the count says nothing of the child.
+                return peak if peak > self.inherited_peak else 0
             if time.monotonic() >= deadline:
                 return 0
             time.sleep(0.01)
@@ -480,6 +510,7 @@ class IsolatedReader:
         """Send one file, wait for the answer or the deadline; (outcome, child still healthy)."""
         deadline = started + self.limits.seconds_per_file
         peak_rss, last_vms = 0, 0
+        worker.start_file()
         request = ("read", str(path), self.read_limits)
         try:
             worker.conn.send(request if job is None else (*request, job))
@@ -499,6 +530,7 @@ class IsolatedReader:
             except OSError:
                 ready = True  # a broken socket: recv below reports the child's death
             rss, vms = worker.tree_memory(with_subprocesses=polls % _SUBPROCESS_POLL_EVERY == 0)
+            worker.note_peak()
             peak_rss, last_vms = max(peak_rss, rss), vms or last_vms
             polls += 1
             if ready:
@@ -537,7 +569,7 @@ class IsolatedReader:
         self, worker: _Worker, path: Path, started: float, peak_rss: int, last_vms: int
     ) -> ReadOutcome:
         """The child ended without answering: say why in words a secretary can act on."""
-        died_peak = worker.reap(grace=_REAP_SECONDS)
+        died_peak = max(worker.reap(grace=_REAP_SECONDS), worker.seen_peak)
         worker.kill(grace=_REAP_SECONDS)
         status = worker.process.returncode
         limit = self.limits.memory_bytes

@@ -206,6 +206,20 @@ def test_a_segfault_is_reported_as_corrupt_with_the_signal(file_saying) -> None:
     assert outcome.error.message == "the reader crashed (signal 11) while reading this file"
 
 
+def test_a_crash_is_not_called_memory_because_the_parent_is_large(file_saying) -> None:
+    # The kernel's peak count of a child survives its exec: a child started by a parent that
+    # holds the models (here, as much in plain memory) begins with the parent's size.
+    import numpy as np
+
+    ballast = np.ones(700 * 1024 * 1024 // 8)
+    try:
+        with _reader(segfault_target) as reader:
+            outcome = reader.run(file_saying("x"))
+    finally:
+        del ballast
+    assert outcome.error is not None and outcome.error.code == "corrupt"
+
+
 def test_a_kill_by_the_kernel_is_reported_as_memory(file_saying) -> None:
     with _reader(oom_killed_target) as reader:
         outcome = reader.run(file_saying("x"))
