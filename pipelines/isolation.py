@@ -68,6 +68,7 @@ _NEAR_LIMIT = 0.9
 # reached this fraction: memory sampled every tenth of a second misses a quick climb, and a
 # library that fails an allocation may free its buffers before it aborts.
 _DIED_PEAK_FRACTION = 0.5
+_INHERITED_MARGIN = 256 * 1024 * 1024
 # Numeric libraries start one thread per core by default; each reserves address space that
 # counts against RLIMIT_AS and the machine's cores are shared with the other workers.
 _SINGLE_THREAD_ENV = {
@@ -265,9 +266,9 @@ class _Worker:
         finally:
             child_sock.close()
         self.pid = self.process.pid
-        # The kernel's peak-memory count of a child survives its exec: a child forked from a
-        # parent that holds the models starts with the parent's resident size as its peak.
-        self.inherited_peak = psutil.Process().memory_info().rss
+        # The kernel's peak-memory count of a child starts from its parent's and survives its
+        # exec: a child of a parent that once held a large pack starts with that peak.
+        self.inherited_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         self.seen_peak = 0  # the child's own peak while reading the current file, if it rose
         self.peak_before = 0
         self.conn = Connection(parent_sock.detach())
@@ -360,8 +361,8 @@ class _Worker:
             if pid == self.pid:
                 self.process.returncode = os.waitstatus_to_exitcode(status)
                 peak = usage.ru_maxrss * 1024
-                # Under the parent's size when it forked, the count says nothing of the child.
-                return peak if peak > self.inherited_peak else 0
+                # Near the parent's peak, the count says nothing of the child.
+                return peak if peak > self.inherited_peak + _INHERITED_MARGIN else 0
             if time.monotonic() >= deadline:
                 return 0
             time.sleep(0.01)

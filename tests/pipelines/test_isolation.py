@@ -207,16 +207,15 @@ def test_a_segfault_is_reported_as_corrupt_with_the_signal(file_saying) -> None:
 
 
 def test_a_crash_is_not_called_memory_because_the_parent_is_large(file_saying) -> None:
-    # The kernel's peak count of a child survives its exec: a child started by a parent that
-    # holds the models (here, as much in plain memory) begins with the parent's size.
+    # The kernel's peak count of a child starts from its parent's peak and survives its exec:
+    # a child of a parent that once held a large pack (here, as much in plain memory, freed
+    # before the child starts) begins with that peak.
     import numpy as np
 
     ballast = np.ones(700 * 1024 * 1024 // 8)
-    try:
-        with _reader(segfault_target) as reader:
-            outcome = reader.run(file_saying("x"))
-    finally:
-        del ballast
+    del ballast
+    with _reader(segfault_target) as reader:
+        outcome = reader.run(file_saying("x"))
     assert outcome.error is not None and outcome.error.code == "corrupt"
 
 
