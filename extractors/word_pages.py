@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
+from extractors.coverage import pdf_text_layer
 from extractors.errors import ResourceLimitError
 from extractors.soffice import convert_file, find_soffice
 from extractors.types import Block, Document
@@ -57,21 +56,7 @@ def rendered_page_texts(path: Path, seconds: float) -> list[str]:
         if rendered is None:
             log.warning("Word pages not numbered: LibreOffice could not render the file")
             return []
-        return _page_texts(rendered)
-
-
-def _page_texts(path: Path) -> list[str]:
-    pdf = pdfium.PdfDocument(path)
-    try:
-        texts = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        pdf.close()
+        return pdf_text_layer(rendered)
 
 
 def block_pages(blocks: Sequence[Block], pages: Sequence[str]) -> list[int]:
