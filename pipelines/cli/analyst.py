@@ -20,7 +20,6 @@ from pipelines.config import get_settings
 BATCH = 2000  # items scored per call: large enough to be fast, small enough to stream
 
 
-_ITEM_KEYS = frozenset({"text", "heading", "purpose", "fields"})
 
 
 def _parse_line(line: str, number: int) -> tuple[dict[str, Any], Item]:
@@ -79,8 +78,8 @@ def classify(db: str | None) -> None:
     out = click.get_text_stream("stdout")
     for batch in _batches(records):
         for (record, _), flag in zip(batch, flagger.flag([i for _, i in batch]), strict=True):
-            # The input's other fields (an id, say) come back with the answer.
-            answer = {k: v for k, v in record.items() if k not in _ITEM_KEYS} | flag_json(flag)
+            # Every field of the input but its text (an id, say) comes back with the answer.
+            answer = {k: v for k, v in record.items() if k != "text"} | flag_json(flag)
             out.write(json.dumps(answer, ensure_ascii=False) + "\n")
 
 
