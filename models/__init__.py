@@ -27,4 +27,9 @@ def load_flagger(path: Path | None = None) -> WorkforceFlagger:
 
 @lru_cache(maxsize=4)
 def _load(path: str, sha256: str, version: str) -> WorkforceFlagger:
-    return WorkforceFlagger(load_model(Path(path), sha256=sha256), version)
+    model = load_model(Path(path), sha256=sha256)
+    if getattr(model, "head_weights_", None) is not None:
+        from models.encoder import sentence_encoder
+
+        sentence_encoder()  # its weights load with the model, not at the first item scored
+    return WorkforceFlagger(model, version)

@@ -29,6 +29,8 @@ from models.features import (
 from models.genre import genre_offset
 from models.passages import Passage, Span, content_words, item_passages, sentence_spans
 
+ENCODER_CANDIDATES = 6  # an item's best sentences by word features that the encoder reads
+
 # Output 0 is the workforce_impacting flag; outputs 1..6 are the categories in CATEGORIES order.
 OUTPUTS: tuple[str, ...] = ("workforce_impacting", *CATEGORIES)
 
@@ -61,6 +63,9 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         workforce_recall: float = 0.95,
         text_chars: str = "chars",
         passage_words: int = PASSAGE_WORDS,
+        encoder: bool = True,
+        head_C: float = 1.0,
+        encoder_candidates: int = ENCODER_CANDIDATES,
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
@@ -68,8 +73,19 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         self.workforce_recall = workforce_recall
         self.text_chars = text_chars
         self.passage_words = passage_words
+        self.encoder = encoder
+        self.head_C = head_C
+        self.encoder_candidates = encoder_candidates
 
-    def fit(self, X: np.ndarray, Y: np.ndarray, groups: Sequence[str] | None = None):
+    def fit(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        groups: Sequence[str] | None = None,
+        sentences: Sequence[tuple[str, Sequence[int]]] = (),
+    ):
+        """`sentences` are extra short labelled texts (text, row of Y) for the encoder's head
+        only: the scenario lines the synthetic items were written from."""
         Y = np.asarray(Y, dtype=int)
         groups = list(groups) if groups is not None else None
         if min(int(Y[:, 0].sum()), int((1 - Y[:, 0]).sum())) < 2 * self.calibration_folds:
@@ -105,7 +121,34 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         self.feature_names_ = np.asarray(self.pipeline_[0].get_feature_names_out(), dtype=str)
         self.word_mask_ = word_feature_mask(list(self.feature_names_))
         self.weights_ = np.vstack([self._coef(index) for index in range(len(OUTPUTS))])
+        self.head_weights_ = self._fit_head(X, Y, sentences) if self.encoder else None
         return self
+
+    def _fit_head(
+        self, X: np.ndarray, Y: np.ndarray, sentences: Sequence[tuple[str, Sequence[int]]]
+    ) -> np.ndarray | None:
+        """A linear head on sentence vectors, (7, 385): weights and intercept per output.
+
+        It learns from short texts only (the items of at most `passage_words` words and
+        `sentences`), the length of the passages it will judge. Row 0 is the flag's log-odds;
+        rows 1..6 each category's log-odds among workforce-impacting texts."""
+        from models.encoder import DIMENSIONS, sentence_encoder
+
+        limit = self.passage_words or PASSAGE_WORDS
+        texts = [str(t) for t in X[:, TEXT] if len(str(t).split()) <= limit]
+        rows = [y for t, y in zip(X[:, TEXT], Y, strict=True) if len(str(t).split()) <= limit]
+        texts += [str(text) for text, _ in sentences]
+        rows += [list(y) for _, y in sentences]
+        labels = np.asarray(rows, dtype=int).reshape(-1, len(OUTPUTS))
+        if min(int(labels[:, 0].sum()), int((1 - labels[:, 0]).sum())) < 2:
+            return None
+        vectors = sentence_encoder().encode_cached(texts)
+        head = np.zeros((len(OUTPUTS), DIMENSIONS + 1), dtype=np.float32)
+        head[0] = _linear_head(vectors, labels[:, 0], self.head_C)
+        positive = labels[:, 0] == 1
+        for output in range(1, len(OUTPUTS)):
+            head[output] = _linear_head(vectors[positive], labels[positive, output], 1.0)
+        return head
 
     def _calibrated(self, folds: list) -> CalibratedClassifierCV:
         base = LogisticRegression(
@@ -210,13 +253,80 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
                 sentence_logits[owner][passage.sentences[0]] = logits_passages[index]
         features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
         winners = self.proba_from_features(features)
-        offsets = np.array([genre_offset(g) for g in (genres or [None] * len(texts))])
-        impact = 1.0 / (1.0 + np.exp(-(final + offsets)))
         # Categories: P(category | impact) of the winning passage, times the item's impact.
         with np.errstate(divide="ignore", invalid="ignore"):
             given = np.where(winners[:, :1] > 0, winners[:, 1:] / winners[:, :1], 0.0)
+        head = getattr(self, "head_weights_", None)
+        if head is not None:
+            read = self._read_candidates(
+                head, texts, spans, owners, passages, logits_passages, logits_whole
+            )
+            final, given, sentence_logits = read.final, read.given, read.sentence_logits
+            chosen_rows = [
+                row if choice < 0 else len(texts) + choice
+                for row, choice in enumerate(read.chosen_passage)
+            ]
+            judged = read.judged
+            features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
+        offsets = np.array([genre_offset(g) for g in (genres or [None] * len(texts))])
+        impact = 1.0 / (1.0 + np.exp(-(final + offsets)))
         probabilities = np.column_stack([impact, impact[:, None] * given])
         return Scores(probabilities, features, judged, spans, sentence_logits)
+
+    def _read_candidates(
+        self,
+        head: np.ndarray,
+        texts: list[str],
+        spans: list[list[Span]],
+        owners: list[int],
+        passages: list[Passage],
+        word_logits: np.ndarray,
+        whole_logits: np.ndarray,
+    ) -> _HeadReading:
+        """The encoder reads each item's best sentences by word features (and a short item
+        whole) and the head judges them: the best becomes the item's log-odds and evidence."""
+        from models.encoder import sentence_encoder
+
+        count = getattr(self, "encoder_candidates", ENCODER_CANDIDATES) or ENCODER_CANDIDATES
+        singles: dict[int, list[tuple[float, int]]] = {}
+        for index, (owner, passage) in enumerate(zip(owners, passages, strict=True)):
+            if len(passage.sentences) == 1:
+                singles.setdefault(owner, []).append((float(word_logits[index]), index))
+        candidate_owner: list[int] = []
+        candidate_passage: list[int] = []  # index into passages, or -1 for the whole item
+        candidate_texts: list[str] = []
+        for row, text in enumerate(texts):
+            best = sorted(singles.get(row, []), key=lambda pair: -pair[0])[:count]
+            for _, index in best:
+                span = passages[index].span
+                candidate_owner.append(row)
+                candidate_passage.append(index)
+                candidate_texts.append(text[span.start : span.end])
+            if np.isfinite(whole_logits[row]) and text.strip():
+                candidate_owner.append(row)
+                candidate_passage.append(-1)
+                candidate_texts.append(text)
+        vectors = sentence_encoder().encode(candidate_texts)
+        logits = vectors @ head[:, :-1].T + head[:, -1]
+        impact = _shrunk_logits(_sigmoid(logits[:, 0]), candidate_texts)
+        final = np.full(len(texts), PRIOR_LOGIT)
+        given = np.zeros((len(texts), len(OUTPUTS) - 1))
+        chosen = [-1] * len(texts)
+        judged = list(texts)
+        sentence_logits = [np.full(len(own), -np.inf) for own in spans]
+        best_of: dict[int, int] = {}
+        for c, owner in enumerate(candidate_owner):
+            if owner not in best_of or impact[c] > impact[best_of[owner]]:
+                best_of[owner] = c
+            if candidate_passage[c] >= 0:
+                sentence = passages[candidate_passage[c]].sentences[0]
+                sentence_logits[owner][sentence] = impact[c]
+        for owner, c in best_of.items():
+            final[owner] = impact[c]
+            given[owner] = _sigmoid(logits[c, 1:])
+            chosen[owner] = candidate_passage[c]
+            judged[owner] = candidate_texts[c]
+        return _HeadReading(final, given, sentence_logits, chosen, judged)
 
     def proba_from_features(self, features: sparse.csr_matrix) -> np.ndarray:
         """(n, 7) probabilities from feature rows (whole items or passages)."""
@@ -234,6 +344,31 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         thresholds = [recall_threshold(probabilities[:, 0], Y[:, 0], self.workforce_recall)]
         thresholds += [f1_threshold(probabilities[:, i], Y[:, i]) for i in range(1, len(OUTPUTS))]
         return np.asarray(thresholds)
+
+
+@dataclass(frozen=True)
+class _HeadReading:
+    final: np.ndarray  # each item's log-odds (before its genre's offset)
+    given: np.ndarray  # (n, 6) P(category | impact) of each item's best candidate
+    sentence_logits: list[np.ndarray]  # log-odds of the sentences the encoder read
+    chosen_passage: list[int]  # the best candidate's passage index, or -1 for the whole item
+    judged: list[str]  # the text of each item's best candidate
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def _linear_head(vectors: np.ndarray, y: np.ndarray, C: float) -> np.ndarray:
+    """Weights and intercept of a balanced logistic regression of y on the sentence vectors;
+    a constant at the base rate when y has fewer than two of either class."""
+    y = np.asarray(y, dtype=int)
+    if min(int(y.sum()), int((1 - y).sum())) < 2:
+        rate = np.clip(y.mean() if y.size else 0.5, 1e-3, 1 - 1e-3)
+        return np.r_[np.zeros(vectors.shape[1]), np.log(rate / (1 - rate))]
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=0)
+    model.fit(vectors, y)
+    return np.r_[model.coef_[0], model.intercept_[0]]
 
 
 SHORT_CONTENT = 6  # content words under which a passage is shrunk towards the prior

@@ -32,15 +32,27 @@ _TITLE_GENRES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (genre, re.compile(pattern, re.I))
     for genre, pattern in (
         ("terms_of_reference", r"\bterms of reference\b"),
-        ("standing_orders", r"\bstanding orders\b|\bscheme of (?:reservation|delegation)\b"
-         r"|\bstanding financial instructions\b"),
+        (
+            "standing_orders",
+            r"\bstanding orders\b|\bscheme of (?:reservation|delegation)\b"
+            r"|\bstanding financial instructions\b",
+        ),
         ("constitution", r"\bconstitution\b"),
-        ("procedures", r"\b(?:standard )?operating procedures?\b|\bSOP\b|\bprocedure(?:s)? for\b"
-         r"|\bdecision framework\b|\bapplication form\b|\breconsideration form\b"),
-        ("risk_register", r"\brisk register\b|\bboard assurance framework\b|\bBAF\b"
-         r"|\bsignificant risks?\b|\brisk (?:assurance|appetite)\b"),
-        ("performance_report", r"\bperformance (?:report|brief|dashboard|scorecard)\b"
-         r"|\bintegrated (?:performance|quality) report\b"),
+        (
+            "procedures",
+            r"\b(?:standard )?operating procedures?\b|\bSOP\b|\bprocedure(?:s)? for\b"
+            r"|\bdecision framework\b|\bapplication form\b|\breconsideration form\b",
+        ),
+        (
+            "risk_register",
+            r"\brisk register\b|\bboard assurance framework\b|\bBAF\b"
+            r"|\bsignificant risks?\b|\brisk (?:assurance|appetite)\b",
+        ),
+        (
+            "performance_report",
+            r"\bperformance (?:report|brief|dashboard|scorecard)\b"
+            r"|\bintegrated (?:performance|quality) report\b",
+        ),
         ("annual_report", r"\bannual report\b|\bannual accounts\b|\bquality account\b"),
         ("forum_paper", r"\bsocial partnership forum\b|\b(?:R|N)?SPF\b"),
     )

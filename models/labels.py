@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,3 +142,58 @@ def read_passages(path: Path = SHIPPED_PASSAGES) -> list[LabelledItem]:
             )
         )
     return labelled
+
+
+SCENARIO_FILES = (  # parts files of "CODES | heading | passage" scenario lines
+    "terms_and_conditions.txt",
+    "restructuring.txt",
+    "job_security.txt",
+    "staff_transfer.txt",
+    "working_patterns.txt",
+    "employment_policy.txt",
+    "multi.txt",
+    "negatives.txt",
+    "hard_negatives.txt",
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER_TEXT = {"site": "Riverside", "trust": "the Trust"}
+
+
+def read_scenario_lines(parts: Path = DATA / "parts") -> list[LabelledItem]:
+    """The scenario lines the synthetic items were written from, each as one short labelled
+    text. Its group is the scenario's key (`<file>-<line>`), which ends the group of every item
+    made from it, so a split by item groups can leave its scenarios out too."""
+    labelled: list[LabelledItem] = []
+    for name in SCENARIO_FILES:
+        stem = Path(name).stem
+        for number, line in enumerate((parts / name).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            pieces = [piece.strip() for piece in line.split("|", 2)]
+            if len(pieces) != 3:
+                raise LabelError(f"{name}: line {number} is not 'CODES | heading | passage'")
+            codes = [code for code in pieces[0].split(",") if code in CATEGORY_CODES]
+            text = _PLACEHOLDER.sub(lambda m: _PLACEHOLDER_TEXT.get(m.group(1), "the"), pieces[2])
+            key = f"{stem}-{number:03d}"
+            labelled.append(
+                LabelledItem(
+                    id=f"scenario-{key}",
+                    group=key,
+                    item=ItemText(text=text),
+                    workforce_impacting=bool(codes),
+                    categories=tuple(dict.fromkeys(CATEGORY_CODES[c] for c in codes)),
+                    genre="scenario",
+                )
+            )
+    return labelled
+
+
+def scenarios_outside(
+    groups: Iterable[str], scenarios: Sequence[LabelledItem]
+) -> list[LabelledItem]:
+    """The scenarios none of `groups` was made from (an item's group ends with its key)."""
+    keys = set()
+    for group in groups:
+        keys.add(group)
+        keys.add("-".join(group.rsplit("-", 2)[-2:]))
+    return [scenario for scenario in scenarios if scenario.group not in keys]

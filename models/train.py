@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,11 +13,27 @@ from models.features import item_table
 from models.labels import LabelledItem, label_matrix
 
 
-def fit_classifier(labelled: Sequence[LabelledItem], **params: Any) -> WorkforceClassifier:
-    """A classifier fitted on `labelled` (thresholds left at 0.5)."""
+def fit_classifier(
+    labelled: Sequence[LabelledItem], held_out: Iterable[str] = (), **params: Any
+) -> WorkforceClassifier:
+    """A classifier fitted on `labelled` (thresholds left at 0.5). The encoder's head also
+    learns from the shipped scenario lines, except those of the fixed test split and of the
+    `held_out` groups (whose items were made from them)."""
     table = item_table(item.item for item in labelled)
     groups = [item.group for item in labelled]
-    return WorkforceClassifier(**params).fit(table, label_matrix(labelled), groups=groups)
+    sentences = head_sentences(held_out) if params.get("encoder", True) else []
+    return WorkforceClassifier(**params).fit(
+        table, label_matrix(labelled), groups=groups, sentences=sentences
+    )
+
+
+def head_sentences(held_out: Iterable[str] = ()) -> list[tuple[str, list[int]]]:
+    """(text, outputs row) of the scenario lines outside the test split and `held_out`."""
+    from models.labels import read_scenario_lines, scenarios_outside
+
+    excluded = [*(item.group for item in fixed_test_set()), *held_out]
+    kept = scenarios_outside(excluded, read_scenario_lines())
+    return [(s.item.text, [int(v) for v in label_matrix([s])[0]]) for s in kept]
 
 
 def held_out_probabilities(
@@ -29,7 +45,8 @@ def held_out_probabilities(
     groups = [item.group for item in labelled]
     probabilities = np.zeros(truth.shape, dtype=float)
     for fit_rows, held_rows in GroupKFold(folds).split(table, truth[:, 0], groups=groups):
-        model = fit_classifier([labelled[i] for i in fit_rows], **params)
+        held_groups = {groups[i] for i in held_rows}
+        model = fit_classifier([labelled[i] for i in fit_rows], held_out=held_groups, **params)
         probabilities[held_rows] = model.predict_proba(table[held_rows])
     return probabilities
 
@@ -46,7 +63,12 @@ def train_model(
     return model
 
 
-DEFAULT_PARAMS: dict[str, Any] = {"C": 24.0, "char_features": 15_000, "text_chars": "chars"}
+DEFAULT_PARAMS: dict[str, Any] = {
+    "C": 24.0,
+    "char_features": 15_000,
+    "text_chars": "chars",
+    "head_C": 1.0,
+}
 
 
 def training_set(extra: Sequence[LabelledItem] = ()) -> list[LabelledItem]:

@@ -81,3 +81,18 @@ def test_one_class_only_is_a_clear_error() -> None:
     positives = [item for item in read_labels(SHIPPED_LABELS) if item.workforce_impacting][:30]
     with pytest.raises(ValueError, match="workforce-impacting and"):
         fit_classifier(positives, **SMALL)
+
+
+def test_the_encoders_head_is_learned_and_can_be_left_out(subset: list) -> None:
+    table = item_table(item.item for item in subset)
+    Y = label_matrix(subset)
+    groups = [i.group for i in subset]
+    with_head = WorkforceClassifier(**SMALL).fit(table, Y, groups=groups)
+    assert with_head.head_weights_.shape == (len(OUTPUTS), 385)
+    assert np.isfinite(with_head.head_weights_).all()
+    words_only = WorkforceClassifier(encoder=False, **SMALL).fit(table, Y, groups=groups)
+    assert words_only.head_weights_ is None
+    # Both judge the same items; only the head reads sentences with the encoder.
+    a, b = with_head.predict_proba(table[:8]), words_only.predict_proba(table[:8])
+    assert a.shape == b.shape == (8, len(OUTPUTS))
+    assert not np.allclose(a[:, 0], b[:, 0])

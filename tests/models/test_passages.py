@@ -72,9 +72,12 @@ def test_a_workforce_section_in_a_long_report_is_flagged_with_its_evidence(
     # Evidence quotes the workforce section, not the report around it.
     assert any("redundancy" in line or "redeployment" in line for line in changed.evidence)
     assert all(line in WORKFORCE for line in changed.evidence)
-    # Categories come from the winning passage: here closure, redundancy or pay protection.
-    found = {c.category for c in changed.categories}
-    assert found and found <= {"job_security", "restructuring", "terms_and_conditions"}
+    # Categories come from the winning passage: here closure, redundancy or pay protection
+    # lead (a policy named in passing may add employment_policy below them).
+    expected = {"job_security", "restructuring", "terms_and_conditions"}
+    ranked = [c.category for c in changed.categories]
+    assert ranked and ranked[0] in expected
+    assert not set(ranked) - expected - {"employment_policy", "working_patterns"}
 
 
 def test_an_item_scores_the_same_alone_or_in_a_batch(flagger: WorkforceFlagger) -> None:
