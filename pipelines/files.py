@@ -256,12 +256,10 @@ def _ensure_spare_reader(settings: Settings) -> None:
 
 
 def _load_models(settings: Settings) -> None:
-    try:
-        from pipelines.enrich import get_enricher
+    # The entity and flag stages run in a child of their own, which loads the models.
+    from pipelines.enrich_process import start_spare
 
-        get_enricher(settings.spacy_model, model_path(settings))
-    except Exception:  # reported by the first file's own load
-        log.debug("model warm-up failed; the first file will load the models", exc_info=True)
+    start_spare(settings)
 
 
 def model_path(settings: Settings) -> str | None:
@@ -272,6 +270,9 @@ def model_path(settings: Settings) -> str | None:
 def close_readers() -> None:
     """Stop every child reader this process started (a later run warms up afresh)."""
     global _warming
+    from pipelines.enrich_process import close_enrichers
+
+    close_enrichers()
     with _readers_lock:
         _warming = None
         _spare_readers.clear()
