@@ -557,7 +557,9 @@ class IsolatedReader:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 worker.kill()
-                error = ResourceLimitError(f"{self.stage.work} took longer than {seconds:g} s")
+                error = ResourceLimitError(
+                    f"{self.stage.work} took longer than {round(seconds, 1):g} s"
+                )
                 return self._outcome(path, started, peak_rss, worker, error=error), False
             try:
                 ready = worker.conn.poll(min(_POLL_SECONDS, remaining))

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from extractors import codec
+from extractors.errors import ResourceLimitError
 from extractors.types import (
     Action,
     CategoryScore,
@@ -178,16 +179,17 @@ def test_a_paper_past_its_time_limit_is_a_resource_limit_and_the_next_is_enriche
     settings = _settings(tmp_path, enrich_seconds=1.0, enrich_seconds_per_million_chars=0.0)
     long_paper = _segmented(*[BOARD_TEXT * 400] * 4)  # 520,000 characters: tens of seconds
     try:
-        started = time.monotonic()
-        with pytest.raises(Exception) as stopped:
+        before = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf")
+        started = time.monotonic()  # the child is ready: its model load is not timed
+        with pytest.raises(ResourceLimitError) as stopped:
             enrich_isolated(settings, long_paper, tmp_path / "long.pdf")
         elapsed = time.monotonic() - started
-        short = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf")
+        after = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf")
     finally:
         close_enrichers()
     assert str(stopped.value) == "resource_limit: finding entities and flags took longer than 1 s"
-    assert elapsed < 6
-    assert len(short.flags) == 1 and short.annotations.items[0].entities
+    assert elapsed < 4
+    assert after == before and after.annotations.items[0].entities
 
 
 def _docx(path: Path, paragraphs: list[str]) -> None:
