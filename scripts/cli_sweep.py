@@ -34,6 +34,7 @@ from pathlib import Path
 import hostile_corpus as hc
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this checkout's packages, for the checks, over any installed
 REAL = REPO.parent / "shared" / "real-papers"
 GIB = 1024**3
 MINUTES_ALLOWED = 15
