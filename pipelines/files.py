@@ -225,11 +225,12 @@ def prepare(settings: Settings, helpers: int = 0) -> None:
 
 
 def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
-    """Have a reader child ready and load the models in the background, for a run here.
+    """Have a reader child ready and the models loading, for a run here.
 
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
-    meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready; `helpers` more children start too
+    meanwhile the reader child imports its readers and a child of the entity and flag stages
+    loads spaCy and the workforce model, so the first file finds both ready; `helpers` more
+    children start too
     (see `helpers_for`). Called again before the run's readers are closed, it returns the
     warm-up already under way. A load that fails here is left to the first file, which loads
     again and reports the fault as a run would."""

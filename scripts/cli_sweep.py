@@ -127,8 +127,9 @@ def _pdf_variants(corpus: Corpus) -> None:
                readable=True)
     corpus.add("xref/startxref-negative.pdf",
                re.sub(rb"startxref\n\d+", b"startxref\n-1", text), "broken xref", readable=True)
+    # No trailer left, so no catalogue to find: neither PDFium nor pdfminer reads it.
     corpus.add("xref/xref-noise.pdf", text[:start] + os.urandom(200) + b"\n%%EOF\n",
-               "broken xref", readable=True)
+               "broken xref")
     for depth in (1_000, 10_000, 100_000, 1_000_000):
         corpus.build(f"nesting/arrays-{depth}.pdf",
                      lambda p, d=depth: hc.pdf_deep_nesting(p, d), "deep nesting")
@@ -165,7 +166,6 @@ def _pdf_variants(corpus: Corpus) -> None:
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
         hc._FONT, b"<< /Type /Page /Parent 2 0 R " + hc._PAGE_KEYS + b" /Contents 5 0 R >>",
         hc._stream(single, b"/Filter /FlateDecode ")]), "flate bomb")
-    corpus.build("bombs/huge-image.pdf", hc.pdf_huge_image, "flate bomb")
 
 
 def _encrypted(corpus: Corpus) -> None:
@@ -177,9 +177,21 @@ def _encrypted(corpus: Corpus) -> None:
         corpus.build(f"encrypted/owner-only-{n}.pdf",
                      lambda p, o=owner: hc._reportlab_pdf(p, "", o), "encrypted",
                      _codes("processed"), readable=True)
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    for user in ("", "pw"):  # 40-bit RC4, the oldest scheme
+        name = f"encrypted/rc4-40-{'user' if user else 'open'}.pdf"
+        canvas = Canvas(str(corpus.folder / name),
+                        encrypt=StandardEncryption(user, ownerPassword="o", strength=40))
+        canvas.drawString(72, 720, hc.MARKER)
+        canvas.save()
+        corpus.entries[name] = Entry(name, "encrypted",
+                                     _codes("encrypted") if user else _codes("processed"),
+                                     readable=not user)
     try:
         from pypdf import PdfReader, PdfWriter
-    except ImportError:
+    except ImportError:  # AES needs pypdf, which the project does not depend on
         return
     for algorithm in ("RC4-40", "AES-128", "AES-256"):
         for user in ("", "pw"):
@@ -207,7 +219,7 @@ def _word_and_rtf(corpus: Corpus) -> None:
                      lambda p, c=count: hc.docx_many_entries(p, c), "zip bomb",
                      _codes("zip_bomb"))
     body = hc._document_xml(hc.MARKER.encode())
-    for n, depth in enumerate((5, 9)):
+    for n, depth in enumerate((5, 7)):  # the corpus's own case has 9 levels
         laughs = hc._laughs_doctype(b"w:document")
         laughs = laughs.replace(b"&lol9;", b"&lol%d;" % depth)
         document = body.replace(b"<w:document", laughs + b"<w:document", 1)
@@ -430,9 +442,9 @@ def check(corpus: Corpus, code: int, seconds: float, peak: int, summary: dict,
         outcomes[label] = outcomes.get(label, 0) + 1
         if outcome == "quarantined" and reason not in QUARANTINE_CODES:
             problems.append(f"{name}: quarantined with {reason!r}, not a contract code")
-        if entry.expect is not None and label not in entry.expect and not (
-            label == "duplicate" and "processed" in entry.expect
-        ):
+        # A file whose bytes another path of the run already had is reported as a duplicate,
+        # whatever became of the first.
+        if entry.expect is not None and label not in entry.expect and label != "duplicate":
             problems.append(f"{name}: {label}, expected {'/'.join(sorted(entry.expect))}")
         timings = record.get("timings", {})
         read_limit = limits.seconds_per_file

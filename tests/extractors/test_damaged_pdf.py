@@ -96,3 +96,39 @@ def test_pdfplumber_is_not_opened_again_for_every_page_once_it_failed(
     assert opens == [path]
     # Only the tables' cell structure is lost; every page's words are still read by PDFium.
     assert all(f"Post {page}.2" in document.text for page in range(1, 5))
+
+
+def _pages_with_damaged(path: Path, damaged: set[int], pages: int = 3) -> None:
+    """A PDF of `pages` pages, each saying its number, where the page objects numbered in
+    `damaged` are not dictionaries (PDFium cannot load them)."""
+    from tests.pipelines.test_hostile import corpus
+
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", corpus._FONT]
+    kids = []
+    for number in range(1, pages + 1):
+        kids.append(len(objects) + 1)
+        objects.append(b"null" if number in damaged else (
+            b"<< /Type /Page /Parent 2 0 R " + corpus._PAGE_KEYS
+            + b" /Contents %d 0 R >>" % (len(objects) + 2)))
+        objects.append(corpus._stream(corpus._text_ops(f"Workforce paper page {number}")))
+    kids_list = b" ".join(b"%d 0 R" % kid for kid in kids)
+    objects[1] = b"<< /Type /Pages /Kids [" + kids_list + b"] /Count %d >>" % pages
+    path.write_bytes(corpus._pdf(objects))
+
+
+def test_a_page_that_cannot_be_loaded_costs_its_own_text_only(tmp_path: Path) -> None:
+    path = tmp_path / "one-bad-page.pdf"
+    _pages_with_damaged(path, {2})
+    document = read_document(path)
+    assert document.page_count == 3
+    pages = {block.text: block.page for block in document.blocks}
+    assert pages == {"Workforce paper page 1": 1, "Workforce paper page 3": 3}
+
+
+def test_a_pdf_none_of_whose_pages_loads_is_corrupt(tmp_path: Path) -> None:
+    from extractors.errors import CorruptError
+
+    path = tmp_path / "no-good-page.pdf"
+    _pages_with_damaged(path, {1, 2}, pages=2)
+    with pytest.raises(CorruptError, match="page 1 could not be read"):
+        read_document(path)
