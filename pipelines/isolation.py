@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
+_CODE_ROOT = str(Path(__file__).resolve().parents[1])
 DEFAULT_TARGET = "pipelines.isolation:read_and_segment"
 # Loaded by a fresh child before it says it is ready, so no file's time limit pays for them.
 _PRELOAD = {DEFAULT_TARGET: ("extractors.read", "extractors.segment")}
@@ -261,7 +262,10 @@ class _Worker:
                  stage: Stage = READING, setup: tuple[str, tuple] | None = None) -> None:
         parent_sock, child_sock = socket.socketpair()
         env = {**child_environment(os.environ), **_SINGLE_THREAD_ENV}
-        code = "from pipelines.isolation import _worker_main; _worker_main()"
+        # This checkout first, so the child runs the parent's own code even where another
+        # copy of the packages is installed and the parent's working folder has changed.
+        code = (f"import sys; sys.path.insert(0, {_CODE_ROOT!r}); "
+                "from pipelines.isolation import _worker_main; _worker_main()")
         try:
             # A fresh interpreter (what multiprocessing's "spawn" does) rather than fork: the
             # parent may run Prefect's threads. Started directly rather than through
@@ -290,7 +294,7 @@ class _Worker:
         config = {
             "target": target,
             "memory_bytes": memory_bytes,
-            "sys_path": list(sys.path),
+            "sys_path": [_CODE_ROOT, *sys.path],
             "parent_pid": os.getpid(),
             "actor": stage.actor,
             "setup": setup,
