@@ -230,10 +230,9 @@ def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
     meanwhile the reader child imports its readers and a child of the entity and flag stages
     loads spaCy and the workforce model, so the first file finds both ready; `helpers` more
-    children start too
-    (see `helpers_for`). Called again before the run's readers are closed, it returns the
-    warm-up already under way. A load that fails here is left to the first file, which loads
-    again and reports the fault as a run would."""
+    reader children start too (see `helpers_for`). Called again before the run's readers are
+    closed, it returns the warm-up already under way. A child that cannot start here is left
+    to the first file, which starts one again and reports the fault as a run would."""
     global _warming
     with _readers_lock:
         if _warming is not None:
