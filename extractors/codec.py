@@ -1,5 +1,5 @@
 """Plain-JSON encoding of read and segmented documents (and of ranges of a PDF's pages read
-apart), for crossing process boundaries.
+apart, and of a document's entities and flags), for crossing process boundaries.
 
 JSON rather than pickle: the bytes come from a process that has just parsed a hostile file,
 and decoding them must never be able to run code.
@@ -14,11 +14,19 @@ from typing import Any
 
 from extractors.pdf_types import Line, PagesRead
 from extractors.types import (
+    Action,
     Block,
+    CategoryScore,
     Document,
+    DocumentAnnotations,
+    Entity,
+    EvidenceSpan,
+    Flag,
     Item,
+    ItemAnnotations,
     LoggedAction,
     MeetingInfo,
+    Organisation,
     OutlineEntry,
     SegmentedDocument,
 )
@@ -177,3 +185,91 @@ def decode_pages(data: Any) -> PagesRead:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DecodeError(f"not an encoded range of pages: {exc}") from exc
+
+
+# A document's entities, actions and flags (what the entity and flag stages give), as plain
+# JSON values: positional lists, since a long pack has thousands of entities.
+
+
+def _date_text(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def encode_enrichment(annotations: DocumentAnnotations, flags: tuple[Flag, ...] | list[Flag],
+                      model_version: str | None) -> dict[str, Any]:
+    meeting, organisation = annotations.meeting, annotations.organisation
+    return {
+        "items": [
+            [[[e.text, e.label, e.start, e.end, e.id] for e in item.entities],
+             [[a.text, a.owner, _date_text(a.due)] for a in item.actions]]
+            for item in annotations.items
+        ],
+        "organisation": [organisation.name, organisation.ods_code],
+        "meeting": [meeting.organisation, meeting.meeting, _date_text(meeting.meeting_date),
+                    meeting.title],
+        "flags": [
+            # The classifier's numbers may be NumPy's, which JSON does not take.
+            [bool(f.workforce_impacting), float(f.score),
+             [[c.category, float(c.score)] for c in f.categories],
+             list(f.evidence), f.consultation,
+             [[e.text, e.page, e.start, e.end] for e in f.evidence_spans], list(f.top_terms)]
+            for f in flags
+        ],
+        "model_version": model_version,
+    }
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise DecodeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _date_or_none(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(_str(value))
+
+
+def _decode_entity(row: Any) -> Entity:
+    text, label, start, end, link = row
+    return Entity(_str(text), _str(label), _int(start), _int(end), _str_or_none(link))
+
+
+def _decode_action(row: Any) -> Action:
+    text, owner, due = row
+    return Action(_str(text), _str_or_none(owner), _date_or_none(due))
+
+
+def _decode_flag(row: Any) -> Flag:
+    impacting, score, categories, evidence, consultation, spans, terms = row
+    if not isinstance(impacting, bool):
+        raise DecodeError("expected a boolean flag")
+    return Flag(
+        workforce_impacting=impacting, score=_float(score),
+        categories=tuple(CategoryScore(_str(c), _float(v)) for c, v in categories),
+        evidence=tuple(_str(e) for e in evidence), consultation=_str(consultation),
+        evidence_spans=tuple(EvidenceSpan(_str(t), _int_or_none(p), _int(a), _int(b))
+                             for t, p, a, b in spans),
+        top_terms=tuple(_str(t) for t in terms),
+    )
+
+
+def decode_enrichment(data: Any) -> tuple[DocumentAnnotations, tuple[Flag, ...], str | None]:
+    """What `encode_enrichment` wrote (lists may come back as tuples), checked."""
+    try:
+        items = tuple(
+            ItemAnnotations(entities=tuple(_decode_entity(e) for e in entities),
+                            actions=tuple(_decode_action(a) for a in actions))
+            for entities, actions in data["items"]
+        )
+        name, code = data["organisation"]
+        organisation_name, meeting_name, when, title = data["meeting"]
+        annotations = DocumentAnnotations(
+            items=items,
+            organisation=Organisation(_str_or_none(name), _str_or_none(code)),
+            meeting=MeetingInfo(_str_or_none(organisation_name), _str_or_none(meeting_name),
+                                _date_or_none(when), _str_or_none(title)),
+        )
+        flags = tuple(_decode_flag(row) for row in data["flags"])
+        return annotations, flags, _str_or_none(data["model_version"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DecodeError(f"not an encoded enrichment: {exc}") from exc

@@ -37,6 +37,7 @@ _METADATA_KEYS = {
 }
 _MAX_BOOKMARKS = 2000  # a hostile file may hold any number
 _PDF = "PDF document"
+_LETTER_HEIGHT = 792.0  # points: the height given to a page that cannot be loaded
 
 
 def read_pdf(path: Path, limits: ReadLimits = ReadLimits()) -> Document:  # noqa: B008
@@ -197,13 +198,25 @@ def _read_pages(
     ocr_budget: int,
 ) -> PagesRead:
     pages = PagesRead(start=start, ocr_budget=ocr_budget)
+    damaged: list[int] = []
     for index in range(start, stop):
         try:
             page = pdf[index]
-        except pdfium.PdfiumError as exc:
-            raise CorruptError(f"page {index + 1} could not be read (damaged PDF)") from exc
+        except pdfium.PdfiumError:
+            # One damaged page must not cost the paper its others (a pack of 255 pages was
+            # quarantined for its page 167): it is kept, empty, so later pages keep their
+            # numbers.
+            damaged.append(index + 1)
+            pages.lines.append([])
+            pages.heights.append(pages.heights[-1] if pages.heights else _LETTER_HEIGHT)
+            continue
         with closed_after(page, f"page {index + 1}"):
             _read_page(page, index, finder, pages)
+    if damaged and len(damaged) == stop - start:
+        raise CorruptError(f"page {damaged[0]} could not be read (damaged PDF)")
+    if damaged:
+        log.warning("%d damaged page(s) could not be read, from page %d; their text is "
+                    "missing", len(damaged), damaged[0])
     return pages
 
 

@@ -46,6 +46,9 @@ class RuledTableFinder:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._pdf: pdfplumber.PDF | None = None
+        # pdfplumber re-parses a damaged file from its first byte on every open: a file it
+        # cannot open once is not tried again for each page (35 pages cost 54 s).
+        self._refused: type[Exception] | None = None
 
     def __enter__(self) -> RuledTableFinder:
         return self
@@ -63,8 +66,16 @@ class RuledTableFinder:
         vertical = [e for e in edges if e["orientation"] == "v"]
         if len(horizontal) < 2 or len(vertical) < 2:
             return []
+        if self._refused is not None:
+            raise self._refused("pdfplumber could not open this file before")
         if self._pdf is None:
-            self._pdf = pdfplumber.open(self._path)
+            try:
+                self._pdf = pdfplumber.open(self._path)
+            except (MemoryError, RecursionError):
+                raise
+            except Exception as exc:
+                self._refused = type(exc)
+                raise
         settings = TableSettings.resolve(
             {
                 "vertical_strategy": "explicit",

@@ -29,6 +29,13 @@ class Limits(BaseModel):
     zip_max_entries: int = 10_000
     zip_max_uncompressed: int = 512 * 1024 * 1024
     zip_max_ratio: float = 200.0
+    # The entity and flag stages of one document run in a child process of their own, within
+    # enrich_seconds plus enrich_seconds_per_million_chars for each million characters of its
+    # items' text (they take about 25 s a million on one core), and enrich_memory_bytes
+    # (the models take half a GiB of address space before the first document).
+    enrich_seconds: float = 60.0
+    enrich_seconds_per_million_chars: float = 120.0
+    enrich_memory_bytes: int = 1536 * 1024 * 1024
 
 
 class Source(BaseModel):

@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractors.linking import DocContext
-from extractors.nlp import EntityPipeline, next_meeting_date
 from extractors.types import DocumentAnnotations, Flag, Item, ItemAnnotations, SegmentedDocument
+
+if TYPE_CHECKING:  # spaCy is imported only where the models run, never in the ingest parent
+    from extractors.linking import DocContext
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +39,14 @@ class EnrichedPart:
 
 
 # Runs enrich_part over each run of items (in other processes) and returns the parts in order.
-PartRunner = Callable[[list[tuple[Item, ...]], DocContext], list[EnrichedPart]]
+PartRunner = Callable[[list[tuple[Item, ...]], "DocContext"], list[EnrichedPart]]
 
 
 class Enricher:
     """Runs the entity pipeline and the workforce classifier over a segmented paper."""
 
     def __init__(self, spacy_model: str | None, model_path: Path | None) -> None:
+        from extractors.nlp import EntityPipeline
         from models import load_flagger
 
         self.entities = EntityPipeline.load(spacy_model)
@@ -60,6 +63,8 @@ class Enricher:
     ) -> Enriched:
         """What `enrich` gives, with the items cut into `parts` runs that `run_parts` spreads
         over processes: the document-wide context is worked out once, here."""
+        from extractors.linking import DocContext
+        from extractors.nlp import next_meeting_date
         # The same context `EntityPipeline.annotate` builds for the whole document (a test holds
         # the two paths to the same output); the parts then only run the per-item components.
         entities = self.entities
@@ -81,6 +86,7 @@ class Enricher:
 
     def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
         """Entities and flags of some items of a document whose context is already known."""
+        from extractors.nlp import EntityPipeline
         docs = self.entities.docs([item.text for item in items], context)
         annotations = tuple(EntityPipeline._annotations(docs, items))
         flags = tuple(self.flagger.flag(items, context.document_genre)) if items else ()

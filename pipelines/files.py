@@ -225,14 +225,14 @@ def prepare(settings: Settings, helpers: int = 0) -> None:
 
 
 def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
-    """Have a reader child ready and load the models in the background, for a run here.
+    """Have a reader child ready and the models loading, for a run here.
 
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
-    meanwhile the reader child imports its readers and a thread loads spaCy and the
-    workforce model, so the first file finds both ready; `helpers` more children start too
-    (see `helpers_for`). Called again before the run's readers are closed, it returns the
-    warm-up already under way. A load that fails here is left to the first file, which loads
-    again and reports the fault as a run would."""
+    meanwhile the reader child imports its readers and a child of the entity and flag stages
+    loads spaCy and the workforce model, so the first file finds both ready; `helpers` more
+    reader children start too (see `helpers_for`). Called again before the run's readers are
+    closed, it returns the warm-up already under way. A child that cannot start here is left
+    to the first file, which starts one again and reports the fault as a run would."""
     global _warming
     with _readers_lock:
         if _warming is not None:
@@ -256,12 +256,10 @@ def _ensure_spare_reader(settings: Settings) -> None:
 
 
 def _load_models(settings: Settings) -> None:
-    try:
-        from pipelines.enrich import get_enricher
+    # The entity and flag stages run in a child of their own, which loads the models.
+    from pipelines.enrich_process import start_spare
 
-        get_enricher(settings.spacy_model, model_path(settings))
-    except Exception:  # reported by the first file's own load
-        log.debug("model warm-up failed; the first file will load the models", exc_info=True)
+    start_spare(settings)
 
 
 def model_path(settings: Settings) -> str | None:
@@ -272,6 +270,9 @@ def model_path(settings: Settings) -> str | None:
 def close_readers() -> None:
     """Stop every child reader this process started (a later run warms up afresh)."""
     global _warming
+    from pipelines.enrich_process import close_enrichers
+
+    close_enrichers()
     with _readers_lock:
         _warming = None
         _spare_readers.clear()

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
+_CODE_ROOT = str(Path(__file__).resolve().parents[1])
 DEFAULT_TARGET = "pipelines.isolation:read_and_segment"
 # Loaded by a fresh child before it says it is ready, so no file's time limit pays for them.
 _PRELOAD = {DEFAULT_TARGET: ("extractors.read", "extractors.segment")}
@@ -87,6 +88,18 @@ _SECRET_ENV_RE = re.compile(
 )
 # No reader has reason to write a file this large; a conversion that tries is stopped.
 _MAX_WRITE_BYTES = 2 * 1024 * MIB
+
+@dataclass(frozen=True)
+class Stage:
+    """What a child does, in the words its failures are reported in."""
+
+    actor: str = "the reader"  # who ran out of memory, crashed or stopped
+    work: str = "reading"  # what took longer than the limit
+    on_file: str = "while reading this file"  # where a crash happened
+
+
+READING = Stage()
+
 
 class WorkerStartError(NosurprisesError):
     """The reader's child process could not be started: a fault of this machine, not the file."""
@@ -245,10 +258,14 @@ def _error_from(code: str, message: str) -> ReadError:
 class _Worker:
     """One child interpreter and the socket to it."""
 
-    def __init__(self, target: str, memory_bytes: int, stderr: int | None) -> None:
+    def __init__(self, target: str, memory_bytes: int, stderr: int | None,
+                 stage: Stage = READING, setup: tuple[str, tuple] | None = None) -> None:
         parent_sock, child_sock = socket.socketpair()
         env = {**child_environment(os.environ), **_SINGLE_THREAD_ENV}
-        code = "from pipelines.isolation import _worker_main; _worker_main()"
+        # This checkout first, so the child runs the parent's own code even where another
+        # copy of the packages is installed and the parent's working folder has changed.
+        code = (f"import sys; sys.path.insert(0, {_CODE_ROOT!r}); "
+                "from pipelines.isolation import _worker_main; _worker_main()")
         try:
             # A fresh interpreter (what multiprocessing's "spawn" does) rather than fork: the
             # parent may run Prefect's threads. Started directly rather than through
@@ -277,8 +294,10 @@ class _Worker:
         config = {
             "target": target,
             "memory_bytes": memory_bytes,
-            "sys_path": list(sys.path),
+            "sys_path": [_CODE_ROOT, *sys.path],
             "parent_pid": os.getpid(),
+            "actor": stage.actor,
+            "setup": setup,
         }
         self.ready = False
         with contextlib.suppress(OSError):  # a child that died at once: await_ready() says so
@@ -407,6 +426,10 @@ class IsolatedReader:
     failure must not inherit it. `target` ("module:function" or a module-level function)
     replaces read_and_segment, for tests. run() calls are serialised by a lock: use one
     reader per worker thread for parallel reading.
+
+    Another stage can run under the same limits: `call()` sends a target its arguments
+    rather than a file, `setup` ("module:function", args) runs in each child before it says
+    it is ready (to load models), and `stage` names the work in its failures' messages.
     """
 
     def __init__(
@@ -415,12 +438,16 @@ class IsolatedReader:
         max_files_per_child: int = 200,
         target: str | Callable[..., Any] | None = None,
         child_stderr: int | None = subprocess.DEVNULL,
+        stage: Stage = READING,
+        setup: tuple[str, tuple] | None = None,
     ) -> None:
         self.limits = limits
         self.read_limits = read_limits_from(limits)
         self.max_files_per_child = max_files_per_child
         self.target = _target_spec(target)
         self.child_stderr = child_stderr
+        self.stage = stage
+        self.setup = setup
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
 
@@ -461,10 +488,21 @@ class IsolatedReader:
         """Read one file in the child; never raises for anything the file itself causes.
 
         `job` asks for part of the work on a long PDF instead (see `read_in_ranges`)."""
+        request = ("read", str(path), self.read_limits)
+        return self._run(Path(path), request if job is None else (*request, job),
+                         self.limits.seconds_per_file)
+
+    def call(self, path: Path, args: tuple, seconds: float) -> ReadOutcome:
+        """Run the target on `args` in the child, within `seconds`; `path` is the file the
+        work is for, named in the outcome and the log. Never raises for what the arguments
+        cause (a WorkerStartError says the child could not start at all)."""
+        return self._run(Path(path), ("call", args), seconds)
+
+    def _run(self, path: Path, request: tuple, seconds: float) -> ReadOutcome:
         with self._lock:
             worker = self._ensure_worker()
             started = time.monotonic()
-            outcome, healthy = self._exchange(worker, Path(path), started, job)
+            outcome, healthy = self._exchange(worker, path, started, request, seconds)
             worker.files += 1
             if (
                 not healthy
@@ -487,7 +525,8 @@ class IsolatedReader:
 
     def _start_worker(self) -> _Worker:
         try:
-            return _Worker(self.target, self.limits.memory_bytes, self.child_stderr)
+            return _Worker(self.target, self.limits.memory_bytes, self.child_stderr,
+                           self.stage, self.setup)
         except OSError as exc:
             raise WorkerStartError(f"the reader process could not start ({exc})") from exc
 
@@ -506,15 +545,15 @@ class IsolatedReader:
             self._worker = None  # the next run() tries again and reports the failure
 
     def _exchange(
-        self, worker: _Worker, path: Path, started: float, job: tuple | None = None
+        self, worker: _Worker, path: Path, started: float, request: tuple, seconds: float
     ) -> tuple[ReadOutcome, bool]:
-        """Send one file, wait for the answer or the deadline; (outcome, child still healthy)."""
-        deadline = started + self.limits.seconds_per_file
+        """Send one request, wait for the answer or the deadline; (outcome, child still
+        healthy)."""
+        deadline = started + seconds
         peak_rss, last_vms = 0, 0
         worker.start_file()
-        request = ("read", str(path), self.read_limits)
         try:
-            worker.conn.send(request if job is None else (*request, job))
+            worker.conn.send(request)
         except OSError:
             return self._died(worker, path, started, peak_rss, last_vms), False
         polls = 0
@@ -523,7 +562,7 @@ class IsolatedReader:
             if remaining <= 0:
                 worker.kill()
                 error = ResourceLimitError(
-                    f"reading took longer than {self.limits.seconds_per_file:g} s"
+                    f"{self.stage.work} took longer than {round(seconds, 1):g} s"
                 )
                 return self._outcome(path, started, peak_rss, worker, error=error), False
             try:
@@ -578,14 +617,17 @@ class IsolatedReader:
         error: ReadError
         if status == -signal.SIGKILL or (status not in (None, 0) and near_limit):
             # SIGKILL that we did not send comes from the kernel's out-of-memory killer.
-            error = ResourceLimitError(_out_of_memory(limit))
+            error = ResourceLimitError(_out_of_memory(limit, self.stage.actor))
         elif status is not None and status < 0:
-            error = CorruptError(f"the reader crashed (signal {-status}) while reading this file")
+            error = CorruptError(
+                f"{self.stage.actor} crashed (signal {-status}) {self.stage.on_file}"
+            )
         else:
-            error = CorruptError(f"the reader stopped unexpectedly (exit status {status})")
+            error = CorruptError(f"{self.stage.actor} stopped unexpectedly (exit status {status})")
         log.warning(
-            "reader process %s died on %s (exit status %s, address space %d MiB, peak %d MiB)"
+            "%s process %s died on %s (exit status %s, address space %d MiB, peak %d MiB)"
             ": %s",
+            self.stage.actor,
             worker.pid,
             path.name,
             status,
@@ -708,11 +750,17 @@ def _worker_main() -> None:
         target = _resolve(config["target"])
         for module in _PRELOAD.get(config["target"], ()):
             importlib.import_module(module)
+        if config["setup"] is not None:
+            setup, args = config["setup"]
+            _resolve(setup)(*args)
+    except NosurprisesError as exc:  # our own words (a model that cannot be trusted, say)
+        _send(conn, ("failed", str(exc)[:_MAX_MESSAGE_CHARS], 0))
+        return
     except Exception as exc:  # a broken install (SyntaxError too) must fail the run loudly
         _send(conn, ("failed", f"cannot load {config['target']}: {type(exc).__name__}", 0))
         return
     _send(conn, ("ready", os.getpid(), 0))
-    _serve(conn, target, config["memory_bytes"])
+    _serve(conn, target, config["memory_bytes"], config["actor"])
 
 
 def _limit_resources(memory_bytes: int) -> None:
@@ -737,21 +785,25 @@ def _resolve(spec: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module_name), name)
 
 
-def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int) -> None:
+def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int,
+           actor: str = READING.actor) -> None:
     while True:
         try:
             request = conn.recv()
         except EOFError:
             return  # the parent closed its end
-        if request[0] != "read":
+        if request[0] not in ("read", "call"):
             return
         peak = _PeakMemory()
-        job = request[3] if len(request) > 3 else None
-        kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes, job)
+        if request[0] == "call":
+            kind, payload = _call_one(target, request[1], memory_bytes, actor)
+        else:
+            job = request[3] if len(request) > 3 else None
+            kind, payload = _read_one(target, Path(request[1]), request[2], memory_bytes, job)
         try:
             data = _encode_message(kind, payload, peak.bytes())
         except MemoryError:
-            payload = ("resource_limit", _out_of_memory(memory_bytes))
+            payload = ("resource_limit", _out_of_memory(memory_bytes, actor))
             data = _encode_message("error", payload, peak.bytes())
         except (TypeError, ValueError):
             # Only our own record types and plain values can be sent back.
@@ -783,8 +835,25 @@ def _read_one(
         return "error", ("corrupt", f"the reader failed unexpectedly ({type(exc).__name__})")
 
 
-def _out_of_memory(memory_bytes: int) -> str:
-    return f"the reader ran out of memory (limit {memory_bytes // MIB} MiB)"
+def _call_one(
+    target: Callable[..., Any], args: tuple, memory_bytes: int, actor: str
+) -> tuple[str, Any]:
+    """Run the target on the parent's arguments; turn every failure into (code, message)."""
+    try:
+        return "ok", target(*args)
+    except ReadError as exc:
+        return "error", (exc.code, exc.message)
+    except MemoryError:
+        return "error", ("resource_limit", _out_of_memory(memory_bytes, actor))
+    except RecursionError:
+        return "error", ("corrupt", f"{actor} found the text nested too deeply (RecursionError)")
+    except Exception as exc:
+        # The exception's text may quote the paper: only its type is kept.
+        return "error", ("corrupt", f"{actor} failed unexpectedly ({type(exc).__name__})")
+
+
+def _out_of_memory(memory_bytes: int, actor: str = READING.actor) -> str:
+    return f"{actor} ran out of memory (limit {memory_bytes // MIB} MiB)"
 
 
 def _send(conn: Connection, message: tuple) -> None:

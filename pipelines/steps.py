@@ -46,7 +46,7 @@ from pipelines.store.repository import (
 if TYPE_CHECKING:
     from extractors.linking import DocContext
     from extractors.types import Item, SegmentedDocument
-    from pipelines.enrich import Enriched, EnrichedPart, Enricher
+    from pipelines.enrich import Enriched, EnrichedPart
 
 Logger = logging.Logger | logging.LoggerAdapter
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -142,6 +142,10 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
         return _quarantine(store, facts, TooLargeError(f"file is over the {limit_mb} MiB limit"),
                            run_id)
 
+    from pipelines.enrich_process import start_for_thread
+
+    # This thread's entity-stage child loads its models while the file is read.
+    start_for_thread(settings)
     started = time.perf_counter()
     dask = on_dask_worker()
     cluster_threads = _cluster_threads if dask else lambda: threads
@@ -157,10 +161,7 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
 
     started = time.perf_counter()
     try:
-        from pipelines.enrich import get_enricher
-
-        enricher = get_enricher(settings.spacy_model, model_path(settings))
-        enriched, parts = _enrich(enricher, segmented, settings, files_in_run)
+        enriched, parts = _enrich(segmented, path, settings, files_in_run)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except NosurprisesError:
@@ -192,17 +193,20 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
                        read_parts=read_parts)
 
 
-def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings,
+def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             files_in_run: int = 1) -> tuple[Enriched, int]:
-    """Enrich here, or, for a large paper on a Dask worker, spread its items over the cluster
-    when the run's own files cannot keep its threads busy (a run of one paper would otherwise
-    leave the other workers idle); with the number of parts.
+    """Enrich in this thread's limited child (`pipelines.enrich_process`), or, for a large
+    paper on a Dask worker, spread its items over the cluster when the run's own files cannot
+    keep its threads busy (a run of one paper would otherwise leave the other workers idle);
+    with the number of parts.
 
     A run with at least as many files as the cluster has threads is not split: every thread
     already has a file of its own, and parts would only add their transfer and scheduling."""
+    from pipelines.enrich_process import enrich_isolated
+
     chars = sum(len(item.text) for item in segmented.items)
     if chars < settings.split_enrich_chars or not on_dask_worker():
-        return enricher.enrich(segmented), 1
+        return enrich_isolated(settings, segmented, path), 1
     from distributed import worker_client
 
     threads = _cluster_threads()
@@ -210,7 +214,11 @@ def _enrich(enricher: Enricher, segmented: SegmentedDocument, settings: Settings
     if files_in_run >= threads or parts < 2:
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
         # would start another file meanwhile, beyond its threads and with a reader of its own.
-        return enricher.enrich(segmented), 1
+        return enrich_isolated(settings, segmented, path), 1
+    from pipelines.enrich import get_enricher
+
+    # Split parts run in the Dask workers' own processes, with the models they preloaded.
+    enricher = get_enricher(settings.spacy_model, model_path(settings))
 
     # Leaves this worker's thread slot free while waiting, so a part can run here too.
     with worker_client() as client:

@@ -390,6 +390,14 @@ XML_PARTS: dict[str, tuple[str, bytes, bytes]] = {
                   b'<w:footnote w:id="1"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:footnote>'),
     "styles": ("word/styles.xml", b"w:styles",
                b'<w:style w:styleId="x"><w:name w:val="%s"/></w:style>'),
+    "footer": ("word/footer1.xml", b"w:ftr", b"<w:p><w:r><w:t>%s</w:t></w:r></w:p>"),
+    "endnotes": ("word/endnotes.xml", b"w:endnotes",
+                 b'<w:endnote w:id="1"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:endnote>'),
+    "numbering": ("word/numbering.xml", b"w:numbering",
+                  b'<w:abstractNum w:abstractNumId="0"><w:name w:val="%s"/></w:abstractNum>'),
+    "settings": ("word/settings.xml", b"w:settings",
+                 b'<w:docVars><w:docVar w:name="x" w:val="%s"/></w:docVars>'),
+    "core_properties": ("docProps/core.xml", b"w:coreProperties", b"<w:title>%s</w:title>"),
     # A comments part under a name that does not say XML: the content type does.
     "disguised": ("word/notes.bin", b"w:comments",
                   b'<w:comment w:id="0"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:comment>'),
@@ -784,13 +792,16 @@ _RAW_TEXT_RE = re.compile(
 )
 
 
-# What pipelines.isolation says when it had to stop or bury a reader child.
+# What pipelines.isolation says when it had to stop or bury a reader child (or the entity
+# and flag stage's child).
 _ISOLATION_MESSAGES = (
     "the reader crashed",
     "the reader ran out of memory",
     "reading took longer",
     "the reader stopped unexpectedly",
     "the reader failed unexpectedly",
+    "the entity and flag stage",
+    "finding entities and flags took longer",
 )
 
 

@@ -20,7 +20,10 @@ _ORG_RE = re.compile(
     r"|Health\s+and\s+Care\s+Partnership|Social\s+Partnership\s+Forum|Acute\s+Federation"
     r"|Provider\s+Collaborative|Mental\s+Health\s+Alliance|Collaborative|NHS\s+England))"
 )
-_NHS_LEADING_RE = re.compile(r"\bNHS\s+[A-Z][\w ,&'’-]*?Integrated\s+Care\s+Board")
+# The name between "NHS" and "Integrated Care Board" is bounded: unbounded, every "NHS" of a
+# long line without the board's name scanned to the line's end (a 340,000-character
+# paragraph of "NHS TRUST UNISON" took minutes).
+_NHS_LEADING_RE = re.compile(r"\bNHS\s+[A-Z][\w ,&'’-]{0,120}?Integrated\s+Care\s+Board")
 _MEETING_RE = re.compile(
     r"((?:(?:Public|Private|Trust|Unitary|Partnership|Integrated\s+Care|ICB|Health\s+and\s+Care"
     r"|Extraordinary|Annual|Joint)\s+)*Board(?:\s+of\s+Directors)?(?:\s+meeting)?"

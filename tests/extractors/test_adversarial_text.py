@@ -26,6 +26,7 @@ ADVERSARIAL = {
     "numbering": "1." * (N // 2),
     "spaces": " " * N,
     "words": "Board " * (N // 6),
+    "names": "NHS TRUST UNISON " * (N // 17),
     "possessive": "'s" * (N // 2),
     "underscores": "_" * N,
     "newlines": "a\n" * (N // 2),

@@ -71,3 +71,27 @@ def test_a_rendering_out_of_time_leaves_the_text_unpaged(tmp_path: Path) -> None
     document = read_document(path, ReadLimits(convert_seconds=0.01))
     assert {block.page for block in document.blocks} == {None}
     assert "Recommendation" in document.text
+
+
+def test_a_paragraph_longer_than_an_item_may_be_is_refused_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its item would be too long whatever the segmenter did: LibreOffice is not asked to lay
+    out 300 pages of it first (85 s for 1.1 million characters)."""
+    import extractors.word as word
+    from extractors.errors import TooLongError
+
+    def no_rendering(*_args: object) -> None:
+        raise AssertionError("rendered a document that is refused anyway")
+
+    monkeypatch.setattr(word, "with_rendered_pages", no_rendering)
+    path = tmp_path / "long.docx"
+    document = docx.Document()
+    document.add_paragraph("Workforce report")
+    document.add_paragraph("rota " * 200_001)
+    document.save(str(path))
+    with pytest.raises(TooLongError, match="a paragraph of 1,000,004 characters"):
+        read_document(path, ReadLimits(max_item_chars=1_000_000))
+    # At the limit it is read (and rendered) as before.
+    monkeypatch.setattr(word, "with_rendered_pages", lambda document, *_args: document)
+    assert read_document(path, ReadLimits(max_item_chars=1_000_004)).text.startswith("Workforce")

@@ -136,12 +136,13 @@ def test_ingest_usage_errors_exit_2(db_url: str) -> None:
     assert runner.invoke(main, ["ingest", "ftp://x/y.pdf", "--db", db_url]).exit_code == 2
 
 
-def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_path: Path) -> None:
+def test_warm_up_hands_its_reader_and_entity_child_to_the_first_file(tmp_path: Path) -> None:
+    import os
     import threading
 
-    from pipelines import files
+    from pipelines import enrich_process, files
     from pipelines.config import get_settings
-    from pipelines.enrich import get_enricher, model_loads
+    from pipelines.enrich import model_loads
 
     settings = get_settings()
     loads_before = model_loads()
@@ -153,10 +154,17 @@ def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_pa
         warming.join(timeout=300)
         # Asked again during the same run: the same warm-up, no second reader.
         assert files.warm_up(settings) is warming and len(files._spare_readers) == 1
-        loaded = model_loads()
-        assert loaded - loads_before <= 1
-        get_enricher(settings.spacy_model, None)  # what the first file asks for: no reload
-        assert model_loads() == loaded
+        # The models load in a child of their own, started ahead; none in this process.
+        assert model_loads() == loads_before
+        assert len(enrich_process._spare) == 1
+        entity_child = enrich_process._spare[0]
+        assert entity_child.worker_pid not in (None, os.getpid())
+        taken_child: list[object] = []
+        worker = threading.Thread(
+            target=lambda: taken_child.append(enrich_process._thread_enricher(settings)))
+        worker.start()
+        worker.join()
+        assert taken_child == [entity_child] and not enrich_process._spare
         spare = files._spare_readers[-1]
         taken: list[object] = []
         worker = threading.Thread(target=lambda: taken.append(files._isolated_reader(settings)))
@@ -169,7 +177,7 @@ def test_warm_up_hands_its_reader_to_the_first_file_and_loads_models_once(tmp_pa
         assert outcome.result[0].page_count == 2
     finally:
         files.close_readers()
-    assert not files._spare_readers
+    assert not files._spare_readers and entity_child.worker_pid is None
 
 
 def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(

@@ -1,0 +1,167 @@
+"""The entity and flag stages of one document in a limited child process, so that a hostile
+paper's text costs at most its time and memory limits, never the run.
+
+Each worker thread has a child of its own (`IsolatedReader` with this module's target): it
+loads spaCy and the workforce model once, before it says it is ready, and serves document
+after document. A document that passes a limit has its child killed and gets a
+`resource_limit` reason; a fresh child loads the models for the next document.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extractors import codec
+from extractors.errors import CorruptError, ReadError
+from pipelines.config import Limits, Settings
+from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
+
+if TYPE_CHECKING:
+    from extractors.types import SegmentedDocument
+    from pipelines.enrich import Enriched
+
+log = logging.getLogger(__name__)
+
+ENRICH_TARGET = "pipelines.enrich_process:enrich_in_child"
+LOAD_MODELS = "pipelines.enrich_process:load_models"
+ENRICHING = Stage(
+    actor="the entity and flag stage",
+    work="finding entities and flags",
+    on_file="on this paper's text",
+)
+
+
+# --------------------------------------------------------------------------- child side
+
+_models: dict[str, Any] = {}
+
+
+def load_models(spacy_model: str | None, model_path: str | None, home: str) -> None:
+    """Load the models in the child before it says it is ready. The child's environment has
+    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in."""
+    os.environ["NOSURPRISES_HOME"] = home
+    from extractors.types import Item, MeetingInfo, SegmentedDocument
+    from pipelines.enrich import get_enricher
+
+    enricher = get_enricher(spacy_model, model_path)
+    # The first document through spaCy and the classifier pays for their lazy set-up; a
+    # two-sentence one pays it here, before the child is ready, instead of a paper's limit.
+    opening = Item("Workforce", "The Board agreed to consult UNISON on 3 March 2025. Action: "
+                                "the Chief People Officer to report by 1 April 2025.")
+    enricher.enrich(SegmentedDocument("board_papers", MeetingInfo(), (opening,)))
+    _models["enricher"] = enricher
+
+
+def enrich_in_child(segmented: SegmentedDocument) -> dict[str, Any]:
+    """What the child runs for each document: its entities and flags, as plain JSON values."""
+    enriched = _models["enricher"].enrich(segmented)
+    return codec.encode_enrichment(enriched.annotations, enriched.flags, enriched.model_version)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+def enrichment_limits(limits: Limits) -> Limits:
+    """The reader's limits with the entity stage's memory limit in their place."""
+    return limits.model_copy(update={"memory_bytes": limits.enrich_memory_bytes})
+
+
+def seconds_for(limits: Limits, segmented: SegmentedDocument) -> float:
+    """The time a document's entity and flag stages may take: a base, and more for each
+    million characters of its items' text."""
+    chars = sum(len(item.text) for item in segmented.items)
+    return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
+
+
+def new_enricher(settings: Settings) -> IsolatedReader:
+    """A child for the entity and flag stages, started at once (it loads the models while the
+    caller goes on). Raises WorkerStartError when it cannot even be started."""
+    model_path = str(settings.model_path) if settings.model_path else None
+    enricher = IsolatedReader(
+        enrichment_limits(settings.limits),
+        target=ENRICH_TARGET,
+        stage=ENRICHING,
+        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home))),
+    )
+    enricher.start()
+    return enricher
+
+
+_local = threading.local()
+_lock = threading.Lock()
+_spare: list[IsolatedReader] = []  # started ahead of the run's first document
+_started: list[IsolatedReader] = []
+
+
+def _thread_enricher(settings: Settings) -> IsolatedReader:
+    enricher = getattr(_local, "enricher", None)
+    if enricher is None:
+        with _lock:
+            enricher = _spare.pop() if _spare else None
+        if enricher is None:
+            enricher = new_enricher(settings)
+            with _lock:
+                _started.append(enricher)
+        _local.enricher = enricher
+    return enricher
+
+
+def start_spare(settings: Settings) -> None:
+    """Have a child loading the models before the run's first document needs one."""
+    with _lock:
+        if _spare:
+            return
+    try:
+        enricher = new_enricher(settings)
+    except WorkerStartError:  # tried again, and reported, by the first document
+        log.warning("the entity stage's child could not start ahead of the run", exc_info=True)
+        return
+    with _lock:
+        _spare.append(enricher)
+        _started.append(enricher)
+
+
+def start_for_thread(settings: Settings) -> None:
+    """Start this thread's child now, if it has none, so that its models load while the
+    thread reads its first file. Raises WorkerStartError."""
+    _thread_enricher(settings)
+
+
+def close_enrichers() -> None:
+    """Stop every entity-stage child this process started (a later run starts afresh)."""
+    with _lock:
+        _spare.clear()
+        while _started:
+            _started.pop().close()
+    _local.__dict__.clear()
+
+
+def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path) -> Enriched:
+    """The document's entities and flags, from this thread's child, within the limits.
+
+    Raises the ReadError the child's failure gives (`resource_limit` for time or memory), so
+    the document is quarantined with it; WorkerStartError when no child can start (a model
+    that cannot be loaded fails the run, as it did in process)."""
+    from pipelines.enrich import Enriched
+
+    enricher = _thread_enricher(settings)
+    outcome = enricher.call(path, (segmented,), seconds_for(settings.limits, segmented))
+    if outcome.error is not None:
+        raise outcome.error
+    try:
+        annotations, flags, version = codec.decode_enrichment(outcome.result)
+    except codec.DecodeError:
+        enricher.discard()
+        raise _unexpected() from None
+    if not len(annotations.items) == len(flags) == len(segmented.items):
+        enricher.discard()
+        raise _unexpected()
+    return Enriched(annotations, flags, version)
+
+
+def _unexpected() -> ReadError:
+    return CorruptError(f"{ENRICHING.actor} returned data of an unexpected type")
