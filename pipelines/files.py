@@ -1,40 +1,31 @@
-"""The files of an ingest run, without Prefect: what they are, which the store already has,
-their readers, and the run's summary.
+"""The files of an ingest run, without Prefect: which the store already has, and their
+readers (children started ahead of the run, helpers for long PDFs).
 
-Kept apart from the flow (`pipelines.ingest`) so that a command can answer an unchanged run
-from the store, and start a reader and the models' loading, before it imports Prefect.
+Kept apart from the flow (`pipelines.ingest`) so that a command can start a reader and the
+models' loading before it imports Prefect.
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
 import logging
 import os
 import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ReadError
+from pipelines import runs
 from pipelines.config import Settings
+from pipelines.runs import FileOutcome, Target, sha256_of
 from pipelines.safety import printable_path
-from pipelines.store.db import Store, open_store
-from pipelines.store.repository import (
-    FileFacts,
-    Known,
-    find_known,
-    finish_run,
-    record_copy,
-    start_run,
-)
 
-_HASH_CHUNK = 1024 * 1024
+if TYPE_CHECKING:
+    from pipelines.store.db import Store
+    from pipelines.store.repository import FileFacts, Known
+
 _UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
 # Threads of a one-worker run: one file is analysed while the next is read in its child.
 LOCAL_THREADS = 2
@@ -44,56 +35,6 @@ class InternalError(ReadError):
     """A failure of this project's own stages on a file that was read: recorded, never fatal."""
 
     code = "internal_error"
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One file or URL to ingest."""
-
-    location: str
-    is_url: bool = False
-    source_name: str | None = None
-    refused: tuple[str, str] | None = None  # (code, message) of a path the walk will not read
-
-    @property
-    def name(self) -> str:
-        """The file name, without any query string (which may carry a token), printable."""
-        path = urlsplit(self.location).path if self.is_url else printable_path(self.location)
-        return path.rstrip("/").rsplit("/", 1)[-1] or "index"
-
-    @property
-    def source(self) -> str:
-        """Where the file came from as stored and shown (see `printable_path`); a URL's is
-        made by the fetch, without its credentials."""
-        return self.location if self.is_url else printable_path(self.location)
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    source: str
-    filename: str
-    status: str  # processed | duplicate | quarantined
-    reason_code: str | None = None
-    message: str | None = None
-    document_id: str | None = None
-    items: int = 0
-    flagged: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    worker: int = 0  # the process that handled the file
-    model_loads: int = 0  # times that process had loaded the models by then (1 when all is well)
-    enrich_parts: int = 0  # processes the entity and flag stage was spread over
-    read_parts: int = 0  # reader children that read the file (ranges of a long PDF's pages)
-    reader: int = 0  # the reader child that read the file
-
-
-@dataclass(frozen=True, slots=True)
-class Sorted:
-    """The pre-pass's answer: files the store already knows, settled, and the rest to read."""
-
-    settled: list[FileOutcome]
-    to_read: list[Target]
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,15 +229,10 @@ def close_readers() -> None:
 
 @lru_cache(maxsize=4)
 def _store(url: str) -> Store:
+    # Imported here: a run's readers and models start before the store's ORM is imported.
+    from pipelines.store.db import open_store
+
     return open_store(url)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # URLs as given, by the form a flow run records: Prefect keeps a flow run's parameters in its
@@ -330,27 +266,14 @@ def reveal_credentials(location: str) -> str:
 
 
 def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
-    """Expand folders recursively; keep files and http(s) URLs as given, in order, once each."""
-    from pipelines.sources import FoundFile, walk_folder
-
-    targets: list[Target] = []
-    seen: set[str] = set()
-    for given in inputs:
-        if given.lower().startswith(("http://", "https://")):
-            found = [Target(reveal_credentials(given), is_url=True, source_name=source_name)]
-        else:
-            path = Path(given).expanduser()
-            files = walk_folder(path) if os.path.lexists(path) else [FoundFile(path)]
-            found = [Target(str(f.path), source_name=source_name, refused=f.refused)
-                     for f in files]
-        for target in found:
-            if target.location not in seen:
-                seen.add(target.location)
-                targets.append(target)
-    return targets
+    """`pipelines.runs.discover_targets`, with the credentials of URLs hidden from a flow
+    run's parameters given back."""
+    return runs.discover_targets(inputs, source_name, reveal_credentials)
 
 
 def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
+    from pipelines.store.repository import FileFacts
+
     # Stored as printable text: a name that is not UTF-8 must not fail the store's insert.
     source = source if target.is_url else printable_path(source)
     filename = target.name if target.is_url else printable_path(path.name)
@@ -363,6 +286,8 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
              retry_quarantined: bool) -> tuple[FileOutcome | None, Known | None]:
     """The outcome for bytes the store already has (None when they must be read) and what
     the store knows of them."""
+    from pipelines.store.repository import find_known, record_copy
+
     known = find_known(store, facts.sha256, facts.source)
     if known is not None and known.status == "processed":
         record_copy(store, known, facts, run_id)
@@ -377,86 +302,3 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
                            message="quarantined in an earlier run",
                            document_id=known.document_id), known
     return None, known
-
-
-Observer = Callable[[str, Any], None]
-_observer: Observer | None = None
-
-
-def set_observer(observer: Observer | None) -> None:
-    """Let the CLI follow progress: called with ("total", n) and ("file", FileOutcome)."""
-    global _observer
-    _observer = observer
-
-
-def _notify(event: str, payload: Any) -> None:
-    if _observer is not None:
-        _observer(event, payload)
-
-
-def summarise(outcomes: list[FileOutcome], run_id: str, seconds: float,
-              source_name: str | None = None) -> dict[str, Any]:
-    statuses = Counter(outcome.status for outcome in outcomes)
-    reasons = Counter(o.reason_code for o in outcomes if o.status == "quarantined")
-    return {
-        "run_id": run_id,
-        "source_name": source_name,
-        "files": len(outcomes),
-        "processed": statuses["processed"],
-        "duplicate": statuses["duplicate"],
-        "quarantined": statuses["quarantined"],
-        "items": sum(o.items for o in outcomes),
-        "flagged": sum(o.flagged for o in outcomes),
-        "pages": sum(o.pages for o in outcomes),
-        "seconds": round(seconds, 2),
-        "reasons": dict(reasons),
-        "quarantined_files": [
-            {"source": o.source, "code": o.reason_code, "message": o.message}
-            for o in outcomes if o.status == "quarantined"
-        ],
-    }
-
-
-def _counts(summary: dict[str, Any]) -> dict[str, int]:
-    return {"processed": summary["processed"], "duplicates": summary["duplicate"],
-            "quarantined": summary["quarantined"], "items": summary["items"],
-            "flagged": summary["flagged"]}
-
-
-def nothing_new(targets: list[str], source_name: str | None, db_url: str
-                 ) -> dict[str, Any] | None:
-    """The summary of a run in which every input is a local file the store already has.
-
-    Such a run reads nothing, so it is answered without starting a flow run (or Prefect's
-    temporary server): an unchanged nightly folder costs a few hashes. None when anything
-    is new, fetched from a URL, or was quarantined for a fault of our own.
-    """
-    try:
-        found = discover_targets(targets, source_name)
-        # A refused path is never opened (a FIFO would block): the flow records it.
-        if any(t.refused for t in found):
-            return None
-        facts = [_local_facts(t, Path(t.location), t.location) for t in found]
-    except OSError:
-        return None
-    if not found or any(t.is_url for t in found):
-        return None
-    store = _store(db_url)
-    for fact in facts:
-        known = find_known(store, fact.sha256, fact.source)
-        if known is None or known.reason_code == InternalError.code:
-            return None
-    run_id = start_run(store, "ingest")
-    started = time.perf_counter()
-    _notify("total", len(found))
-    outcomes = []
-    for fact in facts:
-        outcome, _ = _settled(store, fact, run_id, retry_quarantined=False)
-        if outcome is None:  # changed under us since the check: let the flow handle it all
-            finish_run(store, run_id, "failed", {}, {"reason": "store changed during check"})
-            return None
-        outcomes.append(outcome)
-        _notify("file", outcome)
-    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-    finish_run(store, run_id, "completed", _counts(summary), summary)
-    return summary

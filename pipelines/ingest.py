@@ -24,23 +24,18 @@ import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
 from pipelines.config import get_settings
 from pipelines.files import (
     LOCAL_THREADS,
-    FileOutcome,
-    Sorted,
-    Target,
-    _counts,
-    _notify,
     _store,
     close_readers,
     discover_targets,
     helpers_for,
     hide_credentials,
-    nothing_new,
-    summarise,
     warm_up,
 )
-from pipelines.safety import printable_path
+from pipelines.local import in_given_order
+from pipelines.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
 from pipelines.steps import ingest_target, sort_targets
 from pipelines.store.repository import finish_run, start_run
+from pipelines.unchanged import unchanged_run
 
 # ---------------------------------------------------------------------------------------
 # The tasks: the steps of `pipelines.steps`, recorded in Prefect.
@@ -78,20 +73,20 @@ def sort_known(targets: list[Target], run_id: str, db_url: str,
 # ---------------------------------------------------------------------------------------
 # The flow.
 
-def _summary_markdown(summary: dict[str, Any]) -> str:
+def _summary_markdown(summary: RunSummary) -> str:
     lines = [
         "# Ingest run",
         "",
         "| files | processed | duplicate | quarantined | items | flagged |",
         "|---|---|---|---|---|---|",
-        f"| {summary['files']} | {summary['processed']} | {summary['duplicate']} | "
-        f"{summary['quarantined']} | {summary['items']} | {summary['flagged']} |",
+        f"| {summary.files} | {summary.processed} | {summary.duplicate} | "
+        f"{summary.quarantined} | {summary.items} | {summary.flagged} |",
     ]
-    if summary["quarantined_files"]:
+    if summary.quarantined_files:
         lines += ["", "## Quarantined", "", "| file | reason | message |", "|---|---|---|"]
-        for row in summary["quarantined_files"]:
-            cells = [str(row[key] or "").replace("|", "\\|") for key in ("source", "code",
-                                                                          "message")]
+        for row in summary.quarantined_files:
+            cells = [str(value or "").replace("|", "\\|")
+                     for value in (row.source, row.code, row.message)]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -122,9 +117,14 @@ def _run_name() -> str:
     return f"ingest {label}{more}"
 
 
+# Follows the progress of this process's flow runs (a flow's parameters must be data, so the
+# command's observer cannot be one of them); set by `run_ingest` for its run.
+_observe: Observer = ignore_progress
+
+
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)
 def ingest_flow(targets: list[str], source_name: str | None = None, db: str | None = None,
-                workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
+                workers: int = 1, retry_quarantined: bool = False) -> RunSummary:
     """Ingest files, folders and URLs into the store and return the run summary."""
     settings = get_settings()
     db_url = db or settings.database_url
@@ -132,27 +132,27 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
     run_id = start_run(store, "ingest")
     started = time.perf_counter()
     outcomes: list[FileOutcome] = []
+    observe = _observe
     try:
         found = discover_targets(targets, source_name)
-        _notify("total", len(found))
+        observe("total", len(found))
         known = sort_known(found, run_id, db_url, retry_quarantined)
         for outcome in known.settled:
             outcomes.append(outcome)
-            _notify("file", outcome)
+            observe("file", outcome)
         futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined, len(known.to_read))
                    for t in known.to_read]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
-            _notify("file", outcome)
+            observe("file", outcome)
     except BaseException:
-        summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-        finish_run(store, run_id, "failed", _counts(summary), summary)
+        summary = RunSummary.of(outcomes, run_id, time.perf_counter() - started, source_name)
+        finish_run(store, run_id, "failed", summary.counts(), summary.as_dict())
         raise
-    order = {printable_path(t): n for n, t in enumerate(targets)}
-    outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
-    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-    finish_run(store, run_id, "completed", _counts(summary), summary)
+    summary = RunSummary.of(in_given_order(outcomes, targets), run_id,
+                            time.perf_counter() - started, source_name)
+    finish_run(store, run_id, "completed", summary.counts(), summary.as_dict())
     create_markdown_artifact(_summary_markdown(summary), key="ingest-summary",
                              description="Files processed, quarantined and flagged")
     return summary
@@ -188,17 +188,19 @@ def _cluster_on_this_host(address: str | None) -> bool:
 
 
 def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
-               workers: int = 1, retry_quarantined: bool = False,
-               checked: bool = False) -> dict[str, Any]:
+               workers: int = 1, retry_quarantined: bool = False, checked: bool = False,
+               observe: Observer = ignore_progress) -> RunSummary:
     """Run the ingest flow with the task runner that fits the number of workers.
 
     A run in which every file is known is answered from the store without a flow run;
-    `checked` says the caller has already asked (`pipelines.files.nothing_new`) and found
-    something to read."""
+    `checked` says the caller has already asked (`pipelines.unchanged.unchanged_run`) and
+    found something to read."""
+    global _observe
     from prefect.settings import temporary_settings
 
+    db_url = db or get_settings().database_url
     if not retry_quarantined and not checked:
-        summary = nothing_new(targets, source_name, db or get_settings().database_url)
+        summary = unchanged_run(targets, source_name, db_url, observe)
         if summary is not None:
             return summary
 
@@ -210,6 +212,7 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     updates: dict[str, Any] = {"flows.heartbeat_frequency": None}
     if workers > 1 and _cluster_on_this_host(get_settings().dask_address):
         updates.update(_api_for_workers())  # a cluster elsewhere cannot reach a loopback server
+    _observe = observe
     try:
         with temporary_settings(updates=updates):
             return ingest_flow.with_options(task_runner=runner)(
@@ -217,4 +220,5 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
                 db=db, workers=workers, retry_quarantined=retry_quarantined,
             )
     finally:
+        _observe = ignore_progress
         close_readers()

@@ -1,6 +1,10 @@
-"""A one-off ingest run, as the `ingest` command makes it: in this process when no Prefect
-API is configured (a temporary Prefect server would cost more than the run itself), else as
-the Prefect flow, recorded by that API.
+"""An ingest run as the `ingest` command makes it, through one function (`ingest_once`):
+answered from the store when nothing is new; else in this process when no Prefect API is
+configured (a temporary Prefect server would cost more than the run itself); else as the
+Prefect flow, recorded by that API.
+
+Heavy modules (the store's ORM, the models, Prefect) are imported only on the way that needs
+them, in the order that keeps a one-off run short (see `_start_early`).
 """
 
 from __future__ import annotations
@@ -8,66 +12,88 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import TYPE_CHECKING
 
-from pipelines.config import get_settings
-from pipelines.files import (
-    LOCAL_THREADS,
-    FileOutcome,
-    Target,
-    _counts,
-    _notify,
-    _store,
-    close_readers,
-    discover_targets,
-    helpers_for,
-    nothing_new,
-    prepare,
-    summarise,
-    warm_up,
-)
-from pipelines.safety import printable_path
-from pipelines.steps import ingest_target, sort_targets
-from pipelines.store.repository import finish_run, start_run
+from pipelines.runs import FileOutcome, Observer, RunSummary, Target, ignore_progress
+from pipelines.unchanged import unchanged_run
+
+if TYPE_CHECKING:
+    from pipelines.config import Settings
 
 log = logging.getLogger("pipelines.ingest")
 
 
 def ingest_once(targets: list[str], source_name: str | None = None, db: str | None = None,
-                workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
-    """Ingest files, folders and URLs and return the run summary: in this process unless a
-    Prefect API is configured (`PREFECT_API_URL` or a Prefect profile), and then as a flow."""
-    from pipelines.config import prefect_api_url
+                workers: int = 1, retry_quarantined: bool = False,
+                observe: Observer = ignore_progress) -> RunSummary:
+    """Ingest files, folders and URLs and return the run's summary; `observe` follows its
+    progress (see `pipelines.runs.Observer`).
+
+    In this process unless a Prefect API is configured (`PREFECT_API_URL` or a Prefect
+    profile), and then as a flow recorded there."""
+    if db is None:
+        from pipelines.config import get_settings
+
+        db = get_settings().database_url
+    if not retry_quarantined:
+        summary = unchanged_run(targets, source_name, db, observe)
+        if summary is not None:
+            return summary
+    from pipelines.config import get_settings, prefect_api_url
 
     settings = get_settings()
     if prefect_api_url() is None:
-        return run_in_process(targets, source_name, db, workers, retry_quarantined)
-    db_url = db or settings.database_url
-    if not retry_quarantined:
-        # An unchanged folder is answered from the store, before Prefect is imported.
-        summary = nothing_new(targets, source_name, db_url)
-        if summary is not None:
-            return summary
+        _start_early(settings, targets, models=True)
+        return run_in_process(targets, source_name, db, workers, retry_quarantined, observe,
+                              checked=True)
     if workers <= 1:
         # A reader child starts, and skops is imported, before Prefect (see `prepare`).
-        prepare(settings, helpers_for(targets, settings))
+        _start_early(settings, targets, models=False)
     from pipelines.ingest import run_ingest
 
-    return run_ingest(targets, source_name=source_name, db=db_url, workers=workers,
-                      retry_quarantined=retry_quarantined, checked=True)
+    return run_ingest(targets, source_name=source_name, db=db, workers=workers,
+                      retry_quarantined=retry_quarantined, checked=True, observe=observe)
+
+
+def _start_early(settings: Settings, targets: list[str], models: bool) -> None:
+    """Start what the run's first file will wait for, before anything else is imported: the
+    reader child (and helpers for one long PDF), scikit-learn and skops (whose import scans
+    every module loaded so far: the fewer, the shorter), and with `models` their loading in a
+    thread beside this one's start of the store."""
+    from pipelines.files import helpers_for, prepare, warm_up
+
+    helpers = helpers_for(targets, settings)
+    prepare(settings, helpers)
+    if models:
+        warm_up(settings, helpers)
 
 
 def run_in_process(targets: list[str], source_name: str | None = None, db: str | None = None,
-                   workers: int = 1, retry_quarantined: bool = False) -> dict[str, Any]:
+                   workers: int = 1, retry_quarantined: bool = False,
+                   observe: Observer = ignore_progress, checked: bool = False) -> RunSummary:
     """Ingest files, folders and URLs into the store as the flow does, in threads of this
-    process (each file still read in a child), and return the run summary.
+    process (each file still read in a child), and return the run's summary.
 
     `workers` is how many files are handled at once (at least two: one is analysed while the
-    next is read); a long PDF is read in ranges by as many children as the cores allow."""
+    next is read); a long PDF is read in ranges by as many children as the cores allow, and
+    its entities and flags found in as many processes. `checked` says the caller has already
+    asked `unchanged_run` and found something to read."""
+    from pipelines.config import get_settings
+    from pipelines.files import (
+        LOCAL_THREADS,
+        _store,
+        close_readers,
+        discover_targets,
+        helpers_for,
+        warm_up,
+    )
+    from pipelines.steps import sort_targets
+    from pipelines.store.repository import finish_run, start_run
+
     settings = get_settings()
     db_url = db or settings.database_url
-    if not retry_quarantined:
-        summary = nothing_new(targets, source_name, db_url)
+    if not retry_quarantined and not checked:
+        summary = unchanged_run(targets, source_name, db_url, observe)
         if summary is not None:
             return summary
     threads = max(LOCAL_THREADS, workers)
@@ -78,27 +104,37 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
     try:
         warm_up(settings, helpers_for(targets, settings))
         found = discover_targets(targets, source_name)
-        _notify("total", len(found))
+        observe("total", len(found))
         known = sort_targets(found, run_id, db_url, log, retry_quarantined)
         for outcome in known.settled:
             outcomes.append(outcome)
-            _notify("file", outcome)
-        outcomes += _read_all(known.to_read, run_id, db_url, retry_quarantined, threads)
+            observe("file", outcome)
+        outcomes += _read_all(known.to_read, run_id, db_url, retry_quarantined, threads,
+                              observe)
     except BaseException:
-        summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-        finish_run(store, run_id, "failed", _counts(summary), summary)
+        summary = RunSummary.of(outcomes, run_id, time.perf_counter() - started, source_name)
+        finish_run(store, run_id, "failed", summary.counts(), summary.as_dict())
         raise
     finally:
         close_readers()
-    order = {printable_path(t): n for n, t in enumerate(targets)}
-    outcomes.sort(key=lambda o: (order.get(o.source, len(order)), o.source))
-    summary = summarise(outcomes, run_id, time.perf_counter() - started, source_name)
-    finish_run(store, run_id, "completed", _counts(summary), summary)
+    summary = RunSummary.of(in_given_order(outcomes, targets), run_id,
+                            time.perf_counter() - started, source_name)
+    finish_run(store, run_id, "completed", summary.counts(), summary.as_dict())
     return summary
 
 
+def in_given_order(outcomes: list[FileOutcome], targets: list[str]) -> list[FileOutcome]:
+    """Outcomes in the order their inputs were given (a folder's files by path)."""
+    from pipelines.safety import printable_path
+
+    order = {printable_path(t): n for n, t in enumerate(targets)}
+    return sorted(outcomes, key=lambda o: (order.get(o.source, len(order)), o.source))
+
+
 def _read_all(to_read: list[Target], run_id: str, db_url: str, retry_quarantined: bool,
-              threads: int) -> list[FileOutcome]:
+              threads: int, observe: Observer) -> list[FileOutcome]:
+    from pipelines.steps import ingest_target
+
     if not to_read:
         return []
     outcomes: list[FileOutcome] = []
@@ -108,5 +144,5 @@ def _read_all(to_read: list[Target], run_id: str, db_url: str, retry_quarantined
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
-            _notify("file", outcome)
+            observe("file", outcome)
     return outcomes

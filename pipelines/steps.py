@@ -20,10 +20,7 @@ from pipelines.config import Settings, get_settings
 from pipelines.files import (
     _UNKNOWN_SIZE,
     LOCAL_THREADS,
-    FileOutcome,
     InternalError,
-    Sorted,
-    Target,
     _local_facts,
     _settled,
     _store,
@@ -31,6 +28,7 @@ from pipelines.files import (
     read_file,
     reading_children,
 )
+from pipelines.runs import FileOutcome, Sorted, Target
 from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,

@@ -32,6 +32,7 @@ os.environ.setdefault("NOSURPRISES_HOME", tempfile.mkdtemp(prefix="nosurprises-b
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pipelines.prefect_setup  # noqa: E402,F401
+from pipelines.runs import RunSummary  # noqa: E402
 
 SMALL_SAMPLES = [
     "sth-board-agenda-2025-11-12.docx",
@@ -166,7 +167,7 @@ def use_cluster(address: str | None) -> None:
 
 def ingest(
     inputs: list[Path], pages: int, db_url: str, workers: int, label: str
-) -> tuple[Timing, dict]:
+) -> tuple[Timing, RunSummary]:
     from pipelines.ingest import run_ingest
 
     started = time.perf_counter()
@@ -190,7 +191,7 @@ class Bench:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.best: dict[str, Timing] = {}
-        self.summaries: dict[str, dict] = {}
+        self.summaries: dict[str, RunSummary] = {}
         self.loads: list[str] = []
         self._dbs = 0
 
@@ -203,7 +204,7 @@ class Bench:
             self.best[timing.label] = timing
         return timing
 
-    def measure(self, key: str, run: Callable[[], tuple[Timing, dict]]) -> Timing:
+    def measure(self, key: str, run: Callable[[], tuple[Timing, RunSummary]]) -> Timing:
         timing, summary = run()
         self.summaries.setdefault(key, summary)
         return self.keep(timing)
@@ -487,8 +488,8 @@ def report(
     plumber = best["pdfplumber extract_text"]
     summary = bench.summaries["one"]
     lines = [
-        f"Pack: {pages} pages built by scripts/build_bench_pack.py; {summary['items']} items, "
-        f"{summary['flagged']} flagged. 1-minute load average: {'; '.join(bench.loads)}.",
+        f"Pack: {pages} pages built by scripts/build_bench_pack.py; {summary.items} items, "
+        f"{summary.flagged} flagged. 1-minute load average: {'; '.join(bench.loads)}.",
         "",
         "| what | seconds | pages/s | × pdfplumber |",
         "|---|---|---|---|",
@@ -520,7 +521,7 @@ def report(
         f" 2 workers / the default one-worker mode {pack_two.rate / first.rate:.2f}×.",
         "",
         f"Unchanged rerun of the pack: {rerun.seconds:.2f} s, {rerun.seconds / first.seconds:.1%} "
-        f"of the first run (best of each). samples/ ({bench.summaries['samples']['files']} files):"
+        f"of the first run (best of each). samples/ ({bench.summaries['samples'].files} files):"
         f" first run {s_first.seconds:.2f} s, unchanged rerun {s_rerun.seconds:.2f} s "
         f"({s_rerun.seconds / s_first.seconds:.1%}).",
         "",

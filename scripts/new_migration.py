@@ -19,3 +19,5 @@ with tempfile.TemporaryDirectory() as tmp:
     command.revision(
         _alembic_config(url), message=sys.argv[1], autogenerate=True, rev_id=sys.argv[2]
     )
+print(f"now set SCHEMA_HEAD in pipelines/store/sqlite_file.py to {sys.argv[2]!r}: a store is "
+      "taken to be current when it is at that revision")

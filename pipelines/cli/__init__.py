@@ -101,15 +101,21 @@ class StoreMissingError(NosurprisesError):
 
 def database_url(db: str | None) -> str:
     """The store a command uses: `--db`/NOSURPRISES_DB, else the configured default."""
-    from pipelines.config import get_settings
+    from pipelines.home import store_url_from
 
-    url = db or get_settings().database_url
+    url = db or store_url_from(os.environ) or _configured_url()
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme.split("+", 1)[0].lower() not in DATABASE_SCHEMES:
         known = " or ".join(DATABASE_SCHEMES.values())
         raise StoreURLError(f"{_without_password(url)!r} is not a store URL this tool opens: "
                             f"give --db (or NOSURPRISES_DB) as {known}")
     return url
+
+
+def _configured_url() -> str:
+    from pipelines.config import get_settings
+
+    return get_settings().database_url
 
 
 def open_existing_store(db: str | None) -> Store:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from extractors.types import CATEGORIES
 from pipelines.cli import database_url, db_option, main, open_existing_store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from pipelines.runs import RunSummary
 
 _URL_PREFIXES = ("http://", "https://")
 
@@ -47,7 +51,6 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     except click.BadParameter as exc:
         exc.param_hint = "PATH_OR_URL"
         raise
-    from pipelines.files import set_observer
     from pipelines.local import ingest_once
 
     store_url = database_url(db)
@@ -63,17 +66,14 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
         else:
             progress.update(task_id, advance=1, description=payload.filename[:40])
 
-    set_observer(observe)
-    try:
-        with progress or nullcontext():
-            summary = ingest_once(list(inputs), source_name=source_name, db=store_url,
-                                  workers=workers, retry_quarantined=retry_quarantined)
-    finally:
-        set_observer(None)
+    with progress or nullcontext():
+        summary = ingest_once(list(inputs), source_name=source_name, db=store_url,
+                              workers=workers, retry_quarantined=retry_quarantined,
+                              observe=observe)
     if as_json:
         import json
 
-        click.echo(json.dumps(summary, indent=2))
+        click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
         _print_summary(Console(), summary)
     code, why = ingest_exit(summary)
@@ -87,11 +87,11 @@ EXIT_NOTHING_READ = 1
 EXIT_SOME_QUARANTINED = 3
 
 
-def ingest_exit(summary: dict[str, Any]) -> tuple[int, str | None]:
+def ingest_exit(summary: RunSummary) -> tuple[int, str | None]:
     """The exit code of an ingest run and, unless it is 0, the line saying why: 0 when every
     input was read or already known, 3 when some were quarantined, 1 when none could be
     read or no paper was found."""
-    files, quarantined = summary["files"], summary["quarantined"]
+    files, quarantined = summary.files, summary.quarantined
     if files == 0:
         return EXIT_NOTHING_READ, ("no paper found: the inputs hold no file that could be a "
                                    "paper (folders are read recursively; hidden files and "
@@ -108,29 +108,39 @@ def ingest_exit(summary: dict[str, Any]) -> tuple[int, str | None]:
 def _progress(console: Console, enabled: bool) -> Progress | None:
     if not enabled:
         return None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True)
 
 
-def _print_summary(console: Console, summary: dict[str, Any]) -> None:
+def _print_summary(console: Console, summary: RunSummary) -> None:
     from pipelines.safety import terminal_safe
 
     table = Table(title="Ingest summary", title_justify="left")
-    for column in ("files", "processed", "duplicate", "quarantined", "items", "flagged"):
+    counts = {"files": summary.files, "processed": summary.processed,
+              "duplicate": summary.duplicate, "quarantined": summary.quarantined,
+              "items": summary.items, "flagged": summary.flagged}
+    for column in counts:
         table.add_column(column, justify="right")
-    table.add_row(*(str(summary[key]) for key in ("files", "processed", "duplicate",
-                                                  "quarantined", "items", "flagged")))
+    table.add_row(*(str(count) for count in counts.values()))
     console.print(table)
-    if summary["quarantined_files"]:
+    if summary.quarantined_files:
         reasons = Table(title="Quarantined", title_justify="left")
         reasons.add_column("file")
         reasons.add_column("reason")
         reasons.add_column("message")
-        for row in summary["quarantined_files"]:
-            reasons.add_row(terminal_safe(Path(row["source"]).name, 60), row["code"] or "",
-                            terminal_safe(row["message"] or "", 100))
+        for row in summary.quarantined_files:
+            reasons.add_row(terminal_safe(Path(row.source).name, 60), row.code or "",
+                            terminal_safe(row.message or "", 100))
         console.print(reasons)
-    console.print(f"{summary['pages']} pages in {summary['seconds']} s; run {summary['run_id']}")
+    console.print(f"{summary.pages} pages in {summary.seconds} s; run {summary.run_id}")
 
 
 @main.command()

@@ -216,8 +216,8 @@ def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(
         get_settings.cache_clear()
 
     assert asked == [expected]
-    assert summary["processed"] == 1, summary
-    assert summary["quarantined_files"] == []
+    assert summary.processed == 1, summary
+    assert summary.quarantined_files == ()
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)
     recorded = json.dumps([run.parameters for run in runs] + [run.name for run in runs])

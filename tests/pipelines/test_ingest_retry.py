@@ -29,8 +29,8 @@ def test_own_failures_are_retried_and_file_faults_are_not(db_url: str) -> None:
 
 
 def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
-    from pipelines.files import nothing_new
     from pipelines.store.repository import save_processed
+    from pipelines.unchanged import unchanged_run
     from tests.pipelines.store_fixtures import paper
 
     known, new = tmp_path / "known.pdf", tmp_path / "new.pdf"
@@ -40,12 +40,12 @@ def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
     run_id = start_run(store, "ingest")
     save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]), run_id)
 
-    summary = nothing_new([str(known)], "nightly", db_url)
+    summary = unchanged_run([str(known)], "nightly", db_url)
     assert summary is not None
-    assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)
-    assert summary["source_name"] == "nightly"
-    assert nothing_new([str(known), str(new)], None, db_url) is None  # a new file: read it
-    assert nothing_new(["https://example.org/pack.pdf"], None, db_url) is None
+    assert (summary.files, summary.duplicate, summary.processed) == (1, 1, 0)
+    assert summary.source_name == "nightly"
+    assert unchanged_run([str(known), str(new)], None, db_url) is None  # a new file: read it
+    assert unchanged_run(["https://example.org/pack.pdf"], None, db_url) is None
     store.dispose()
 
 
@@ -56,7 +56,8 @@ from pipelines.cli import main
 
 result = CliRunner().invoke(main, ["ingest", sys.argv[1], "--db", sys.argv[2], "--json"])
 print(result.exit_code)
-print("prefect" in sys.modules, "spacy" in sys.modules, "sklearn" in sys.modules)
+print("prefect" in sys.modules, "spacy" in sys.modules, "sklearn" in sys.modules,
+      "sqlalchemy" in sys.modules, "pydantic" in sys.modules)
 print(result.stdout)
 """
 
@@ -65,7 +66,8 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
     db_url: str, tmp_path
 ) -> None:
     """The command settles known files from the store before importing Prefect, spaCy or
-    scikit-learn: an unchanged nightly folder costs a start-up and a few hashes."""
+    scikit-learn (and, with the embedded store, SQLAlchemy or pydantic): an unchanged nightly
+    folder costs a start-up and a few hashes."""
     import json
     import subprocess
     import sys
@@ -89,7 +91,7 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
     assert done.returncode == 0, done.stderr
     code, imported, output = done.stdout.split("\n", 2)
     assert code == "0"
-    assert imported == "False False False"
+    assert imported == "False False False False False"
     summary = json.loads(output)
     assert (summary["files"], summary["duplicate"], summary["processed"]) == (1, 1, 0)
 
