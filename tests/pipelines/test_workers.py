@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.config import get_settings
 from pipelines.enrich import EnrichedPart, get_enricher, split_items
-from pipelines.files import FileOutcome, set_observer
 from pipelines.ingest import run_ingest
 from pipelines.isolation import read_and_segment, read_limits_from
+from pipelines.runs import FileOutcome, RunSummary
 
 pytestmark = pytest.mark.slow
 
@@ -58,13 +58,14 @@ def _export(db_url: str, what: str) -> list[dict]:
     return sorted(records, key=lambda r: json.dumps(r, sort_keys=True))
 
 
-def _ingest(folder: Path, db_url: str, workers: int) -> tuple[dict, list[FileOutcome]]:
+def _ingest(folder: Path, db_url: str, workers: int) -> tuple[RunSummary, list[FileOutcome]]:
     seen: list[FileOutcome] = []
-    set_observer(lambda event, payload: seen.append(payload) if event == "file" else None)
-    try:
-        summary = run_ingest([str(folder)], db=db_url, workers=workers)
-    finally:
-        set_observer(None)
+    summary = run_ingest(
+        [str(folder)],
+        db=db_url,
+        workers=workers,
+        observe=lambda event, payload: seen.append(payload) if event == "file" else None,
+    )
     return summary, seen
 
 
@@ -113,7 +114,7 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
     one, _ = _ingest(papers, one_db, workers=1)
     two, outcomes = _ingest(papers, two_db, workers=2)
 
-    assert one["processed"] == two["processed"] == len(PAPERS)
+    assert one.processed == two.processed == len(PAPERS)
     workers = {outcome.worker for outcome in outcomes}
     assert workers and os.getpid() not in workers and 0 not in workers
     # Each worker process loaded the models once, however many files it handled.
@@ -131,7 +132,7 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
 
     # Known files are settled by the pre-pass: no file task, so no worker, runs again.
     again, outcomes = _ingest(papers, two_db, workers=2)
-    assert again["duplicate"] == len(PAPERS) and again["processed"] == 0
+    assert again.duplicate == len(PAPERS) and again.processed == 0
     assert {outcome.worker for outcome in outcomes} == {0}
     assert _export(two_db, "items") == _export(one_db, "items")
 
@@ -141,7 +142,7 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
     shutil.copy(papers / PAPERS[0], alone / PAPERS[0])
     split_db = f"sqlite:///{tmp_path / 'split.db'}"
     single, outcomes = _ingest(alone, split_db, workers=2)
-    assert single["processed"] == 1
+    assert single.processed == 1
     assert [outcome.enrich_parts for outcome in outcomes] == [2]
     pack_id = outcomes[0].document_id
 
