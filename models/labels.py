@@ -152,8 +152,8 @@ SCENARIO_FILES = (  # parts files of "CODES | heading | passage" scenario lines
     "working_patterns.txt",
     "employment_policy.txt",
     "multi.txt",
-    "negatives.txt",
     "hard_negatives.txt",
+    "negatives.txt",
 )
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _PLACEHOLDER_TEXT = {"site": "Riverside", "trust": "the Trust"}

@@ -18,23 +18,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from models.labels import CATEGORY_CODES as CODES
+from models.labels import SCENARIO_FILES as PART_FILES
 
 HERE = Path(__file__).resolve().parent
 PARTS = HERE / "parts"
 TRUSTS_CSV = HERE.parent.parent / "extractors" / "reference" / "data" / "nhs_trusts.csv"
 TEST_VERSION = "v1"
 
-PART_FILES = (
-    "terms_and_conditions.txt",
-    "restructuring.txt",
-    "job_security.txt",
-    "staff_transfer.txt",
-    "working_patterns.txt",
-    "employment_policy.txt",
-    "multi.txt",
-    "hard_negatives.txt",
-    "negatives.txt",
-)
 LONG_REPORTS = "long_reports.txt"
 LONG_NEGATIVES_PER_GROUP = 6
 SITES = (
