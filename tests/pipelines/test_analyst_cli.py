@@ -67,7 +67,7 @@ def test_classify_writes_one_json_line_per_input(home: Path) -> None:
 
 def test_classify_copies_the_inputs_other_fields(home: Path) -> None:
     lines = [
-        {"id": "a-1", "text": "Forty posts in finance are at risk of redundancy.", "src": 7},
+        {"id": "a-1", "text": "We propose to close the ward and redeploy its 40 staff.", "src": 7},
         {"id": "b-2", "text": "The minutes were approved."},
     ]
     result = run("classify", stdin="".join(json.dumps(line) + "\n" for line in lines))
