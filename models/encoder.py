@@ -135,16 +135,16 @@ class SentenceEncoder:
     def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         """As `encode`, remembering up to `CACHE_SIZE` texts: training encodes the same short
         texts once per fold."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            if len(self._cache) + len(missing) > CACHE_SIZE:
-                self._cache.clear()
-            self._cache.update(zip(missing, self.encode(missing), strict=True))
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.vstack(
-            [self._cache[t] if t in self._cache else self.encode([t])[0] for t in texts]
-        )
+        unique = list(dict.fromkeys(texts))
+        missing = [t for t in unique if t not in self._cache]
+        if len(self._cache) + len(missing) > CACHE_SIZE:
+            self._cache.clear()  # start again with this call's texts
+            missing = unique
+        if missing:
+            self._cache.update(zip(missing, self.encode(missing), strict=True))
+        return np.vstack([self._cache[t] for t in texts])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 384) unit vectors, one per text, in order. The products run on one thread: the

@@ -251,13 +251,9 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         for index, (owner, passage) in enumerate(zip(owners, passages, strict=True)):
             if len(passage.sentences) == 1:
                 sentence_logits[owner][passage.sentences[0]] = logits_passages[index]
-        features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
-        winners = self.proba_from_features(features)
-        # Categories: P(category | impact) of the winning passage, times the item's impact.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            given = np.where(winners[:, :1] > 0, winners[:, 1:] / winners[:, :1], 0.0)
         head = getattr(self, "head_weights_", None)
         if head is not None:
+            # The encoder's head judges the best sentences; its categories are the winner's.
             read = self._read_candidates(
                 head, texts, spans, owners, passages, logits_passages, logits_whole
             )
@@ -267,7 +263,12 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
                 for row, choice in enumerate(read.chosen_passage)
             ]
             judged = read.judged
-            features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
+        features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
+        if head is None:
+            # Categories: P(category | impact) of the winning passage, times its impact.
+            winners = self.proba_from_features(features)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                given = np.where(winners[:, :1] > 0, winners[:, 1:] / winners[:, :1], 0.0)
         offsets = np.array([genre_offset(g) for g in (genres or [None] * len(texts))])
         impact = 1.0 / (1.0 + np.exp(-(final + offsets)))
         probabilities = np.column_stack([impact, impact[:, None] * given])
