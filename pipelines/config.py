@@ -37,6 +37,11 @@ class Limits(BaseModel):
     enrich_seconds: float = 60.0
     enrich_seconds_per_million_chars: float = 120.0
     enrich_memory_bytes: int = 1536 * 1024 * 1024
+    # Bytes of children's answers (papers as read, their entities and flags) the ingest
+    # process holds at once across all its worker threads, until each paper is stored; an
+    # answer over a third of it is refused as too_long (see pipelines/budget.py). Decoded, an
+    # answer takes 2.5-6 times its bytes: 128 MiB keeps the process well under 1 GiB.
+    answer_budget_bytes: int = 128 * 1024 * 1024
 
 
 class Source(BaseModel):

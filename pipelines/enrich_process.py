@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from extractors import codec
 from extractors.errors import CorruptError, ReadError
+from pipelines.budget import ENTITIES
 from pipelines.config import Limits, Settings
 from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
 
 if TYPE_CHECKING:
     from extractors.types import SegmentedDocument
+    from pipelines.budget import Hold
     from pipelines.enrich import Enriched
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ ENRICH_TARGET = "pipelines.enrich_process:enrich_in_child"
 LOAD_MODELS = "pipelines.enrich_process:load_models"
 ENRICHING = Stage(
     actor="the entity and flag stage",
+    process="the entity and flag stage's process",
     work="finding entities and flags",
     on_file="on this paper's text",
 )
@@ -140,8 +143,11 @@ def close_enrichers() -> None:
     _local.__dict__.clear()
 
 
-def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path) -> Enriched:
-    """The document's entities and flags, from this thread's child, within the limits.
+def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path,
+                    hold: Hold | None = None) -> Enriched:
+    """The document's entities and flags, from this thread's child, within the limits; with
+    `hold`, the answer takes its room in the paper's hold of the run's budget before it is
+    read (`too_long` when it cannot have any).
 
     Raises the ReadError the child's failure gives (`resource_limit` for time or memory), so
     the document is quarantined with it; WorkerStartError when no child can start (a model
@@ -149,7 +155,8 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
     from pipelines.enrich import Enriched
 
     enricher = _thread_enricher(settings)
-    outcome = enricher.call(path, (segmented,), seconds_for(settings.limits, segmented))
+    room = hold.at(ENTITIES) if hold is not None else None
+    outcome = enricher.call(path, (segmented,), seconds_for(settings.limits, segmented), room)
     if outcome.error is not None:
         raise outcome.error
     try:

@@ -23,6 +23,7 @@ from pipelines.runs import FileOutcome, Target, sha256_of
 from pipelines.safety import printable_path
 
 if TYPE_CHECKING:
+    from pipelines.budget import Hold
     from pipelines.store.db import Store
     from pipelines.store.repository import FileFacts, Known
 
@@ -63,25 +64,31 @@ def _isolated_reader(settings: Settings) -> Any:
 
 
 def read_file(
-    settings: Settings, path: Path, readers: int = 1, start_missing: bool = False
+    settings: Settings, path: Path, readers: int = 1, start_missing: bool = False,
+    hold: Hold | None = None,
 ) -> Any:
     """Read one file in this thread's reader child; a long PDF with up to `readers` children
-    at once, when the run would otherwise leave cores idle (see `reading_children`).
+    at once, when the run would otherwise leave cores idle (see `reading_children`). With
+    `hold`, each answer takes its room in the paper's hold of the run's budget before it is
+    read (see `pipelines.budget`).
 
     Only helper children already started are used (`warm_up` starts them for a run of one
     large file): a fresh one spends longer starting than its range saves. With
     `start_missing`, missing helpers are started for the files after this one, which a
     long-lived process (a Dask worker) will read with them."""
+    from pipelines.budget import PAPER
+
     reader = _isolated_reader(settings)
+    room = hold.at(PAPER) if hold is not None else None
     if readers < 2 or settings.split_read_pages <= 0:
-        return reader.run(path)
+        return reader.run(path, room=room)
     helpers = _idle_helpers(settings, readers - 1, start_missing)
     if not helpers:
-        return reader.run(path)
+        return reader.run(path, room=room)
     from pipelines.isolation import read_in_ranges
 
     try:
-        return read_in_ranges([reader, *helpers], path, settings.split_read_pages)
+        return read_in_ranges([reader, *helpers], path, settings.split_read_pages, hold)
     finally:
         with _readers_lock:
             _helper_readers.extend(helpers)

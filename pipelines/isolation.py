@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import psutil
 
@@ -43,6 +43,7 @@ from pipelines.config import Limits
 
 if TYPE_CHECKING:
     from extractors.types import Document, SegmentedDocument
+    from pipelines.budget import Hold
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class Stage:
     """What a child does, in the words its failures are reported in."""
 
     actor: str = "the reader"  # who ran out of memory, crashed or stopped
+    process: str = "the reader process"  # what could not start
     work: str = "reading"  # what took longer than the limit
     on_file: str = "while reading this file"  # where a crash happened
 
@@ -185,6 +187,42 @@ def _run_job(path: Path, read_limits: ReadLimits, job: tuple) -> Any:
 
 class MessageError(ValueError):
     """A message from the reader process that is not one of ours."""
+
+
+class _OverCap(Exception):
+    """The child announced an answer larger than any answer may be."""
+
+
+class Taker(Protocol):
+    """Takes room for an answer of `nbytes` before it is read (see `pipelines.budget`):
+    waits while there is none, raises a ReadError to refuse the answer."""
+
+    def take(self, nbytes: int) -> None: ...
+
+
+# Every message is sent as two: its size in ASCII digits, then its bytes. The parent makes
+# room for an answer before it reads, let alone decodes, it.
+_SIZE_HEADER_BYTES = 20
+
+
+def _send_bytes(conn: Connection, data: bytes) -> None:
+    conn.send_bytes(b"%d" % len(data))
+    conn.send_bytes(data)
+
+
+def _receive(conn: Connection, cap: int, taker: Taker | None = None) -> bytes:
+    """One message from the child: its size, room taken for it, then its bytes. Raises
+    EOFError (the child is gone), OSError (a size header or body longer than it may be),
+    MessageError, _OverCap, or what `taker` raises."""
+    header = conn.recv_bytes(_SIZE_HEADER_BYTES)
+    if not header.isdigit():
+        raise MessageError("bad size")
+    size = int(header)
+    if size > cap:
+        raise _OverCap()
+    if taker is not None:
+        taker.take(size)
+    return conn.recv_bytes(max(1, size))  # a body longer than it said is an OSError
 
 
 # Messages from the child are JSON, never pickle: the child has just parsed a hostile file, and
@@ -283,6 +321,7 @@ class _Worker:
         finally:
             child_sock.close()
         self.pid = self.process.pid
+        self.stage = stage
         # The kernel's peak-memory count of a child starts from its parent's and survives its
         # exec: a child of a parent that once held a large pack starts with that peak.
         self.inherited_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -309,17 +348,17 @@ class _Worker:
             return
         try:
             ready = self.conn.poll(_START_SECONDS)
-            message = _loads(self.conn.recv_bytes()) if ready else None
-        except (EOFError, OSError, MessageError) as exc:
+            message = _loads(_receive(self.conn, _MAX_ANSWER_BYTES)) if ready else None
+        except (EOFError, OSError, MessageError, _OverCap) as exc:
             self.kill()
             raise WorkerStartError(
-                f"the reader process could not start ({type(exc).__name__}, "
+                f"{self.stage.process} could not start ({type(exc).__name__}, "
                 f"exit status {self.process.returncode})"
             ) from exc
         if not isinstance(message, tuple) or message[0] != "ready":
             self.kill()
             detail = message[1] if isinstance(message, tuple) and len(message) > 1 else "no reply"
-            raise WorkerStartError(f"the reader process could not start ({detail})")
+            raise WorkerStartError(f"{self.stage.process} could not start ({detail})")
         self.ready = True
 
     def tree_memory(self, with_subprocesses: bool) -> tuple[int, int]:
@@ -484,25 +523,29 @@ class IsolatedReader:
     def worker_pid(self) -> int | None:
         return self._worker.pid if self._worker is not None else None
 
-    def run(self, path: Path, job: tuple | None = None) -> ReadOutcome:
+    def run(self, path: Path, job: tuple | None = None, room: Taker | None = None
+            ) -> ReadOutcome:
         """Read one file in the child; never raises for anything the file itself causes.
 
-        `job` asks for part of the work on a long PDF instead (see `read_in_ranges`)."""
+        `job` asks for part of the work on a long PDF instead (see `read_in_ranges`); `room`
+        is given the answer's size before the answer is read (see `Taker`)."""
         request = ("read", str(path), self.read_limits)
         return self._run(Path(path), request if job is None else (*request, job),
-                         self.limits.seconds_per_file)
+                         self.limits.seconds_per_file, room)
 
-    def call(self, path: Path, args: tuple, seconds: float) -> ReadOutcome:
+    def call(self, path: Path, args: tuple, seconds: float, room: Taker | None = None
+             ) -> ReadOutcome:
         """Run the target on `args` in the child, within `seconds`; `path` is the file the
         work is for, named in the outcome and the log. Never raises for what the arguments
         cause (a WorkerStartError says the child could not start at all)."""
-        return self._run(Path(path), ("call", args), seconds)
+        return self._run(Path(path), ("call", args), seconds, room)
 
-    def _run(self, path: Path, request: tuple, seconds: float) -> ReadOutcome:
+    def _run(self, path: Path, request: tuple, seconds: float, room: Taker | None
+             ) -> ReadOutcome:
         with self._lock:
             worker = self._ensure_worker()
             started = time.monotonic()
-            outcome, healthy = self._exchange(worker, path, started, request, seconds)
+            outcome, healthy = self._exchange(worker, path, started, request, seconds, room)
             worker.files += 1
             if (
                 not healthy
@@ -528,7 +571,7 @@ class IsolatedReader:
             return _Worker(self.target, self.limits.memory_bytes, self.child_stderr,
                            self.stage, self.setup)
         except OSError as exc:
-            raise WorkerStartError(f"the reader process could not start ({exc})") from exc
+            raise WorkerStartError(f"{self.stage.process} could not start ({exc})") from exc
 
     def _retire(self, healthy: bool) -> None:
         if self._worker is None:
@@ -545,10 +588,11 @@ class IsolatedReader:
             self._worker = None  # the next run() tries again and reports the failure
 
     def _exchange(
-        self, worker: _Worker, path: Path, started: float, request: tuple, seconds: float
+        self, worker: _Worker, path: Path, started: float, request: tuple, seconds: float,
+        room: Taker | None = None,
     ) -> tuple[ReadOutcome, bool]:
-        """Send one request, wait for the answer or the deadline; (outcome, child still
-        healthy)."""
+        """Send one request, wait for the answer or the deadline, make `room` for it; (outcome,
+        child still healthy)."""
         deadline = started + seconds
         peak_rss, last_vms = 0, 0
         worker.start_file()
@@ -576,9 +620,16 @@ class IsolatedReader:
             if ready:
                 break
         try:
-            message = _loads(worker.conn.recv_bytes(_MAX_ANSWER_BYTES))
+            message = _loads(_receive(worker.conn, _MAX_ANSWER_BYTES, room))
         except EOFError:
             return self._died(worker, path, started, peak_rss, last_vms), False
+        except _OverCap:
+            worker.kill()
+            error = CorruptError(f"{self.stage.actor}'s answer for this file was too large")
+            return self._outcome(path, started, peak_rss, worker, error=error), False
+        except ReadError as refused:  # no room for the answer in this process: not read
+            worker.kill()
+            return self._outcome(path, started, peak_rss, worker, error=refused), False
         except OSError:
             if _still_running(worker.process):  # so the answer was over the size cap
                 worker.kill()
@@ -657,24 +708,29 @@ class IsolatedReader:
 
 
 def read_in_ranges(
-    readers: list[IsolatedReader], path: Path, min_pages: int
+    readers: list[IsolatedReader], path: Path, min_pages: int, hold: Hold | None = None
 ) -> ReadOutcome:
     """What `readers[0].run(path)` gives, read by several children at once when the file is a
     long PDF: each reads a range of its pages, and the first puts the ranges together and
     segments the whole (in a child, as ever). Other files, and short PDFs, are read whole.
 
     A range that fails fails the file, with the error the whole read would have given; a
-    helper that cannot start leaves its range to the first reader."""
+    helper that cannot start leaves its range to the first reader. With `hold`, the ranges
+    and the whole take their room in the paper's hold of the run's budget."""
+    from pipelines.budget import PAPER, PARTS
+
     first = readers[0]
     started = time.monotonic()
-    counted = first.run(path, ("count",))
+    ranges_room = hold.at(PARTS) if hold is not None else None
+    whole_room = hold.at(PAPER) if hold is not None else None
+    counted = first.run(path, ("count",), _SMALL_ANSWER)  # a number: no room needed
     if not counted.ok or not isinstance(counted.result, int) or isinstance(counted.result, bool):
         if counted.ok:
             return _failed(counted, started, "the reader returned data of an unexpected type")
         return counted
     ranges = min(len(readers), counted.result // max(1, min_pages))
     if ranges < 2:
-        whole = first.run(path)
+        whole = first.run(path, room=whole_room)
         return replace(whole, seconds=time.monotonic() - started)
     bounds = [counted.result * n // ranges for n in range(ranges + 1)]
     jobs = [("pages", begin, end) for begin, end in itertools.pairwise(bounds)]
@@ -682,7 +738,7 @@ def read_in_ranges(
 
     def read(index: int) -> None:
         try:
-            outcomes[index] = readers[index].run(path, jobs[index])
+            outcomes[index] = readers[index].run(path, jobs[index], ranges_room)
         except WorkerStartError:
             log.warning("a helper reader could not start; its pages are read by another")
 
@@ -693,7 +749,8 @@ def read_in_ranges(
     read(0)
     for thread in helpers:
         thread.join()
-    done = [first.run(path, jobs[n]) if o is None else o for n, o in enumerate(outcomes)]
+    done = [first.run(path, jobs[n], ranges_room) if o is None else o
+            for n, o in enumerate(outcomes)]
     sources = [first if o is None else readers[n] for n, o in enumerate(outcomes)]
     peak = max(o.peak_rss_bytes for o in done)
     failed = next((o for o in done if not o.ok), None)
@@ -707,9 +764,20 @@ def read_in_ranges(
         except codec.DecodeError:
             source.discard()
             return _failed(outcome, started, "the reader returned data of an unexpected type")
-    whole = first.run(path, ("assemble", parts))
+    whole = first.run(path, ("assemble", parts), whole_room)
     return replace(whole, seconds=time.monotonic() - started,
                    peak_rss_bytes=max(peak, whole.peak_rss_bytes), readers=ranges)
+
+
+class _SmallAnswer:
+    """Room for an answer that is a few bytes (a page count): anything larger is refused."""
+
+    def take(self, nbytes: int) -> None:
+        if nbytes > 64 * 1024:
+            raise CorruptError("the reader returned data of an unexpected type")
+
+
+_SMALL_ANSWER = _SmallAnswer()
 
 
 def _failed(outcome: ReadOutcome, started: float, message: str) -> ReadOutcome:
@@ -809,7 +877,7 @@ def _serve(conn: Connection, target: Callable[..., Any], memory_bytes: int,
             # Only our own record types and plain values can be sent back.
             payload = ("corrupt", "the reader returned data of an unexpected type")
             data = _encode_message("error", payload, peak.bytes())
-        conn.send_bytes(data)
+        _send_bytes(conn, data)
 
 
 def _read_one(
@@ -858,7 +926,7 @@ def _out_of_memory(memory_bytes: int, actor: str = READING.actor) -> str:
 
 def _send(conn: Connection, message: tuple) -> None:
     kind, payload, peak = message
-    conn.send_bytes(_encode_message(kind, payload, peak))
+    _send_bytes(conn, _encode_message(kind, payload, peak))
 
 
 class _PeakMemory:

@@ -44,6 +44,7 @@ from pipelines.store.repository import (
 if TYPE_CHECKING:
     from extractors.linking import DocContext
     from extractors.types import Item, SegmentedDocument
+    from pipelines.budget import Hold
     from pipelines.enrich import Enriched, EnrichedPart
 
 Logger = logging.Logger | logging.LoggerAdapter
@@ -129,7 +130,6 @@ def log_outcome(log: Logger, outcome: FileOutcome, seconds: float) -> None:
 def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings, store: Store,
                    log: Logger, retry_quarantined: bool, files_in_run: int = 1,
                    threads: int = LOCAL_THREADS) -> FileOutcome:
-    timings: dict[str, float] = {}
     settled, known = _settled(store, facts, run_id, retry_quarantined)
     if settled is not None:
         return settled
@@ -140,17 +140,29 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
         return _quarantine(store, facts, TooLargeError(f"file is over the {limit_mb} MiB limit"),
                            run_id)
 
+    from pipelines.budget import paper_hold
     from pipelines.enrich_process import start_for_thread
 
     # This thread's entity-stage child loads its models while the file is read.
     start_for_thread(settings)
+    # The paper's room in the run's budget of answers held at once is given back only once
+    # it is stored (or quarantined) and `_read_enrich_store` has dropped it.
+    with paper_hold(settings.limits.answer_budget_bytes) as hold:
+        return _read_enrich_store(path, facts, run_id, settings, store, log, files_in_run,
+                                  threads, hold)
+
+
+def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Settings,
+                       store: Store, log: Logger, files_in_run: int, threads: int,
+                       hold: Hold) -> FileOutcome:
+    timings: dict[str, float] = {}
     started = time.perf_counter()
     dask = on_dask_worker()
     cluster_threads = _cluster_threads if dask else lambda: threads
     # A Dask worker keeps its children between runs: it starts helpers for its later files.
     outcome = read_file(settings, path,
                         reading_children(files_in_run, cluster_threads, facts.size),
-                        start_missing=dask)
+                        start_missing=dask, hold=hold)
     timings["read"] = time.perf_counter() - started
     reader, read_parts = outcome.worker_pid or 0, outcome.readers
     if outcome.error is not None:
@@ -159,7 +171,7 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
 
     started = time.perf_counter()
     try:
-        enriched, parts = _enrich(segmented, path, settings, files_in_run)
+        enriched, parts = _enrich(segmented, path, settings, files_in_run, hold)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except NosurprisesError:
@@ -192,7 +204,7 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
 
 
 def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
-            files_in_run: int = 1) -> tuple[Enriched, int]:
+            files_in_run: int = 1, hold: Hold | None = None) -> tuple[Enriched, int]:
     """Enrich in this thread's limited child (`pipelines.enrich_process`), or, for a large
     paper on a Dask worker, spread its items over the cluster when the run's own files cannot
     keep its threads busy (a run of one paper would otherwise leave the other workers idle);
@@ -204,7 +216,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
 
     chars = sum(len(item.text) for item in segmented.items)
     if chars < settings.split_enrich_chars or not on_dask_worker():
-        return enrich_isolated(settings, segmented, path), 1
+        return enrich_isolated(settings, segmented, path, hold), 1
     from distributed import worker_client
 
     threads = _cluster_threads()
@@ -212,7 +224,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
     if files_in_run >= threads or parts < 2:
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
         # would start another file meanwhile, beyond its threads and with a reader of its own.
-        return enrich_isolated(settings, segmented, path), 1
+        return enrich_isolated(settings, segmented, path, hold), 1
     from pipelines.enrich import get_enricher
 
     # Split parts run in the Dask workers' own processes, with the models they preloaded.

@@ -32,7 +32,7 @@ from extractors.types import (
 )
 from pipelines.config import Limits, Settings
 from pipelines.enrich_process import ENRICHING, enrich_isolated, seconds_for
-from pipelines.isolation import IsolatedReader
+from pipelines.isolation import IsolatedReader, WorkerStartError
 
 REPO = Path(__file__).resolve().parents[2]
 BOARD_TEXT = (
@@ -52,6 +52,10 @@ def hog_call(*_args: object) -> int:
 def sleepy_call(*_args: object) -> str:
     time.sleep(30)
     return "woke"
+
+
+def broken_setup() -> None:
+    raise RuntimeError("no model here")
 
 
 def _segmented(*texts: str) -> SegmentedDocument:
@@ -120,6 +124,15 @@ def test_an_answer_of_the_wrong_shape_is_refused(damage) -> None:
     damage(data)
     with pytest.raises(codec.DecodeError):
         codec.decode_enrichment(data)
+
+
+def test_a_child_that_cannot_start_is_named_as_the_entity_stage(tmp_path: Path) -> None:
+    child = IsolatedReader(Limits(), target=sleepy_call, stage=ENRICHING,
+                           setup=(f"{__name__}:broken_setup", ()))
+    with child, pytest.raises(WorkerStartError) as failed:
+        child.call(tmp_path / "paper.pdf", (), 5.0)
+    assert str(failed.value).startswith("the entity and flag stage's process could not start")
+    assert "reader" not in str(failed.value)
 
 
 def test_the_time_limit_grows_with_the_text() -> None:

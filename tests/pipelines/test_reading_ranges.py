@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.budget import AnswerBudget, Hold
 from pipelines.config import Limits
 from pipelines.files import reading_children
 from pipelines.isolation import IsolatedReader, read_in_ranges
@@ -28,6 +29,26 @@ def test_children_reading_ranges_give_what_one_child_gives(long_pdf: Path) -> No
         assert ranged.worker_pid == first.worker_pid
         # Both helpers read a range in children of their own.
         assert len({first.worker_pid, second.worker_pid, third.worker_pid} - {None}) == 3
+
+
+def test_ranges_and_the_whole_take_room_in_the_papers_hold(long_pdf: Path) -> None:
+    budget = AnswerBudget(30 * 1024 * 1024)
+    hold = Hold(budget)
+    with IsolatedReader(Limits()) as first, IsolatedReader(Limits()) as second:
+        whole = first.run(long_pdf)
+        ranged = read_in_ranges([first, second], long_pdf, min_pages=3, hold=hold)
+        assert ranged.ok, ranged.error
+        assert ranged.result == whole.result and ranged.readers == 2
+        # Two ranges (PARTS) and the paper put together (PAPER), held until released.
+        assert budget.held == hold.bytes > 0
+        hold.release()
+        assert budget.held == 0
+        # A budget too small for the ranges refuses the paper, and a fresh hold reads again.
+        small = Hold(AnswerBudget(3 * 1024))
+        refused = read_in_ranges([first, second], long_pdf, min_pages=3, hold=small)
+        assert refused.error is not None and refused.error.code == "too_long"
+        small.release()
+        assert first.run(long_pdf).result == whole.result
 
 
 def test_a_damaged_pdf_fails_as_a_whole_read_does(long_pdf: Path, tmp_path: Path) -> None:
