@@ -15,7 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.types import DocumentAnnotations, Flag, Item, ItemAnnotations, SegmentedDocument
+from extractors.types import (
+    DocumentAnnotations,
+    Flag,
+    Item,
+    ItemAnnotations,
+    MeetingInfo,
+    Organisation,
+    SegmentedDocument,
+)
 
 if TYPE_CHECKING:  # spaCy is imported only where the models run, never in the ingest parent
     from extractors.linking import DocContext
@@ -63,6 +71,15 @@ class Enricher:
     ) -> Enriched:
         """What `enrich` gives, with the items cut into `parts` runs that `run_parts` spreads
         over processes: the document-wide context is worked out once, here."""
+        organisation, meeting, context = self.document_context(segmented)
+        done = run_parts(split_items(segmented.items, parts), context)
+        return join_parts(done, organisation, meeting, self.flagger.version)
+
+    def document_context(
+        self, segmented: SegmentedDocument
+    ) -> tuple[Organisation, MeetingInfo, DocContext]:
+        """The paper's own organisation, its meeting, and the context its items' entities and
+        flags are found in."""
         from extractors.linking import DocContext
         from extractors.nlp import next_meeting_date
         # The same context `EntityPipeline.annotate` builds for the whole document (a test holds
@@ -78,11 +95,7 @@ class Enricher:
             next_meeting=next_meeting_date(item.text for item in segmented.items),
             document_genre=genre_of(segmented),
         )
-        done = run_parts(split_items(segmented.items, parts), context)
-        annotations = tuple(a for part in done for a in part.annotations)
-        flags = tuple(f for part in done for f in part.flags)
-        notes = DocumentAnnotations(items=annotations, organisation=organisation, meeting=meeting)
-        return Enriched(notes, flags, self.flagger.version)
+        return organisation, meeting, context
 
     def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
         """Entities and flags of some items of a document whose context is already known."""
@@ -91,6 +104,15 @@ class Enricher:
         annotations = tuple(EntityPipeline._annotations(docs, items))
         flags = tuple(self.flagger.flag(items, context.document_genre)) if items else ()
         return EnrichedPart(annotations, flags)
+
+
+def join_parts(done: Sequence[EnrichedPart], organisation: Organisation, meeting: MeetingInfo,
+               model_version: str | None) -> Enriched:
+    """The paper's entities and flags from those of its runs of items, in order."""
+    annotations = tuple(a for part in done for a in part.annotations)
+    flags = tuple(f for part in done for f in part.flags)
+    notes = DocumentAnnotations(items=annotations, organisation=organisation, meeting=meeting)
+    return Enriched(notes, flags, model_version)
 
 
 def genre_of(segmented: SegmentedDocument) -> str:

@@ -12,19 +12,22 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors import codec
 from extractors.errors import CorruptError, ReadError
+from extractors.types import DocumentAnnotations
 from pipelines.budget import ENTITIES
 from pipelines.config import Limits, Settings
 from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
 
 if TYPE_CHECKING:
-    from extractors.types import SegmentedDocument
+    from extractors.linking import DocContext
+    from extractors.types import Item, SegmentedDocument
     from pipelines.budget import Hold
-    from pipelines.enrich import Enriched
+    from pipelines.enrich import Enriched, EnrichedPart, PartRunner
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +62,31 @@ def load_models(spacy_model: str | None, model_path: str | None, home: str) -> N
     _models["enricher"] = enricher
 
 
-def enrich_in_child(segmented: SegmentedDocument) -> dict[str, Any]:
-    """What the child runs for each document: its entities and flags, as plain JSON values."""
-    enriched = _models["enricher"].enrich(segmented)
+def enrich_in_child(*request: Any) -> dict[str, Any]:
+    """What the child runs for each document: its entities and flags, as plain JSON values.
+
+    For a paper split over a cluster, ("context", document) gives its organisation, meeting
+    and the context of its items, and ("part", items, context) the entities and flags of a
+    run of its items."""
+    enricher = _models["enricher"]
+    if request[0] == "context":
+        organisation, meeting, context = enricher.document_context(request[1])
+        empty = DocumentAnnotations(items=(), organisation=organisation, meeting=meeting)
+        answer = codec.encode_enrichment(empty, (), enricher.flagger.version)
+        answer["context"] = [context.organisation_id, context.organisation_label,
+                             _date_text(context.meeting_date), _date_text(context.next_meeting),
+                             context.document_genre]
+        return answer
+    if request[0] == "part":
+        part = enricher.enrich_part(request[1], request[2])
+        return codec.encode_enrichment(DocumentAnnotations(items=part.annotations), part.flags,
+                                       None)
+    enriched = enricher.enrich(request[0])
     return codec.encode_enrichment(enriched.annotations, enriched.flags, enriched.model_version)
+
+
+def _date_text(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 # --------------------------------------------------------------------------- parent side
@@ -113,19 +137,20 @@ def _thread_enricher(settings: Settings) -> IsolatedReader:
     return enricher
 
 
-def start_spare(settings: Settings) -> None:
-    """Have a child loading the models before the run's first document needs one."""
+def start_spare(settings: Settings, count: int = 1) -> None:
+    """Have `count` children loading the models before the run's first documents need them."""
     with _lock:
-        if _spare:
+        missing = count - len(_spare)
+    for _ in range(missing):
+        try:
+            enricher = new_enricher(settings)
+        except WorkerStartError:  # tried again, and reported, by the first document
+            log.warning("the entity stage's child could not start ahead of the run",
+                        exc_info=True)
             return
-    try:
-        enricher = new_enricher(settings)
-    except WorkerStartError:  # tried again, and reported, by the first document
-        log.warning("the entity stage's child could not start ahead of the run", exc_info=True)
-        return
-    with _lock:
-        _spare.append(enricher)
-        _started.append(enricher)
+        with _lock:
+            _spare.append(enricher)
+            _started.append(enricher)
 
 
 def start_for_thread(settings: Settings) -> None:
@@ -168,6 +193,74 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
         enricher.discard()
         raise _unexpected()
     return Enriched(annotations, flags, version)
+
+
+def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path: Path,
+                          parts: int, run_parts: PartRunner, hold: Hold | None = None
+                          ) -> Enriched:
+    """What `enrich_isolated` gives, with the items cut into `parts` runs that `run_parts`
+    spreads over a cluster (each run in a limited child there, see `enrich_part_isolated`);
+    the paper's context is worked out once, in this thread's child."""
+    from pipelines.enrich import join_parts, split_items
+
+    enricher = _thread_enricher(settings)
+    room = hold.at(ENTITIES) if hold is not None else None
+    outcome = enricher.call(path, ("context", segmented), seconds_for(settings.limits, segmented),
+                            room)
+    if outcome.error is not None:
+        raise outcome.error
+    try:
+        answer = outcome.result
+        annotations, _, version = codec.decode_enrichment(answer)
+        context = _decode_context(answer["context"])
+    except (codec.DecodeError, KeyError, TypeError, ValueError):
+        enricher.discard()
+        raise _unexpected() from None
+    done = run_parts(split_items(segmented.items, parts), context)
+    return join_parts(done, annotations.organisation, annotations.meeting, version)
+
+
+def _decode_context(row: Any) -> DocContext:
+    from extractors.linking import DocContext
+
+    organisation_id, label, meeting_date, next_meeting, genre = row
+    texts = (organisation_id, label, meeting_date, next_meeting, genre)
+    if not all(value is None or isinstance(value, str) for value in texts):
+        raise ValueError("expected strings")
+    return DocContext(
+        organisation_id=organisation_id, organisation_label=label,
+        meeting_date=date.fromisoformat(meeting_date) if meeting_date else None,
+        next_meeting=date.fromisoformat(next_meeting) if next_meeting else None,
+        document_genre=genre,
+    )
+
+
+def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
+                         ) -> EnrichedPart:
+    """What a cluster's worker runs for a run of a split paper's items (`name` is the paper's
+    file name, for the log): their entities and flags, from this thread's child, within the
+    entity stage's limits for that much text. Raises the ReadError of a failure, which fails
+    the paper."""
+    from pipelines.config import get_settings
+    from pipelines.enrich import EnrichedPart
+
+    settings = get_settings()
+    limits = settings.limits
+    chars = sum(len(item.text) for item in items)
+    seconds = limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
+    enricher = _thread_enricher(settings)
+    outcome = enricher.call(Path(name), ("part", items, context), seconds)
+    if outcome.error is not None:
+        raise outcome.error
+    try:
+        annotations, flags, _ = codec.decode_enrichment(outcome.result)
+    except codec.DecodeError:
+        enricher.discard()
+        raise _unexpected() from None
+    if not len(annotations.items) == len(flags) == len(items):
+        enricher.discard()
+        raise _unexpected()
+    return EnrichedPart(annotations.items, flags)
 
 
 def _unexpected() -> ReadError:

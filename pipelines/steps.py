@@ -24,7 +24,6 @@ from pipelines.files import (
     _local_facts,
     _settled,
     _store,
-    model_path,
     read_file,
     reading_children,
 )
@@ -207,8 +206,9 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             files_in_run: int = 1, hold: Hold | None = None) -> tuple[Enriched, int]:
     """Enrich in this thread's limited child (`pipelines.enrich_process`), or, for a large
     paper on a Dask worker, spread its items over the cluster when the run's own files cannot
-    keep its threads busy (a run of one paper would otherwise leave the other workers idle);
-    with the number of parts.
+    keep its threads busy (a run of one paper would otherwise leave the other workers idle),
+    each run of items in a limited child of the worker that takes it; with the number of
+    parts.
 
     A run with at least as many files as the cluster has threads is not split: every thread
     already has a file of its own, and parts would only add their transfer and scheduling."""
@@ -225,22 +225,18 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
         # would start another file meanwhile, beyond its threads and with a reader of its own.
         return enrich_isolated(settings, segmented, path, hold), 1
-    from pipelines.enrich import get_enricher
+    from pipelines.enrich_process import enrich_part_isolated, enrich_split_isolated
 
-    # Split parts run in the Dask workers' own processes, with the models they preloaded.
-    enricher = get_enricher(settings.spacy_model, model_path(settings))
-
-    # Leaves this worker's thread slot free while waiting, so a part can run here too.
+    # Leaves this worker's thread slot free while waiting, so a part can run here too. Each
+    # part runs in the entity stage's limited child of the worker thread that takes it.
     with worker_client() as client:
 
         def run_parts(runs: list[tuple[Item, ...]], context: DocContext) -> list[EnrichedPart]:
-            from pipelines.enrich import enrich_part
-
-            futures = [client.submit(enrich_part, settings.spacy_model, model_path(settings),
-                                     run, context, pure=False, priority=10) for run in runs]
+            futures = [client.submit(enrich_part_isolated, run, context, path.name,
+                                     pure=False, priority=10) for run in runs]
             return client.gather(futures)
 
-        return enricher.enrich_split(segmented, parts, run_parts), parts
+        return enrich_split_isolated(settings, segmented, path, parts, run_parts, hold), parts
 
 
 def _cluster_threads() -> int:

@@ -1,5 +1,6 @@
-"""Dask worker preload for the ingest cluster: each worker starts loading the models as it
-starts, so the workers of a fresh cluster load them side by side instead of one after another.
+"""Dask worker preload for the ingest cluster: each worker starts the children of its entity
+and flag stage as it starts, so the workers of a fresh cluster load the models side by side
+instead of one after another, and before their first file.
 """
 
 from __future__ import annotations
@@ -7,19 +8,21 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+# A worker's thread runs a file; while it waits for the parts of a paper split over the
+# cluster it gives up its slot, and another thread of the worker may run a part.
+SPARE_CHILDREN = 2
+
 
 def dask_setup(worker: Any) -> None:
-    """Called by Dask in each new worker process; returns at once, the load runs behind."""
+    """Called by Dask in each new worker process; returns at once, the start runs behind."""
     from pipelines.config import get_settings
-    from pipelines.enrich import get_enricher
+    from pipelines.enrich_process import start_spare
 
-    settings = get_settings()
-    model_path = str(settings.model_path) if settings.model_path else None
-    # A failed load is reported by the thread and tried again, with its error, by the first
-    # task that needs the models; get_enricher's lock makes a task wait for a load under way.
+    # A child that cannot start is reported by the thread and tried again, with its error,
+    # by the first task that needs one.
     threading.Thread(
-        target=get_enricher,
-        args=(settings.spacy_model, model_path),
+        target=start_spare,
+        args=(get_settings(), SPARE_CHILDREN),
         name="nosurprises-models",
         daemon=True,
     ).start()

@@ -183,6 +183,40 @@ def test_the_child_gives_what_the_stage_gives_in_process(tmp_path: Path) -> None
     assert "union:UNISON" in {e.id for e in isolated.annotations.items[0].entities}
 
 
+@pytest.mark.slow  # loads the models in a child: about 10 s
+def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
+    tmp_path: Path, home: Path
+) -> None:
+    """The path of a paper split over a cluster: its context and each run of its items in a
+    limited child (here this thread's, as a worker's thread would)."""
+    from pipelines.config import get_settings
+    from pipelines.enrich_process import (
+        close_enrichers,
+        enrich_part_isolated,
+        enrich_split_isolated,
+    )
+
+    settings = get_settings()
+    segmented = _segmented(BOARD_TEXT, "Apologies were received from the Director of Finance.",
+                           BOARD_TEXT.replace("UNISON", "GMB"))
+    runs_seen: list[int] = []
+
+    def in_turn(runs: list, context: object) -> list:
+        runs_seen.extend(len(run) for run in runs)
+        return [enrich_part_isolated(run, context, "pack.pdf") for run in runs]
+
+    try:
+        whole = enrich_isolated(settings, segmented, tmp_path / "pack.pdf")
+        split = enrich_split_isolated(settings, segmented, tmp_path / "pack.pdf", 2, in_turn)
+    finally:
+        close_enrichers()
+    assert runs_seen == [2, 1] or runs_seen == [1, 2]
+    assert _content(split.annotations) == _content(whole.annotations)
+    assert split.annotations.organisation == whole.annotations.organisation
+    assert split.annotations.meeting == whole.annotations.meeting
+    assert split.flags == whole.flags and split.model_version == whole.model_version
+
+
 @pytest.mark.slow  # two model loads in children, one document stopped at 1 s: about 20 s
 def test_a_paper_past_its_time_limit_is_a_resource_limit_and_the_next_is_enriched(
     tmp_path: Path,
