@@ -39,9 +39,11 @@ class Limits(BaseModel):
     enrich_memory_bytes: int = 1536 * 1024 * 1024
     # Bytes of children's answers (papers as read, their entities and flags) the ingest
     # process holds at once across all its worker threads, until each paper is stored; an
-    # answer over a third of it is refused as too_long (see pipelines/budget.py). Decoded, an
-    # answer takes 2.5-6 times its bytes: 128 MiB keeps the process well under 1 GiB.
-    answer_budget_bytes: int = 128 * 1024 * 1024
+    # answer over a third of it is refused as too_long (see pipelines/budget.py). The process
+    # grew by about 7 times the answers it held (decoded objects, the copy sent to the entity
+    # stage, the store's rows): 64 MiB keeps it near 0.6 GiB at worst, and a third of it takes
+    # a paper of 2,000 pages twice as dense as a 255-page board pack (1.2 MB an answer).
+    answer_budget_bytes: int = 64 * 1024 * 1024
 
 
 class Source(BaseModel):
