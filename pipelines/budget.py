@@ -8,10 +8,11 @@ while the budget is used, and gives the paper's shares back once the paper is st
 
 A paper takes its shares in up to three steps, always in this order: the ranges of pages of a
 long PDF read apart (`PARTS`), the paper as read and segmented (`PAPER`), its entities and
-flags (`ENTITIES`). Each step may fill at most its own third of the budget plus whatever the
-steps after it leave free, and a worker waiting in one step holds shares of earlier steps
-only; so a paper that holds a share can always get the next one once the papers ahead of it
-are stored, and no set of workers can wait on each other forever. That guarantee needs every
+flags (`ENTITIES`). Step k may fill k thirds of the budget together with the steps before it
+(its own third and what they leave unused), and a worker waiting in one step holds shares of
+earlier steps only; so a paper that holds a share can always get the next one once the papers
+ahead of it are stored, and no set of workers can wait on each other forever. A paper takes
+its ranges one by one, so the ranges of one paper at a time are taken. That guarantee needs every
 answer to fit in a third of the budget: a larger one is refused before it is read, and the
 paper is quarantined as `too_long` (its text and structure are longer than the run accepts
 in memory), never processed beside the others' and never waited for.
