@@ -253,3 +253,36 @@ def test_a_run_of_three_workers_keeps_its_papers_within_the_budget(
     assert small.quarantined >= 1 and codes == {"too_long"}
     assert small.processed + small.quarantined == len(names)
     assert budget_module._budget.held == 0
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc")
+def test_memory_a_worker_thread_freed_goes_back_to_the_system() -> None:
+    from pipelines.budget import _malloc_trim, return_freed_memory
+
+    if _malloc_trim() is None:
+        pytest.skip("not glibc")
+
+    kept_alive: list[str] = []
+
+    def hold_a_long_paper() -> None:
+        # Item texts of a few KiB each; freed, with a few kept (as a stored paper's summary
+        # is), they stay in the thread's heap.
+        paper = [str(i) * (3000 // len(str(i)) + 1) for i in range(1, 30_000)]
+        kept_alive.extend(paper[::500])
+        del paper
+
+    before = _rss_mib()
+    thread = threading.Thread(target=hold_a_long_paper)
+    thread.start()
+    thread.join()
+    grown = _rss_mib() - before
+    return_freed_memory()
+    kept = _rss_mib() - before
+    assert grown > 20 and kept < grown / 2, (grown, kept)
