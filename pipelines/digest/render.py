@@ -43,6 +43,7 @@ class ItemView:
     not_workforce_reply: str
     useful_mailto: str | None
     not_workforce_mailto: str | None
+    also_in: tuple[str, ...] = ()  # the same paper in other documents (an agenda, a pack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,13 @@ def citation(item: DigestItem) -> str:
     return f"{item.filename}, {where}" if where else item.filename
 
 
+def also_in_citations(item: DigestItem) -> tuple[str, ...]:
+    """The other documents holding the same paper, cited as the item is."""
+    return tuple(citation(replace(item, filename=other.filename, page_start=other.page_start,
+                                  page_end=other.page_end))
+                 for other in item.also_in)
+
+
 def _shorten(text: str) -> str:
     text = one_line(text)
     if len(text) <= EVIDENCE_CHARS:
@@ -166,6 +174,7 @@ def item_view(item: DigestItem, reply_address: str | None) -> ItemView:
         not_workforce_reply=not_workforce,
         useful_mailto=_mailto(reply_address, useful),
         not_workforce_mailto=_mailto(reply_address, not_workforce),
+        also_in=also_in_citations(item),
     )
 
 

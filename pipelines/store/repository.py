@@ -18,6 +18,7 @@ from extractors.errors import ReadError
 from extractors.types import Document as ReadDocument
 from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
 from pipelines.store.db import Store
+from pipelines.store.same_paper import link_document, link_run
 from pipelines.store.schema import (
     ActionRecord,
     Document,
@@ -116,6 +117,10 @@ def finish_run(store: Store, run_id: str, status: str, counts: dict[str, int],
         for key in ("processed", "duplicates", "quarantined", "items", "flagged"):
             setattr(run, key, counts.get(key, 0))
         run.summary = summary
+        if run.flow == "ingest":
+            # Each paper was linked as it was stored; papers stored by two workers at once
+            # could not see each other then, and are linked now.
+            link_run(session, run_id)
 
 
 def find_known(store: Store, sha256: str, source: str) -> Known | None:
@@ -203,6 +208,8 @@ def save_processed(
             if previous is not None:
                 session.execute(update(Document).where(Document.id == previous.id)
                                 .values(superseded_by_id=document_id))
+            session.flush()
+            link_document(session, document_id)
     except IntegrityError:
         return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
     return Saved(document_id=document_id, items=len(segmented.items),
