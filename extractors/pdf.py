@@ -139,6 +139,7 @@ def _document(
         metadata=metadata,
         outline=outline,
         page_numbers=running.numbers,
+        page_headers=running.headers,
     )
 
 
