@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, load_only
 
 from extractors.segment.text import number_key
-from pipelines.store.schema import Document, Item
+from pipelines.store.schema import Document, Item, Run
 
 # Kinds of item that stand for one paper of a meeting; minutes and an agenda's own page do not.
 _PAPER_KINDS = ("agenda_item", "paper")
@@ -235,8 +235,13 @@ def _holding(session: Session, keys: Iterable[str]) -> set[str]:
 def link_run(session: Session, run_id: str) -> int:
     """Link the papers a run stored once more, now that all of them are in: two workers
     storing the two halves of a pair at the same moment could not see each other."""
+    # A run killed before its end never linked its papers: the next run to end does.
+    unfinished = select(Run.id).where(Run.status != "completed", Run.id != run_id)
     ids = session.scalars(
-        select(Document.id).where(Document.run_id == run_id, Document.status == "processed")
+        select(Document.id).where(
+            or_(Document.run_id == run_id, Document.run_id.in_(unfinished)),
+            Document.status == "processed",
+        )
     ).all()
     return sum(link_document(session, document_id) for document_id in ids)
 
@@ -269,7 +274,8 @@ def also_in(document_id: str, group: Sequence[tuple[Item, Document]]) -> list[Ci
         if document.id != document_id:
             by_document.setdefault(document.id, []).append((item, document))
     citations = []
-    for rows in by_document.values():
+    # In the order of the files, not of their reading: two runs give the same records.
+    for rows in sorted(by_document.values(), key=lambda rows: (rows[0][1].source, rows[0][1].id)):
         first, document = rows[0]
         starts = [item.page_start for item, _ in rows if item.page_start is not None]
         ends = [item.page_end for item, _ in rows if item.page_end is not None]
