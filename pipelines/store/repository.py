@@ -18,7 +18,7 @@ from extractors.errors import ReadError
 from extractors.types import Document as ReadDocument
 from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
 from pipelines.store.db import Store
-from pipelines.store.same_paper import link_document, link_run
+from pipelines.store.same_paper import link_meetings, lock_meetings
 from pipelines.store.schema import (
     ActionRecord,
     Document,
@@ -117,10 +117,6 @@ def finish_run(store: Store, run_id: str, status: str, counts: dict[str, int],
         for key in ("processed", "duplicates", "quarantined", "items", "flagged"):
             setattr(run, key, counts.get(key, 0))
         run.summary = summary
-        if run.flow == "ingest":
-            # Each paper was linked as it was stored; papers stored by two workers at once
-            # could not see each other then, and are linked now.
-            link_run(session, run_id)
 
 
 def find_known(store: Store, sha256: str, source: str) -> Known | None:
@@ -185,6 +181,8 @@ def save_processed(
     try:
         with store.session() as session:
             previous = _previous_version(session, facts.source, facts.sha256)
+            lock_meetings(session, (meeting.meeting_date,
+                                    previous.meeting_date if previous else None))
             document = Document(
                 id=document_id, sha256=facts.sha256, source=facts.source,
                 filename=facts.filename, size_bytes=facts.size, status="processed",
@@ -209,7 +207,9 @@ def save_processed(
                 session.execute(update(Document).where(Document.id == previous.id)
                                 .values(superseded_by_id=document_id))
             session.flush()
-            link_document(session, document_id)
+            # The document's meeting is linked again with it in, in this transaction: a run
+            # killed after it leaves the store linked as if the run had been left alone.
+            link_meetings(session, (document_id, *([previous.id] if previous else [])))
     except IntegrityError:
         return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
     return Saved(document_id=document_id, items=len(segmented.items),

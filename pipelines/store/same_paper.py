@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, load_only
 
 from extractors.segment.text import number_key
-from pipelines.store.schema import Document, Item, Run
+from pipelines.store.schema import Document, Item
 
 # Kinds of item that stand for one paper of a meeting; minutes and an agenda's own page do not.
 _PAPER_KINDS = ("agenda_item", "paper")
@@ -34,6 +35,8 @@ _SMALL_WORDS = frozenset((
     "with", "s", "item", "paper", "papers",
 ))
 _ORGANISATION_MATCH = 90
+# Any constant: the first half of the PostgreSQL advisory lock on a day's meetings.
+_LOCK_SPACE = 724_511_803
 # What citing and judging a group needs of its items: not their text.
 _MEMBER_COLUMNS = (Item.id, Item.document_id, Item.paper_key, Item.page_start, Item.page_end,
                    Item.workforce_impacting, Item.label_origin, Item.score)
@@ -47,7 +50,6 @@ class PaperUnit:
     item_ids: tuple[str, ...]
     number: str  # comparable agenda number ("7.2" -> "72"), "" when none
     title: str  # lower-case words
-    keys: frozenset[str]  # paper keys its items hold already
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,48 +151,112 @@ def _unit(document: Document, items: Sequence[Item], title: str | None,
         item_ids=tuple(item.id for item in items),
         number=number_key(number),
         title=plain_title(title),
-        keys=frozenset(item.paper_key for item in items if item.paper_key),
     )
 
 
-def _candidates(session: Session, document: Document) -> list[Document]:
-    found = session.scalars(
-        select(Document).where(
-            Document.meeting_date == document.meeting_date,
-            Document.id != document.id,
-            Document.status == "processed",
-            Document.superseded_by_id.is_(None),
-            Document.document_type.in_((*_LISTING_TYPES, *_SINGLE_PAPER_TYPES)),
-        )
-    )
-    return [other for other in found if same_meeting(document, other)]
+def lock_meetings(session: Session, days: Iterable[date | None]) -> None:
+    """Hold the meetings of these days until the transaction ends, so that two workers
+    storing papers of one meeting at once link them one after the other, each seeing the
+    other's. Take it before the first write: SQLite lets one writer at a time in anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for day in sorted({day for day in days if day is not None}):  # one order: no deadlock
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :day)"),
+                        {"space": _LOCK_SPACE, "day": day.toordinal()})
 
 
-def _document_units(session: Session, document: Document) -> list[PaperUnit]:
-    items = session.scalars(
-        select(Item).where(Item.document_id == document.id).order_by(Item.seq)
+def link_meetings(session: Session, document_ids: Iterable[str]) -> None:
+    """Give the items of the meetings these documents are for (or were for, superseded) the
+    paper keys their current papers call for, in the transaction that stored the documents.
+
+    Every current paper of such a meeting is matched again with every other, so the keys
+    are a function of the papers stored, not of the order they came in or of which run
+    stored them: a paper's key is the smallest item id of its group."""
+    seeds = [document for document_id in sorted(set(document_ids))
+             if (document := session.get(Document, document_id)) is not None]
+    gone = [seed for seed in seeds if seed.status != "processed" or seed.superseded_by_id]
+    for day in sorted({seed.meeting_date for seed in seeds if seed.meeting_date}):
+        current = session.scalars(
+            select(Document).where(
+                Document.meeting_date == day,
+                Document.status == "processed",
+                Document.superseded_by_id.is_(None),
+                Document.document_type.in_((*_LISTING_TYPES, *_SINGLE_PAPER_TYPES)),
+            ).order_by(Document.id)
+        ).all()
+        # A document of no paper (minutes) changes no group; one gone may have split some.
+        starts = [seed for seed in seeds if seed.meeting_date == day
+                  and (seed in gone or any(seed.id == other.id for other in current))]
+        _assign_keys(session, _meeting_of(starts, current))
+    # A document no longer current is no paper's copy: nothing cites it, it cites nothing.
+    if gone:
+        session.execute(update(Item).where(Item.document_id.in_([seed.id for seed in gone]),
+                                           Item.paper_key.is_not(None)).values(paper_key=None))
+
+
+def _meeting_of(seeds: Sequence[Document], current: Sequence[Document]) -> list[Document]:
+    """The current documents reached from the seeds one meeting at a time: all the documents
+    any paper of the seeds' meetings could be linked with, however indirectly."""
+    found: dict[str, Document] = {}
+    waiting = list(seeds)
+    while waiting:
+        document = waiting.pop()
+        for other in current:
+            if other.id not in found and (other.id == document.id
+                                          or same_meeting(document, other)):
+                found[other.id] = other
+                waiting.append(other)
+    return sorted(found.values(), key=lambda document: document.id)
+
+
+def _assign_keys(session: Session, documents: Sequence[Document]) -> None:
+    """Match every pair of the documents' papers, join the matches into groups and give
+    each group's items the group's key (no key for an item of no group)."""
+    if not documents:
+        return
+    items = session.execute(
+        select(Item.id, Item.document_id, Item.kind, Item.heading, Item.number, Item.paper_key)
+        .where(Item.document_id.in_([document.id for document in documents]))
+        .order_by(Item.document_id, Item.seq)
     ).all()
-    return units_of(document, items)
+    by_document: dict[str, list[Any]] = {}
+    for row in items:
+        by_document.setdefault(row.document_id, []).append(row)
+    units = {document.id: units_of(document, by_document.get(document.id, []))
+             for document in documents}
+    parent: dict[str, str] = {}  # union-find over units by first item id: joined -> joiner
 
+    def root(unit: str) -> str:
+        while unit in parent:
+            unit = parent[unit]
+        return unit
 
-def link_document(session: Session, document_id: str) -> int:
-    """Give the items of a stored document the paper key of the same papers stored before it;
-    the number of papers linked. Safe to run again: links already made stay as they are."""
-    document = session.get(Document, document_id)
-    if document is None or document.meeting_date is None or document.status != "processed":
-        return 0
-    own = _document_units(session, document)
-    if not own:
-        return 0
-    linked = 0
-    for other in _candidates(session, document):
-        theirs = _document_units(session, other)
-        for mine, match in _pairs(own, theirs):
-            _join(session, mine, match)
-            linked += 1
-        if theirs:
-            own = _document_units(session, document)  # keys just given
-    return linked
+    for n, document in enumerate(documents):  # by id: each pair matched one way round
+        for other in documents[n + 1:]:
+            if not same_meeting(document, other):
+                continue
+            for mine, match in _pairs(units[document.id], units[other.id]):
+                a, b = sorted((root(mine.item_ids[0]), root(match.item_ids[0])))
+                if a != b:
+                    parent[b] = a
+    groups: dict[str, list[PaperUnit]] = {}
+    for document in documents:
+        for unit in units[document.id]:
+            groups.setdefault(root(unit.item_ids[0]), []).append(unit)
+    wanted: dict[str, str | None] = {row.id: None for row in items}
+    for group in groups.values():
+        if len(group) < 2:  # matched with nothing: a paper found once
+            continue
+        ids = [item_id for unit in group for item_id in unit.item_ids]
+        wanted.update(dict.fromkeys(ids, min(ids)))
+    changes: dict[str | None, list[str]] = {}
+    for row in items:
+        if row.paper_key != wanted[row.id]:
+            changes.setdefault(wanted[row.id], []).append(row.id)
+    for key, ids in changes.items():
+        for start in range(0, len(ids), 500):  # keeps IN lists within every backend's limit
+            session.execute(update(Item).where(Item.id.in_(ids[start : start + 500]))
+                            .values(paper_key=key))
 
 
 def _pairs(own: Sequence[PaperUnit], theirs: Sequence[PaperUnit]
@@ -213,37 +279,6 @@ def _pairs(own: Sequence[PaperUnit], theirs: Sequence[PaperUnit]
         used_theirs.add(m)
         pairs.append((own[n], theirs[m]))
     return pairs
-
-
-def _join(session: Session, mine: PaperUnit, match: PaperUnit) -> None:
-    keys = mine.keys | match.keys
-    if len(keys) == 1 and set(mine.item_ids) | set(match.item_ids) <= _holding(session, keys):
-        return
-    # A new pair takes the id of the item stored first; where two linked groups meet, one
-    # key must stay, and the smaller is as good as any fixed choice.
-    key = min(keys) if keys else match.item_ids[0]
-    ids = set(mine.item_ids) | set(match.item_ids)
-    if keys:
-        ids |= _holding(session, keys)
-    session.execute(update(Item).where(Item.id.in_(sorted(ids))).values(paper_key=key))
-
-
-def _holding(session: Session, keys: Iterable[str]) -> set[str]:
-    return set(session.scalars(select(Item.id).where(Item.paper_key.in_(sorted(keys)))))
-
-
-def link_run(session: Session, run_id: str) -> int:
-    """Link the papers a run stored once more, now that all of them are in: two workers
-    storing the two halves of a pair at the same moment could not see each other."""
-    # A run killed before its end never linked its papers: the next run to end does.
-    unfinished = select(Run.id).where(Run.status != "completed", Run.id != run_id)
-    ids = session.scalars(
-        select(Document.id).where(
-            or_(Document.run_id == run_id, Document.run_id.in_(unfinished)),
-            Document.status == "processed",
-        )
-    ).all()
-    return sum(link_document(session, document_id) for document_id in ids)
 
 
 def members(session: Session, keys: Iterable[str]) -> dict[str, list[tuple[Item, Document]]]:
@@ -274,8 +309,9 @@ def also_in(document_id: str, group: Sequence[tuple[Item, Document]]) -> list[Ci
         if document.id != document_id:
             by_document.setdefault(document.id, []).append((item, document))
     citations = []
-    # In the order of the files, not of their reading: two runs give the same records.
-    for rows in sorted(by_document.values(), key=lambda rows: (rows[0][1].source, rows[0][1].id)):
+    # By document id, which is the file's content: the order of reading, and which of two
+    # paths holding the same bytes was read first, leave the records as they are.
+    for rows in sorted(by_document.values(), key=lambda rows: rows[0][1].id):
         first, document = rows[0]
         starts = [item.page_start for item, _ in rows if item.page_start is not None]
         ends = [item.page_end for item, _ in rows if item.page_end is not None]
