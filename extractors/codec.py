@@ -54,6 +54,7 @@ def encode(document: Document, segmented: SegmentedDocument) -> bytes:
             "blocks": [_block(b) for b in document.blocks],
             "outline": [[e.title, e.page, e.level] for e in document.outline],
             "page_numbers": list(document.page_numbers),
+            "page_headers": list(document.page_headers),
         },
         "segmented": {
             "document_type": segmented.document_type,
@@ -111,6 +112,7 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
                 for title, page, level in doc.get("outline") or ()
             ),
             page_numbers=tuple(_int_or_none(n) for n in doc.get("page_numbers") or ()),
+            page_headers=tuple(_str_or_none(h) for h in doc.get("page_headers") or ()),
         )
         meeting = seg["meeting"]
         when = meeting["meeting_date"]

@@ -261,10 +261,14 @@ class EntityPipeline:
         return [s.kb_id_ for s in doc.spans[ORG_SPANS] if s.label_ in {"TRUST", "ICB"}]
 
     def own_organisation(self, segmented: SegmentedDocument) -> Organisation:
-        """The paper's organisation: the named one if it links, else the most frequent trust
-        or ICB in the title and first item."""
+        """The paper's organisation: the one its own header names (linked where it can be),
+        else the most frequent trust or ICB in the title and first item. A federation or a
+        collaborative names its member trusts all through its papers: none of them is the
+        paper's own, so a named organisation that does not link keeps no code."""
         named = segmented.meeting.organisation
         ids = self.organisation_ids(named) if named else []
+        if named and not ids:
+            return Organisation(name=named, ods_code=None)
         if not ids:
             first = segmented.items[0] if segmented.items else None
             opening = " \n".join(

@@ -140,6 +140,7 @@ def _document(
         metadata=metadata,
         outline=outline,
         page_numbers=running.numbers,
+        page_headers=running.headers,
     )
 
 

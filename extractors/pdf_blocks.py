@@ -45,6 +45,7 @@ class RunningText:
     header: tuple[str, ...]
     footer: tuple[str, ...]
     numbers: tuple[int | None, ...] = ()  # the page number printed on each page, if any
+    headers: tuple[str | None, ...] = ()  # the line set apart at the top of each page, if any
 
 
 def remove_running_lines(
@@ -89,7 +90,17 @@ def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float
         header=_distinct_texts(kept["top"].values()),
         footer=_distinct_texts(kept["bottom"].values()),
         numbers=tuple(_printed_number([ln for ln in lines if id(ln) in drop]) for lines in pages),
+        headers=tuple(_page_header(edge, numbers) for edge in edges),
     )
+
+
+def _page_header(edge: Sequence[_EdgeLine], numbers: set[int]) -> str | None:
+    """The line set apart at the top of a page, page counter taken out: whether it runs on or
+    not, a pack's papers often print their own title there, so where it changes a paper starts."""
+    for e in edge:
+        if e.edge == "top" and e.tight and _may_run(e) and id(e.line) not in numbers:
+            return _running_text(e.line.text) or None
+    return None
 
 
 def _printed_number(lines: Sequence[Line]) -> int | None:

@@ -58,6 +58,7 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)  # title, author, ... from the file
     outline: tuple[OutlineEntry, ...] = ()  # the PDF's bookmarks, where it has any
     page_numbers: tuple[int | None, ...] = ()  # number printed on each page (PDF), if any
+    page_headers: tuple[str | None, ...] = ()  # line set apart atop each page (PDF), if any
 
     @property
     def text(self) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipelines.store.same_paper import Citation, also_in, members
 from pipelines.store.schema import Document, DocumentCopy, Item
 
 ITEM_FIELDS = (
@@ -18,6 +19,7 @@ ITEM_FIELDS = (
     "organisation", "meeting", "meeting_date", "item_id", "number", "heading", "page_start",
     "page_end", "purpose", "text", "entities", "actions", "workforce_impacting", "score",
     "categories", "evidence", "evidence_spans", "top_terms", "consultation", "lead_time_days",
+    "also_in",
 )
 DOCUMENT_FIELDS = (
     "document_id", "source", "filename", "sha256", "status", "reason", "pages", "ocr", "items",
@@ -41,7 +43,10 @@ def lead_time_days(document: Document) -> int | None:
     return (document.meeting_date - document.ingested_at.date()).days
 
 
-def item_record(item: Item, document: Document) -> dict[str, Any]:
+def item_record(item: Item, document: Document,
+                also_in: Sequence[Citation] = ()) -> dict[str, Any]:
+    """An item as CONTRACT.md describes it; `also_in` cites the other documents holding the
+    same paper (an agenda entry and its paper, a paper in a pack and as its own file)."""
     return {
         "document_id": document.id,
         "source": document.source,
@@ -72,6 +77,7 @@ def item_record(item: Item, document: Document) -> dict[str, Any]:
         "top_terms": list(item.top_terms or []),
         "consultation": item.consultation,
         "lead_time_days": lead_time_days(document),
+        "also_in": [citation.as_record() for citation in also_in],
     }
 
 
@@ -84,9 +90,12 @@ def _items_query() -> Select[tuple[Item]]:
 
 def item_records(session: Session, query: Select[tuple[Item]] | None = None
                  ) -> Iterator[dict[str, Any]]:
+    groups = members(session, session.scalars(
+        select(Item.paper_key).where(Item.paper_key.is_not(None)).distinct()))
     for item in session.scalars((query if query is not None else _items_query())
                                 .execution_options(yield_per=_BATCH)):
-        yield item_record(item, item.document)
+        group = groups.get(item.paper_key, []) if item.paper_key else []
+        yield item_record(item, item.document, also_in(item.document_id, group))
 
 
 def document_records(session: Session) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipelines.export import item_record
+from pipelines.store.same_paper import also_in, members, turned_down
 from pipelines.store.schema import Document, EntityMention, Item
 
 
@@ -50,8 +51,18 @@ def flagged_query(filters: FlaggedFilter) -> Select[tuple[Item]]:
 
 
 def flagged_records(session: Session, filters: FlaggedFilter) -> list[dict[str, Any]]:
-    records = [item_record(item, item.document)
-               for item in session.scalars(flagged_query(filters))]
+    """One record a paper: of the items that are one paper, the first in the list's order
+    (the highest score of the newest meeting) stands for it and cites the others."""
+    found = list(session.scalars(flagged_query(filters)))
+    groups = members(session, (item.paper_key for item in found if item.paper_key))
+    records, shown = [], set()
+    for item in found:
+        group = groups.get(item.paper_key, []) if item.paper_key else []
+        if item.paper_key in shown or turned_down(group):
+            continue
+        if item.paper_key:
+            shown.add(item.paper_key)
+        records.append(item_record(item, item.document, also_in(item.document_id, group)))
     if filters.category:  # categories live in a JSON column: filter portably in Python
         records = [r for r in records
                    if any(c["category"] == filters.category for c in r["categories"])]
@@ -68,3 +79,8 @@ def citation(record: dict[str, Any]) -> str:
         return record["filename"]
     pages = f"p.{start}" if end in (None, start) else f"p.{start}-{end}"
     return f"{record['filename']} {pages}"
+
+
+def citations(record: dict[str, Any]) -> str:
+    """The item's citation, then every other place the same paper was found."""
+    return "; ".join([citation(record), *(citation(other) for other in record.get("also_in", ()))])

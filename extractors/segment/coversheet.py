@@ -172,6 +172,13 @@ _LABEL_RES = tuple(
     )
     for key, alternatives in _LABELS
 )
+# A label and its colon where a line of a title block may have been run into the one before.
+_JOINED_LABEL_RE = re.compile(
+    rf"(?:^|(?<=\s))((?:{'|'.join(a for _, alternatives in _LABELS for a in alternatives)})"
+    r"\s*:)",
+    re.IGNORECASE,
+)
+_MAX_JOINED_CHARS = 400
 # Labels that open a cover sheet, and the minimum number of distinct ones that make a cover sheet.
 _CORE = frozenset(
     {"title", "agenda_item", "meeting", "date", "executive_lead", "presenter", "author", "purpose"}
@@ -207,7 +214,25 @@ def match_labels(block: Block) -> list[Label]:
     if block.kind == "table_row" and len(block.cells) >= 2:
         return _row_labels([cell.strip() for cell in block.cells])
     found = _text_label(block.text.strip())
+    if found is not None and found.inline:
+        joined = _joined_labels(block.text.strip())
+        if len(joined) >= 2:
+            return joined
     return [found] if found else []
+
+
+def _joined_labels(text: str) -> list[Label]:
+    """Labelled lines a reader ran into one paragraph ("Meeting: Trust Board Date: 2 October
+    2025 Agenda item: 7"): each label with the text up to the next."""
+    if len(text) > _MAX_JOINED_CHARS:
+        return []
+    # A label opens with a capital; "Medical workforce: junior doctors" is one title.
+    cuts = [m.start(1) for m in _JOINED_LABEL_RE.finditer(text) if text[m.start(1)].isupper()]
+    if not cuts or cuts[0] != 0:
+        return []
+    pieces = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    labels = [_text_label(piece) for piece in pieces]
+    return [label for label in labels if label is not None and label.inline]
 
 
 def _row_labels(cells: list[str]) -> list[Label]:
@@ -272,18 +297,28 @@ def find_cover_sheets(blocks: Sequence[Block]) -> list[CoverSheet]:
     sheets: list[CoverSheet] = []
     position = 0
     while position < len(labels):
-        cluster = _cluster_at(labels, position)
-        keys = {label.key for label in cluster}
-        # A cover sheet opens with one of its core labels, never with "Appendices" or "Risk".
-        if cluster[0].key in _CORE and len(keys & _CORE) >= _MIN_CORE and keys & _ANCHOR:
-            sheets.append(_read_sheet(blocks, _from_anchor_page(blocks, cluster)))
+        cluster = _cluster_at(labels, position, blocks)
+        if _is_sheet(cluster) and _is_sheet(kept := _from_anchor_page(blocks, cluster)):
+            sheets.append(_read_sheet(blocks, kept))
             position += len(cluster)
         else:
             position += 1
     return sheets
 
 
-def _cluster_at(labels: list[Label], position: int) -> list[Label]:
+def _is_sheet(cluster: Sequence[Label]) -> bool:
+    """Enough core labels, one naming the paper; opened by a core label, never by
+    "Appendices" or "Risk"."""
+    keys = {label.key for label in cluster}
+    return (
+        bool(cluster)
+        and cluster[0].key in _CORE
+        and len(keys & _CORE) >= _MIN_CORE
+        and bool(keys & _ANCHOR)
+    )
+
+
+def _cluster_at(labels: list[Label], position: int, blocks: Sequence[Block]) -> list[Label]:
     """Labels following ``labels[position]`` closely, stopping before a key repeats."""
     first = labels[position]
     cluster = [first]
@@ -295,9 +330,16 @@ def _cluster_at(labels: list[Label], position: int) -> list[Label]:
             break
         if label.key in seen and label.key in _ANCHOR:
             break  # the next paper's cover sheet begins
+        if label.key in seen and _later_page(blocks, cluster[-1].index, label.index):
+            break  # a short paper's last page, then the next title block ("Report to", ...)
         cluster.append(label)
         seen.add(label.key)
     return cluster
+
+
+def _later_page(blocks: Sequence[Block], before: int, after: int) -> bool:
+    first, second = blocks[before].page, blocks[after].page
+    return first is not None and second is not None and second > first
 
 
 def _from_anchor_page(blocks: Sequence[Block], cluster: list[Label]) -> list[Label]:

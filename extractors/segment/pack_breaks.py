@@ -1,5 +1,6 @@
 """Where the papers of a pack with no agenda page start: at its top-level PDF bookmarks that
-open a page with their own title there, or where the printed page numbers start again at 1."""
+open a page with their own title there, where the printed page numbers start again at 1, or
+where the running header changes."""
 
 from __future__ import annotations
 
@@ -78,3 +79,48 @@ def page_reset_starts(blocks: Sequence[Block], numbers: Sequence[int | None]) ->
         if n == 1 and page in first_on_page
     ]
     return starts if len(starts) >= _MIN_PAPERS else []
+
+
+_MIN_HEADED = 0.6  # share of pages after the first that must print a header
+_MAX_RUNS = 0.75  # header runs per headed page: more, and the lines are headings, not headers
+
+
+def header_starts(blocks: Sequence[Block], headers: Sequence[str | None]) -> list[PackStart]:
+    """Papers that print their own running header: a start wherever the header changes from
+    the one before (a page without one keeps the one before: a landscape table, a full-page
+    chart). Only a pack whose pages mostly carry a header, each held over several pages, is
+    split this way: changing top lines on every page are headings, not headers."""
+    first_on_page: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        if block.page is not None:
+            first_on_page.setdefault(block.page, index)
+    headed = [(page, _plain(text)) for page, text in enumerate(headers, start=1) if text]
+    if len(headed) < _MIN_HEADED * max(1, len(headers) - 1):
+        return []
+    changes = [
+        (page, text)
+        for n, (page, text) in enumerate(headed)
+        if n == 0 or text != headed[n - 1][1]
+    ]
+    if len(changes) < _MIN_PAPERS or len(changes) > _MAX_RUNS * len(headed):
+        return []
+    titles = _without_common_ends([headers[page - 1] or "" for page, _ in changes])
+    return [
+        PackStart(first_on_page[page], title)
+        for (page, _), title in zip(changes, titles, strict=True)
+        if page in first_on_page
+    ]
+
+
+def _without_common_ends(texts: Sequence[str]) -> list[str]:
+    """Headers less what they all share ("... - Trust Board 2 October 2025"): the titles."""
+    words = [text.split() for text in texts]
+    shortest = min(len(w) for w in words)
+    head = 0
+    while head < shortest and len({w[head] for w in words}) == 1:
+        head += 1
+    tail = 0
+    while tail < shortest - head and len({w[len(w) - 1 - tail] for w in words}) == 1:
+        tail += 1
+    titles = [" ".join(w[head : len(w) - tail]).strip(" -–|:") for w in words]
+    return [title or text for title, text in zip(titles, texts, strict=True)]

@@ -19,7 +19,7 @@ from extractors.segment.minutes import (
     split_run_on_minutes,
 )
 from extractors.segment.pack import item_number, papers_from_agenda, papers_from_cover_sheets
-from extractors.segment.pack_breaks import outline_starts, page_reset_starts
+from extractors.segment.pack_breaks import header_starts, outline_starts, page_reset_starts
 from extractors.segment.sections import find_paper_refs, find_sections, looks_like_heading
 from extractors.segment.starts import find_uncovered_starts
 from extractors.segment.text import purpose_from_text
@@ -83,12 +83,14 @@ def _unlisted_papers(
     blocks: Sequence[Block], document: Document, meeting: MeetingInfo
 ) -> list[Item]:
     """A pack without an agenda page split at its bookmarks, else where its page numbers start
-    again; only a document for a meeting is taken as a pack (a report's bookmarks mark its own
-    sections)."""
+    again, else where its running header changes; only a document for a meeting is taken as a
+    pack (a report's bookmarks mark its own sections)."""
     if not (meeting.meeting and meeting.meeting_date):
         return []
-    starts = outline_starts(blocks, document.outline) or page_reset_starts(
-        blocks, document.page_numbers
+    starts = (
+        outline_starts(blocks, document.outline)
+        or page_reset_starts(blocks, document.page_numbers)
+        or header_starts(blocks, document.page_headers)
     )
     if not starts:
         return []

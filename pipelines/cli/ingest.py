@@ -208,7 +208,7 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
 
 
 def _print_flagged(console: Console, rows: list[dict[str, Any]]) -> None:
-    from pipelines.flagged import citation
+    from pipelines.flagged import citations
     from pipelines.safety import terminal_safe
 
     if not rows:
@@ -229,7 +229,7 @@ def _print_flagged(console: Console, rows: list[dict[str, Any]]) -> None:
             categories,
             f"{row['score']:.2f}",
             row["consultation"].replace("_", " "),
-            terminal_safe(citation(row), 80),
+            terminal_safe(citations(row), 160),
         )
     console.print(table)
 

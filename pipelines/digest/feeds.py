@@ -12,6 +12,7 @@ from pathlib import Path
 from pipelines.digest.reference import DigestReference, load_digest_reference
 from pipelines.digest.render import (
     CONSULTATION_TEXT,
+    also_in_citations,
     citation,
     citation_url,
     humanise_category,
@@ -68,6 +69,7 @@ def _summary(item: DigestItem, now: datetime) -> str:
         CONSULTATION_TEXT.get(item.consultation, CONSULTATION_TEXT["unknown"]),
         *(f'"{text}"' for text in item.evidence[:3]),
         f"Source: {citation(item)}",
+        *(f"Also in: {other}" for other in also_in_citations(item)),
         f"Feedback: nosurprises feedback {item.id} useful|not_workforce",
     ]
     return "\n".join(lines)

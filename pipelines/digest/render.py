@@ -43,6 +43,7 @@ class ItemView:
     not_workforce_reply: str
     useful_mailto: str | None
     not_workforce_mailto: str | None
+    also_in: tuple[str, ...] = ()  # the same paper in other documents (an agenda, a pack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,13 @@ def citation(item: DigestItem) -> str:
     return f"{item.filename}, {where}" if where else item.filename
 
 
+def also_in_citations(item: DigestItem) -> tuple[str, ...]:
+    """The other documents holding the same paper, cited as the item is."""
+    return tuple(citation(replace(item, filename=other.filename, page_start=other.page_start,
+                                  page_end=other.page_end))
+                 for other in item.also_in)
+
+
 def _shorten(text: str) -> str:
     text = one_line(text)
     if len(text) <= EVIDENCE_CHARS:
@@ -166,38 +174,43 @@ def item_view(item: DigestItem, reply_address: str | None) -> ItemView:
         not_workforce_reply=not_workforce,
         useful_mailto=_mailto(reply_address, useful),
         not_workforce_mailto=_mailto(reply_address, not_workforce),
+        also_in=also_in_citations(item),
     )
 
 
 def group_items(
     items: Sequence[DigestItem], today: date, reply_address: str | None
 ) -> list[MeetingGroup]:
-    """Consecutive items of one organisation's meeting become one group, keeping the order."""
-    groups: list[MeetingGroup] = []
-    keys: list[tuple[str, str, date | None]] = []
+    """The items of one organisation's meeting become one group, in the order the groups'
+    first items come. Names printed in other cases or spacing ("Board of Directors" and
+    "BOARD OF DIRECTORS") are one meeting; the organisation is its ODS code where known."""
+    groups: dict[tuple[str, str, date | None], MeetingGroup] = {}
     for item in items:
         organisation = one_line(item.organisation_name or item.organisation_ods or "") or (
             "Organisation not identified"
         )
         meeting = one_line(item.meeting or "") or "Meeting not identified"
-        key = (organisation, meeting, item.meeting_date)
+        key = (meeting_key(item.organisation_ods or organisation), meeting_key(meeting),
+               item.meeting_date)
         view = item_view(item, reply_address)
-        if keys and keys[-1] == key:
-            groups[-1] = replace(groups[-1], items=(*groups[-1].items, view))
+        if key in groups:
+            groups[key] = replace(groups[key], items=(*groups[key].items, view))
             continue
-        keys.append(key)
         days = (item.meeting_date - today).days if item.meeting_date else None
-        groups.append(
-            MeetingGroup(
-                organisation=organisation,
-                meeting=meeting,
-                date=item.meeting_date.strftime("%a %d %b %Y") if item.meeting_date else "",
-                when=when(item.meeting_date, today),
-                soon=days is not None and 0 <= days <= 14,
-                items=(view,),
-            )
+        groups[key] = MeetingGroup(
+            organisation=organisation,
+            meeting=meeting,
+            date=item.meeting_date.strftime("%a %d %b %Y") if item.meeting_date else "",
+            when=when(item.meeting_date, today),
+            soon=days is not None and 0 <= days <= 14,
+            items=(view,),
         )
-    return groups
+    return list(groups.values())
+
+
+def meeting_key(name: str) -> str:
+    """A name as compared: case and spacing aside."""
+    return " ".join(name.casefold().split())
 
 
 def subject_line(items: Sequence[DigestItem], today: date) -> str:

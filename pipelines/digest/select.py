@@ -3,16 +3,17 @@ deciding who is due today, and the order a reader sees them in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from extractors.types import CategoryScore
 from pipelines.digest.reference import STAFF_SIDE, DigestReference
 from pipelines.digest.subscriptions import LONDON, SubscriptionView, as_utc, view_of
+from pipelines.store.same_paper import Citation, also_in, members, turned_down
 from pipelines.store.schema import DeliveredItem, Document, EntityMention, Item, Subscription
 
 # A new subscriber gets the last month of flagged items (and every upcoming meeting), not the
@@ -43,6 +44,8 @@ class DigestItem:
     created_at: datetime
     places: frozenset[str] = frozenset()  # ODS codes: the paper's organisation, trusts/ICBs named
     unions: frozenset[str] = frozenset()  # union abbreviations named; STAFF_SIDE for staff side
+    also_in: tuple[Citation, ...] = ()  # other documents holding the same paper
+    same_paper: frozenset[str] = frozenset()  # ids of every item that is this paper, its own too
 
     @property
     def category_names(self) -> tuple[str, ...]:
@@ -139,7 +142,35 @@ def load_items(session: Session, item_ids: Iterable[str] | None = None) -> list[
         query = query.where(Item.id.in_(list(item_ids)))
     rows = session.execute(query).all()
     mentions = _mentions(session, [item.id for item, _ in rows])
-    return [_digest_item(item, doc, mentions.get(item.id, [])) for item, doc in rows]
+    groups = members(session, (item.paper_key for item, _ in rows if item.paper_key))
+    found = []
+    for item, doc in _one_a_paper(rows, groups, candidates=item_ids is None):
+        group = groups.get(item.paper_key, []) if item.paper_key else []
+        found.append(replace(
+            _digest_item(item, doc, mentions.get(item.id, [])),
+            also_in=tuple(also_in(doc.id, group)),
+            same_paper=frozenset(member.id for member, _ in group) | {item.id},
+        ))
+    return found
+
+
+def _one_a_paper(rows: Sequence[Row[tuple[Item, Document]]],
+                 groups: Mapping[str, Sequence[tuple[Item, Document]]],
+                 candidates: bool) -> list[tuple[Item, Document]]:
+    """Of flagged items that are one paper, the highest scoring stands for it; a paper a person
+    judged not workforce-impacting is left out. Items asked for by id are all kept."""
+    if not candidates:
+        return [(item, doc) for item, doc in rows]
+    ranked = sorted(rows, key=lambda row: (-float(row[0].score), row[0].id))
+    kept, shown = [], set()
+    for item, doc in ranked:
+        if item.paper_key and (item.paper_key in shown
+                               or turned_down(groups.get(item.paper_key, []))):
+            continue
+        if item.paper_key:
+            shown.add(item.paper_key)
+        kept.append((item, doc))
+    return kept
 
 
 def _expand(codes: Iterable[str], ref: DigestReference) -> frozenset[str]:
@@ -247,6 +278,7 @@ def items_for(
         item
         for item in items
         if item.id not in already
+        and not item.same_paper & already  # the paper went out before, from another document
         and _recent_enough(sub, item, today)
         and matches(sub, item, ref, recognition)
     )

@@ -18,6 +18,7 @@ from extractors.errors import ReadError
 from extractors.types import Document as ReadDocument
 from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
 from pipelines.store.db import Store
+from pipelines.store.same_paper import link_meetings, lock_meetings
 from pipelines.store.schema import (
     ActionRecord,
     Document,
@@ -180,6 +181,8 @@ def save_processed(
     try:
         with store.session() as session:
             previous = _previous_version(session, facts.source, facts.sha256)
+            lock_meetings(session, (meeting.meeting_date,
+                                    previous.meeting_date if previous else None))
             document = Document(
                 id=document_id, sha256=facts.sha256, source=facts.source,
                 filename=facts.filename, size_bytes=facts.size, status="processed",
@@ -203,6 +206,10 @@ def save_processed(
             if previous is not None:
                 session.execute(update(Document).where(Document.id == previous.id)
                                 .values(superseded_by_id=document_id))
+            session.flush()
+            # The document's meeting is linked again with it in, in this transaction: a run
+            # killed after it leaves the store linked as if the run had been left alone.
+            link_meetings(session, (document_id, *([previous.id] if previous else [])))
     except IntegrityError:
         return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
     return Saved(document_id=document_id, items=len(segmented.items),

@@ -122,6 +122,10 @@ class Item(Base):
     # "cli", "import", "feedback", ... (the label's origin). Rescoring leaves such items alone.
     label_origin: Mapped[str | None] = mapped_column(String(16))
     consultation: Mapped[str] = mapped_column(String(16), default="unknown")
+    # The id of the first stored item of the same paper, on every item of a paper stored
+    # more than once (an agenda entry and the paper it introduces, a paper in a pack and as
+    # its own file); null for an item seen once. Flagged lists and digests show a paper once.
+    paper_key: Mapped[str | None] = mapped_column(String(48), index=True)
     model_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -57,6 +57,7 @@ def _build(
     head: Callable[[canvas.Canvas, int, str, int], float],
     foot: Callable[[canvas.Canvas, int, str, int, int, int], None],
     bookmarks: bool = False,
+    papers: tuple[tuple[str, int], ...] = PAPERS,
 ) -> Pack:
     c = canvas.Canvas(str(path), pagesize=A4)
     # A front cover naming the meeting, and no agenda.
@@ -68,7 +69,7 @@ def _build(
     c.showPage()
     starts = []
     page_no = 1
-    for paper, (title, pages) in enumerate(PAPERS, start=1):
+    for paper, (title, pages) in enumerate(papers, start=1):
         starts.append(page_no + 1)
         for page in range(1, pages + 1):
             page_no += 1
@@ -81,7 +82,7 @@ def _build(
             foot(c, paper, title, page, pages, page_no)
             c.showPage()
     c.save()
-    return Pack(path, tuple(starts), tuple(t for t, _ in PAPERS))
+    return Pack(path, tuple(starts), tuple(t for t, _ in papers))
 
 
 def _title(c: canvas.Canvas, paper: int, title: str, page: int) -> float:
@@ -145,9 +146,48 @@ def running_header_pack(folder: Path) -> Pack:
     return _build(folder / "running-header-pack.pdf", _plain_title, _header_footer)
 
 
+def _agenda_item_block(c: canvas.Canvas, paper: int, title: str, page: int) -> float:
+    """The paper's title large at the top, then a short block naming meeting and item."""
+    c.setFont("Helvetica-Bold", 15)
+    c.drawString(60, HEIGHT - 70, title)
+    c.setFont("Helvetica", 10)
+    rows = ("Meeting: Trust Board (public)", "Date: 2 October 2025", f"Agenda item: {paper + 6}")
+    for n, row in enumerate(rows):
+        c.drawString(60, HEIGHT - 100 - 14 * n, row)
+    return HEIGHT - 160
+
+
+def _numbered_footer(c: canvas.Canvas, paper: int, title: str, page: int, pages: int,
+                     n: int) -> None:
+    c.setFont("Helvetica", 8)
+    c.drawString(WIDTH - 80, 30, str(n))  # numbered through the pack: no resets to go by
+
+
+def agenda_item_block_pack(folder: Path) -> Pack:
+    return _build(folder / "agenda-item-block-pack.pdf", _agenda_item_block, _numbered_footer)
+
+
+# A one-page paper among them: its header is printed once, never "running".
+_SHORT_PAPERS = (PAPERS[0], ("Freedom to Speak Up guardian update", 1), *PAPERS[1:4])
+
+
+def _header_but_landscape(c: canvas.Canvas, paper: int, title: str, page: int, pages: int,
+                          n: int) -> None:
+    # The third page of the third paper stands for a full-page chart: no header printed.
+    if (paper, page) != (3, 3):
+        _header_footer(c, paper, title, page, pages, n)
+
+
+def short_paper_header_pack(folder: Path) -> Pack:
+    return _build(folder / "short-paper-header-pack.pdf", _plain_title, _header_but_landscape,
+                  papers=_SHORT_PAPERS)
+
+
 PACKS: tuple[Callable[[Path], Pack], ...] = (
     bookmarked_pack,
     title_block_pack,
     page_reset_pack,
     running_header_pack,
+    agenda_item_block_pack,
+    short_paper_header_pack,
 )

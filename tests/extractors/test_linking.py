@@ -153,3 +153,18 @@ def test_annotate_keeps_what_segmentation_found(pipeline: EntityPipeline) -> Non
         ("DBTH", "ods:RP5"),
         ("UNISON", "union:UNISON"),
     ]
+
+
+def test_a_federation_paper_is_the_federations_not_a_member_trusts(
+    pipeline: EntityPipeline,
+) -> None:
+    members = ("Barnsley Hospital NHS Foundation Trust, The Rotherham NHS Foundation Trust and "
+               "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust")
+    paper = SegmentedDocument("report", MeetingInfo(
+        organisation="West Midlands Imaging Network", meeting="Network Board",
+        title="Reporting rota"), (Item("Reporting rota", f"Members: {members}."),))
+    organisation = pipeline.own_organisation(paper)
+    assert (organisation.name, organisation.ods_code) == ("West Midlands Imaging Network", None)
+    # A paper naming no organisation of its own still takes the trust its first item names.
+    unnamed = dataclasses.replace(paper, meeting=MeetingInfo(meeting="Network Board", title="Rota"))
+    assert pipeline.own_organisation(unnamed).ods_code == "RFF"

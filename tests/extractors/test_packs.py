@@ -10,8 +10,11 @@ from extractors.segment import segment_document
 from tests.extractors.pack_layouts import (
     PACKS,
     Pack,
+    agenda_item_block_pack,
     bookmarked_pack,
     page_reset_pack,
+    running_header_pack,
+    short_paper_header_pack,
     title_block_pack,
 )
 
@@ -48,17 +51,54 @@ def test_page_numbers_starting_again_split_a_pack_without_an_agenda(tmp_path: Pa
 
 def test_title_blocks_split_a_pack_without_an_agenda(tmp_path: Path) -> None:
     pack = title_block_pack(tmp_path)
-    found = {page for page, _ in _paper_starts(pack)}
-    assert len(found & set(pack.starts)) >= 0.8 * len(pack.starts)
+    # The last paper's title block follows a short paper's last page closely.
+    assert _paper_starts(pack) == tuple(zip(pack.starts, pack.titles, strict=True))
+
+
+def test_a_title_block_run_into_one_paragraph_still_opens_a_paper(tmp_path: Path) -> None:
+    pack = agenda_item_block_pack(tmp_path)
+    papers = [i for i in segment_document(read_document(pack.path)).items if i.kind == "paper"]
+    assert [(p.page_start, p.heading) for p in papers] == list(
+        zip(pack.starts, pack.titles, strict=True))
+    assert [p.number for p in papers] == ["7", "8", "9", "10", "11"]
+    assert papers[0].fields["meeting"] == "Trust Board (public)"
+
+
+def test_running_headers_split_a_pack_without_an_agenda(tmp_path: Path) -> None:
+    pack = running_header_pack(tmp_path)
+    # The headers less what they share ("- Trust Board 2 October 2025") are the titles.
+    assert _paper_starts(pack) == tuple(zip(pack.starts, pack.titles, strict=True))
+
+
+def test_a_one_page_paper_and_a_page_without_header_keep_the_papers(tmp_path: Path) -> None:
+    pack = short_paper_header_pack(tmp_path)
+    found = _paper_starts(pack)
+    assert [page for page, _ in found] == list(pack.starts)
+    ends = [i.page_end for i in segment_document(read_document(pack.path)).items
+            if i.kind == "paper"]
+    assert ends[3] == 11  # the paper with a page left without header runs on over it
+
+
+def test_changing_top_lines_on_every_page_are_no_running_header() -> None:
+    from extractors.segment.pack_breaks import header_starts
+    from extractors.types import Block
+
+    blocks = [Block(f"Section {n} text", page=n) for n in range(1, 11)]
+    headings = [None, *(f"Section heading {n}" for n in range(2, 11))]
+    assert header_starts(blocks, headings) == []
+    runs = [None, "A - Board", "A - Board", "B - Board", "B - Board", "C - Board"]
+    assert [(s.index, s.title) for s in header_starts(blocks[:6], runs)] == [
+        (1, "A"), (3, "B"), (5, "C")]
 
 
 def test_boundaries_over_the_packs(tmp_path: Path) -> None:
-    """Paper starts found right over all the packs without an agenda, against the 0.9 aim;
-    a pack told only by its running header changing is not split yet."""
-    right = total = 0
+    """Paper starts found right over all the packs without an agenda (aim: 0.9), and none
+    found where no paper starts."""
+    right = total = extra = 0
     for build in PACKS:
         pack = build(tmp_path)
         found = {page for page, _ in _paper_starts(pack)}
         right += len(found & set(pack.starts))
+        extra += len(found - set(pack.starts))
         total += len(pack.starts)
-    assert right == 14 and total == 20
+    assert (right, total, extra) == (30, 30, 0)

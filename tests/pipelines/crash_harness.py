@@ -38,6 +38,7 @@ TAG_VARIABLE = "CRASHTEST_TAG"
 READER_MARK = "_worker_main"
 # Fields of an exported item that depend on when or from which path a paper was stored.
 VOLATILE_ITEM_FIELDS = ("source", "filename", "lead_time_days")
+VOLATILE_CITED = ("source", "filename")
 # What the classifier adds to an item: it differs when the model changes between two runs.
 FLAG_ITEM_FIELDS = ("workforce_impacting", "score", "categories", "evidence", "consultation")
 
@@ -383,6 +384,11 @@ def canonical_items(records: Iterable[dict[str, Any]], without_flags: bool = Fal
     without the classifier's output when `without_flags`, to compare across model versions)."""
     dropped = VOLATILE_ITEM_FIELDS + (FLAG_ITEM_FIELDS if without_flags else ())
     kept = [{k: v for k, v in r.items() if k not in dropped} for r in records]
+    for record in kept:
+        # A citation names its document's path: as volatile as the item's own, when the
+        # same bytes are at two paths (the documents' records still check every path).
+        record["also_in"] = [{k: v for k, v in citation.items() if k not in VOLATILE_CITED}
+                             for citation in record.get("also_in", [])]
     return sorted(json.dumps(r, sort_keys=True) for r in kept)
 
 

@@ -177,3 +177,26 @@ def test_the_sender_setting_must_be_one_address() -> None:
     assert parse_sender("nosurprises <digest@localhost>").address == "digest@localhost"
     with pytest.raises(InvalidAddressError):
         parse_sender("a@example.org, b@example.org")
+
+
+def test_meetings_named_in_another_case_are_one_group() -> None:
+    board = _item(id="a-001", heading="Theatres move", score=0.9)
+    shouting = _item(id="b-001", heading="Pharmacy hours", meeting="BOARD OF DIRECTORS  (PUBLIC)",
+                     organisation_name="SHEFFIELD TEACHING HOSPITALS NHS FOUNDATION TRUST",
+                     score=0.8)
+    # Another meeting the same day sorts between them: still two groups, not three.
+    people = _item(id="c-001", heading="Rota policy", meeting="People Committee", score=0.85)
+    text = render_digest([board, people, shouting], CONTEXT).text
+    assert text.count("== Sheffield Teaching Hospitals NHS Foundation Trust ==") == 2
+    assert text.count("Board of Directors (public), Sat 28 Nov 2026") == 1
+    assert text.index("Pharmacy hours") < text.index("Rota policy")
+
+
+def test_a_paper_found_in_several_documents_cites_each() -> None:
+    from pipelines.store.same_paper import Citation
+
+    agenda = Citation("d2", "d2-004", "/papers/agenda.docx", "agenda.docx", "agenda", 1, 1)
+    digest = render_digest([_item(also_in=(agenda,))], CONTEXT)
+    for part in (digest.text, digest.html):
+        assert "November pack.pdf, pp. 34\u201336" in part
+        assert "Also in: agenda.docx, p. 1" in part

@@ -38,7 +38,7 @@ def test_open_store_twice_migrates_once(store_url: str) -> None:
     second = open_store(store_url)  # already at head: nothing to do, no error
     with second.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0002"
+    assert version == "0003"
     first.dispose()
     second.dispose()
 

@@ -146,13 +146,22 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
     assert [outcome.enrich_parts for outcome in outcomes] == [2]
     pack_id = outcomes[0].document_id
 
-    def records(db_url: str, what: str) -> list[dict]:  # the same paper, from another folder
-        return [{k: v for k, v in r.items() if k != "source"}
+    def records(db_url: str, what: str) -> list[dict]:
+        # The same pack from another folder, and stored alone: among the agenda and the
+        # papers' own files its items cite those (also_in, one paper one item), alone they
+        # cite nothing. Everything else is the pack's own and must agree. Sorted again once
+        # also_in is out, since the export's order follows the whole record.
+        kept = [{k: v for k, v in r.items() if k not in ("source", "also_in")}
                 for r in _export(db_url, what) if r["document_id"] == pack_id]
+        return sorted(kept, key=lambda r: json.dumps(r, sort_keys=True))
 
     assert records(one_db, "items")
     for what in ("items", "actions"):
         assert records(split_db, what) == records(one_db, what)
+    cited = {r["item_id"]: r["also_in"] for r in _export(one_db, "items")
+             if r["document_id"] == pack_id}
+    assert any(cited.values()), "the pack's papers are also in the agenda and their own files"
+    assert not any(r["also_in"] for r in _export(split_db, "items"))
 
 
 def test_files_to_read_come_largest_first(tmp_path: Path) -> None:
