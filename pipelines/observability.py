@@ -32,6 +32,7 @@ _SECRET_PARAMS = frozenset(
 )
 _SECRET_FIELDS = frozenset({"password", "passwd", "secret", "token", "authorization", "cookie"})
 _WARNING_OUTCOMES = frozenset({"quarantined", "failed"})
+_DOCUMENT_EVENT = '{"event": "document"'
 
 
 def redact_url(url: str) -> str:
@@ -102,3 +103,9 @@ def log_document(
     level = logging.WARNING if outcome in _WARNING_OUTCOMES else logging.INFO
     logger.log(level, json.dumps(record, default=str, ensure_ascii=False))
     return record
+
+
+def is_document_record(record: logging.LogRecord) -> bool:
+    """Whether `record` is one of `log_document`'s lines."""
+    message = record.msg
+    return isinstance(message, str) and message.startswith(_DOCUMENT_EVENT)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs nosurprises with its test tools, starts a throwaway PostgreSQL for the store
-# tests, and runs the whole test suite (slow and PostgreSQL tests included).
+# tests, and runs the whole test suite (slow and PostgreSQL tests included) in two processes
+# (pytest-xdist): the tests keep their stores, homes and databases apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --dev
@@ -18,4 +19,4 @@ if [ -z "${NOSURPRISES_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null 
 fi
 
 export NOSURPRISES_HOME="$(mktemp -d)"
-python3 -m pytest -q "$@"
+python3 -m pytest -q -n 2 --dist loadfile "$@"

@@ -12,6 +12,12 @@ import pytest
 
 # Before anything reads the settings: never touch the user's own store or models.
 os.environ.setdefault("NOSURPRISES_HOME", tempfile.mkdtemp(prefix="nosurprises-test-home-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each process of a parallel run (pytest -n) keeps its default store and promoted models
+    # in a home of its own, so that tests on different workers never see each other's.
+    _worker_home = Path(os.environ["NOSURPRISES_HOME"]) / os.environ["PYTEST_XDIST_WORKER"]
+    _worker_home.mkdir(parents=True, exist_ok=True)
+    os.environ["NOSURPRISES_HOME"] = str(_worker_home)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import pipelines.prefect_setup  # noqa: F401
@@ -68,3 +74,13 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a parallel run, the files with slow tests go out first, each file whole: the
+    workers then end together instead of one of them running a long file alone at the end.
+    A file is never split, so its module fixtures are made once, as in a serial run."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: files keep their order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -54,6 +55,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     from pipelines.local import ingest_once
 
     store_url = database_url(db)
+    _warnings_without_document_records()
     console = Console(stderr=True)
     progress = _progress(console, enabled=not as_json and console.is_terminal)
     task_id = progress.add_task("reading", total=None) if progress else None
@@ -80,6 +82,36 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     if why:
         click.echo(f"nosurprises: {why}", err=True)
     sys.exit(code)
+
+
+class _DocumentRecordsLeftOut(logging.Handler):
+    """Warnings to whatever stderr is when they come, as logging's last resort writes them,
+    but not the per-document JSON records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from pipelines.observability import is_document_record
+
+        return not is_document_record(record) and super().filter(record)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # as logging's own handlers do: a log line never ends the run
+            self.handleError(record)
+
+
+def _warnings_without_document_records() -> None:
+    """With no logging configured, a quarantined input's JSON record (a warning) would reach
+    stderr through logging's last resort, before the one line that says why the run did not
+    exit 0; the summary already lists each of them with its reason. Other warnings still
+    reach stderr. A program that configures logging itself gets the records as before."""
+    logger = logging.getLogger("pipelines")
+    if logging.getLogger().handlers or logger.handlers:
+        return
+    logger.addHandler(_DocumentRecordsLeftOut())
 
 
 # Exit codes of `ingest` beyond click's: 1 nothing read, 3 some inputs quarantined.

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from pipelines.observability import log_document, redact_url
+from pipelines.observability import is_document_record, log_document, redact_url
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,12 @@ def test_quarantined_documents_are_warnings(caplog: pytest.LogCaptureFixture) ->
     )
     assert total["total_seconds"] == 3.5  # a measured total is kept, not added to the stages
     assert json.loads(caplog.records[0].getMessage())["reason"] == "encrypted"
+
+
+def test_a_document_record_is_told_from_other_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("nosurprises.test")
+    caplog.set_level(logging.INFO, logger="nosurprises.test")
+    log_document(logger, source="/srv/p.pdf", sha256=None, outcome="quarantined", timings={})
+    logger.warning("reader child %s ended", 42)
+    logger.warning('{"event": "other"}')
+    assert [is_document_record(record) for record in caplog.records] == [True, False, False]
