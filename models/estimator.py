@@ -27,9 +27,16 @@ from models.features import (
     word_feature_mask,
 )
 from models.genre import genre_offset
-from models.passages import Passage, Span, content_words, item_passages, sentence_spans
+from models.passages import (
+    Passage,
+    Span,
+    content_words,
+    item_passages,
+    sentence_spans,
+    without_templates,
+)
 
-ENCODER_CANDIDATES = 6  # an item's best sentences by word features that the encoder reads
+ENCODER_CANDIDATES = 12  # an item's best sentences by word features that the encoder reads
 
 # Output 0 is the workforce_impacting flag; outputs 1..6 are the categories in CATEGORIES order.
 OUTPUTS: tuple[str, ...] = ("workforce_impacting", *CATEGORIES)
@@ -191,7 +198,12 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
         return self.scores(X).probabilities
 
-    def scores(self, X: np.ndarray, genres: Sequence[str | None] | None = None) -> Scores:
+    def scores(
+        self,
+        X: np.ndarray,
+        genres: Sequence[str | None] | None = None,
+        templates: frozenset[str] = frozenset(),
+    ) -> Scores:
         """Each item judged on its best passage: a sentence, or two neighbouring sentences.
 
         An item is workforce-impacting because something in it proposes, decides, consults on
@@ -203,8 +215,13 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         own sentences are passages of the item's text).
         Passages with few content words are shrunk towards the prior, and the item's genre
         (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
-        registers needs stronger wording. Categories come from the winning passage."""
+        registers needs stronger wording. Sentences whose `template_key` is in `templates`
+        (lines every paper of a pack repeats) are blanked out first: they judge no item and
+        are never evidence (offsets are kept). Categories come from the winning passage."""
         check_is_fitted(self, "pipeline_")
+        if templates:
+            X = X.copy()
+            X[:, TEXT] = [without_templates(str(text), templates) for text in X[:, TEXT]]
         texts = [str(text) for text in X[:, TEXT]]
         spans = [sentence_spans(text) for text in texts]
         owners: list[int] = []

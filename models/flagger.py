@@ -12,6 +12,7 @@ from models.estimator import OUTPUTS, Scores, WorkforceClassifier
 from models.evidence import pushing_terms
 from models.features import ItemText, item_table
 from models.genre import item_genre
+from models.passages import template_sentences
 
 EVIDENCE_SENTENCES = 2
 NOT_FLAGGED = Flag(workforce_impacting=False, score=0.0)
@@ -39,7 +40,8 @@ class WorkforceFlagger:
 
     def _flag(self, items: Sequence[Item], genre: str | None) -> list[Flag]:
         genres = [item_genre(item.heading, item.kind, genre) for item in items]
-        flags = self.score([item_text(item) for item in items], genres=genres)
+        templates = template_sentences([item.text for item in items])
+        flags = self.score([item_text(item) for item in items], genres=genres, templates=templates)
         return [
             Flag(
                 f.workforce_impacting,
@@ -58,11 +60,13 @@ class WorkforceFlagger:
         texts: Sequence[ItemText],
         explain: bool = True,
         genres: Sequence[str | None] | None = None,
+        templates: frozenset[str] = frozenset(),
     ) -> list[Flag]:
-        """Flags without consultation status (that needs an Item); evidence for flagged ones."""
+        """Flags without consultation status (that needs an Item); evidence for flagged ones.
+        `templates`: the document's repeated lines (`models.passages.template_sentences`)."""
         if not texts:
             return []
-        scores = self.model.scores(item_table(texts), genres=genres)
+        scores = self.model.scores(item_table(texts), genres=genres, templates=templates)
         probabilities = scores.probabilities
         flagged = probabilities[:, 0] >= self.model.thresholds_[0]
         flags = []

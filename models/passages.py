@@ -9,6 +9,8 @@ gives the evidence with its offsets.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -75,3 +77,38 @@ def item_passages(text: str, spans: list[Span] | None = None) -> list[Passage]:
         if len(text[joined.start : joined.end].split()) <= PAIR_WORDS:
             passages.append(Passage(joined, (i, i + 1)))
     return passages
+
+
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+TEMPLATE_ITEMS = 3  # a sentence in this many items of one document is the document's template
+TEMPLATE_MIN_ITEMS = 4  # fewer items than this say nothing about templates
+
+
+def template_key(sentence: str) -> str:
+    """A sentence's letters only, lower-cased: the same template line whatever its dates."""
+    return _NOT_LETTERS.sub(" ", sentence.lower()).strip()
+
+
+def template_sentences(texts: Sequence[str]) -> frozenset[str]:
+    """Keys of the sentences repeated in `TEMPLATE_ITEMS` or more of a document's items: a
+    pack's cover-sheet questions and strategic-goal tick boxes ("Enable our workforce to
+    thrive"), a report template's headings. They are the same in every paper, so they say
+    nothing about any one of them and are never its evidence."""
+    if len(texts) < TEMPLATE_MIN_ITEMS:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({template_key(text[s.start : s.end]) for s in sentence_spans(text)})
+    return frozenset(key for key, count in counts.items() if key and count >= TEMPLATE_ITEMS)
+
+
+def without_templates(text: str, templates: frozenset[str]) -> str:
+    """`text` with its template sentences blanked out by spaces, so offsets stay true."""
+    if not templates:
+        return text
+    pieces, last = [], 0
+    for span in sentence_spans(text):
+        if template_key(text[span.start : span.end]) in templates:
+            pieces += [text[last : span.start], " " * (span.end - span.start)]
+            last = span.end
+    return "".join(pieces) + text[last:]

@@ -24,6 +24,8 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PAPERS = SHARED / "real-papers"
 PASSAGES = SHARED / "real-papers-2" / "passages.jsonl"
 REAL_LABELS = DATA / "real_labels.jsonl"
+REAL_SENTENCES = DATA / "real_sentences.jsonl"
+DOCUMENTS = SHARED / "real-papers-2" / "docs"
 
 # Genre of each passage's source document, for figures per genre.
 PASSAGE_GENRES: tuple[tuple[str, str], ...] = (
@@ -167,6 +169,67 @@ def _cached_read(path: Path, sha256: str, cache: Path | None):
             json.dumps({"type": document_type, "title": title, "items": [_item(i) for i in items]})
         )
     return document_type, title, items
+
+
+@dataclass(frozen=True, slots=True)
+class RealSentence:
+    """One labelled sentence of a real document (its text read from `../shared`)."""
+
+    document: str  # the document's file name
+    text: str
+    workforce_impacting: bool
+    categories: tuple[str, ...]
+
+
+def sentence_key(sentence: str) -> str:
+    """How a labelled sentence is named without its text: a hash of its letters."""
+    from models.passages import template_key
+
+    return hashlib.sha256(template_key(sentence).encode("utf-8")).hexdigest()[:16]
+
+
+def sentence_examples(
+    path: Path = REAL_SENTENCES, cache: Path | None = None
+) -> list[RealSentence]:
+    """The labelled sentences of the real documents, found again by their keys.
+
+    The labels were made by reading the sentences the flag ranked highest in every real
+    document (the likeliest false alarms) and the sentences of the labelled changes that
+    name them; sentences of the five papers are read as ingest segments them, those of the
+    second set from the documents' own text. A label whose sentence is not found (a document
+    missing or changed, segmentation moved a boundary) is skipped."""
+    from models.passages import sentence_spans
+
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    wanted: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        wanted.setdefault(row["sha256"], {})[row["sentence"]] = row
+    texts: dict[str, list[str]] = {}
+    for labels in paper_labels():
+        file = PAPERS / labels.file
+        if labels.sha256 in wanted and file.is_file() and _sha256(file) == labels.sha256:
+            texts[labels.file] = [item.text for item in _cached_read(file, labels.sha256, cache)[2]]
+    for file in sorted(DOCUMENTS.glob("*")) if DOCUMENTS.is_dir() else ():
+        if file.name not in texts and _sha256(file) in wanted:
+            if file.suffix == ".md":
+                texts[file.name] = [file.read_text(encoding="utf-8")]
+            else:
+                texts[file.name] = [item.text for item in read_paper(file)[2]]
+    found: dict[tuple[str, str], RealSentence] = {}
+    for name, own in texts.items():
+        sha = _sha256(PAPERS / name if (PAPERS / name).is_file() else DOCUMENTS / name)
+        for text in own:
+            for span in sentence_spans(text):
+                sentence = text[span.start : span.end]
+                row = wanted[sha].get(sentence_key(sentence))
+                if row is not None and (sha, row["sentence"]) not in found:
+                    found[sha, row["sentence"]] = RealSentence(
+                        name,
+                        sentence,
+                        bool(row["workforce_impacting"]),
+                        tuple(c for c in CATEGORIES if c in row.get("categories", ())),
+                    )
+    return list(found.values())
 
 
 def by_source(examples: Iterable[RealExample]) -> dict[str, list[RealExample]]:
@@ -314,16 +377,13 @@ def training_examples(
     return labelled
 
 
-def real_flag_threshold(flagger, recall: float = 1.0, cache: Path | None = None) -> float:
-    """The highest flag threshold with at least `recall` on the real development sets (by
-    default every labelled change to staff flagged): a miss (a surprise) costs more than a
-    false alarm, and synthetic held-out scores do not carry over to real text. The real
-    figures at this threshold are therefore not held out."""
+def real_flag_threshold(pairs: Sequence, recall: float = 1.0) -> float:
+    """The highest flag threshold with at least `recall` on (RealExample, Flag) pairs of the
+    real development sets (by default every labelled change to staff flagged): a miss (a
+    surprise) costs more than a false alarm, and synthetic held-out scores do not carry over
+    to real text. The figures at this threshold are therefore not held out."""
     from models.estimator import recall_threshold
 
-    pairs = score_examples(flagger, passage_examples()) + score_examples(
-        flagger, paper_examples(cache)
-    )
     scores = np.array([flag.score for _, flag in pairs])
     truth = np.array([int(example.workforce_impacting) for example, _ in pairs])
     return recall_threshold(scores, truth, recall)

@@ -95,12 +95,21 @@ def main() -> None:
     from models.evaluate import evaluate_model
     from models.flagger import WorkforceFlagger
     from models.persistence import SHIPPED_MODEL, new_version, save_model
-    from models.realsets import available, real_flag_threshold
+    from models.realsets import (
+        available,
+        paper_examples,
+        passage_examples,
+        real_flag_threshold,
+        score_examples,
+    )
 
     version = new_version()
     model = train_model(training_set(), **DEFAULT_PARAMS)
     if available():
-        model.thresholds_[0] = real_flag_threshold(WorkforceFlagger(model, version))
+        flagger = WorkforceFlagger(model, version)
+        pairs = score_examples(flagger, passage_examples())
+        pairs += score_examples(flagger, paper_examples())
+        model.thresholds_[0] = real_flag_threshold(pairs)
     evaluation = evaluate_model(model, fixed_test_set(), version)
     record = save_model(model, SHIPPED_MODEL, version, metrics=evaluation.to_dict())
     record_file = SHIPPED_MODEL.with_suffix(".json")

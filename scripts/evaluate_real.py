@@ -1,11 +1,14 @@
 """Scores a workforce model on the real development sets beside the project (../shared).
 
     python scripts/evaluate_real.py [--model FILE] [--cache DIR] [--json OUT] [--misses]
+                                    [--sentences]
 
 Passages of real-papers-2 and the labelled items of the five real papers: precision and
 recall overall, per genre and per document, flag rate per document, category F1 on the
 flagged positives, and the procedural one-liners. --cache keeps the papers' items between
-runs (reading them takes a minute); --misses lists every wrong decision.
+runs (reading them takes a minute); --misses lists every wrong decision; --sentences adds the
+labelled real sentences (`models/data/real_sentences.jsonl`), each judged alone: the hardest
+lines of every real document, where a flag on vocabulary alone goes wrong.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from models.realsets import (
     paper_examples,
     passage_examples,
     score_examples,
+    sentence_examples,
 )
 
 
@@ -43,7 +47,27 @@ def _table(title: str, counts: dict[str, Counts]) -> list[str]:
     return lines
 
 
-def report(model: Path | None, cache: Path | None, misses: bool) -> dict:
+def sentence_report(flagger, cache: Path | None) -> tuple[list[str], dict]:
+    """The flag on each labelled real sentence alone: counts at the threshold, and ranking."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    sentences = sentence_examples(cache=cache)
+    flags = flagger.flag([Item(heading="", text=s.text) for s in sentences])
+    counts = Counts()
+    for sentence, flag in zip(sentences, flags, strict=True):
+        counts = counts.add(sentence.workforce_impacting, flag.workforce_impacting)
+    truth = [int(s.workforce_impacting) for s in sentences]
+    scores = [f.score for f in flags]
+    auc, ap = roc_auc_score(truth, scores), average_precision_score(truth, scores)
+    line = (
+        f"labelled real sentences alone ({len(sentences)}, {sum(truth)} changes): precision "
+        f"{_fmt(counts.precision)} recall {_fmt(counts.recall)} (TP {counts.tp}, FP {counts.fp},"
+        f" FN {counts.fn}); ROC AUC {auc:.3f}, average precision {ap:.3f}"
+    )
+    return [line], {"precision": counts.precision, "recall": counts.recall, "auc": auc, "ap": ap}
+
+
+def report(model: Path | None, cache: Path | None, misses: bool, sentences: bool = False) -> dict:
     flagger = load_flagger(model)
     passages = score_examples(flagger, passage_examples())
     papers = score_examples(flagger, paper_examples(cache))
@@ -74,6 +98,10 @@ def report(model: Path | None, cache: Path | None, misses: bool) -> dict:
         f"procedural one-liners flagged: {len(flagged_lines)} of {len(PROCEDURAL_ONE_LINERS)}"
         + "".join(f"\n  {t}" for t in flagged_lines)
     )
+    by_sentence: dict = {}
+    if sentences:
+        more, by_sentence = sentence_report(flagger, cache)
+        lines += more
     if misses:
         lines.append("wrong decisions:")
         for example, flag in passages + papers:
@@ -93,6 +121,7 @@ def report(model: Path | None, cache: Path | None, misses: bool) -> dict:
             for name, c in overall.items()
         },
         "category_macro_f1": macro,
+        "sentences": by_sentence,
         "category_f1": f1,
         "one_liners_flagged": len(flagged_lines),
         "papers_flagged": {k: v.flagged for k, v in counts_by(papers, lambda e: e.source).items()},
@@ -105,10 +134,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--sentences", action="store_true")
     args = parser.parse_args()
     if not available():
         sys.exit("the real development sets (../shared beside the project) are not here")
-    result = report(args.model, args.cache, args.misses)
+    result = report(args.model, args.cache, args.misses, args.sentences)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

@@ -7,7 +7,13 @@ import pytest
 
 from extractors.types import Item
 from models import WorkforceFlagger, load_flagger
-from models.passages import MAX_WORDS, item_passages, sentence_spans
+from models.passages import (
+    MAX_WORDS,
+    item_passages,
+    sentence_spans,
+    template_key,
+    template_sentences,
+)
 
 # Written for this test (not in the training data): report sections with no staff change.
 NEUTRAL = (
@@ -92,3 +98,35 @@ def test_governance_genres_need_stronger_wording(flagger: WorkforceFlagger) -> N
     genres = ("board_paper", "constitution")
     paper, constitution = (flagger.flag([item], genre=g)[0] for g in genres)
     assert paper.workforce_impacting and constitution.score < paper.score
+
+
+# A pack's cover sheet, the same in every paper (written for this test, in no sample's wording).
+COVER = (
+    "Strategic aims supported (tick all that apply): Look after our people so they can give "
+    "their best care.\nIs an equality impact assessment attached? Not required.\n"
+)
+
+
+def test_lines_every_paper_of_a_pack_repeats_are_its_template() -> None:
+    papers = [COVER + text for text in NEUTRAL] + [COVER + WORKFORCE]
+    templates = template_sentences(papers)
+    assert template_key("Look after our people so they can give their best care.") in templates
+    assert template_key("Is an equality impact assessment attached?") in templates
+    # A sentence of one or two papers is theirs; three papers say nothing about templates.
+    assert not any("redund" in key or "capital" in key for key in templates)
+    assert template_sentences(papers[:3]) == frozenset()
+    # Dates and numbers do not make a template line new.
+    assert template_key("Board meeting, 4 June 2025:") == template_key("Board meeting 12 June 2026")
+
+
+def test_a_template_line_is_never_the_evidence_of_a_paper(flagger: WorkforceFlagger) -> None:
+    people = "Enable our workforce to thrive: staff will be consulted on new rotas in every ward."
+    papers = [Item(heading=f"Paper {i}", text=f"{people}\n{text}") for i, text in
+              enumerate((*NEUTRAL, WORKFORCE))]
+    flags = flagger.flag(papers)
+    # Alone, the line reads as a change; repeated in every paper of the pack, it is the
+    # pack's template and judges none of them.
+    assert flagger.flag([Item(heading="", text=people)])[0].workforce_impacting
+    assert not any(flag.workforce_impacting for flag in flags[:-1])
+    assert flags[-1].workforce_impacting
+    assert all(people not in line for flag in flags for line in flag.evidence)

@@ -5,17 +5,23 @@ judgment cannot make real papers worse unnoticed."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from extractors.types import Item
 from models import load_flagger
 from models.realsets import (
     PROCEDURAL_ONE_LINERS,
+    REAL_SENTENCES,
     available,
     counts_by,
     paper_examples,
     passage_examples,
     score_examples,
+    sentence_examples,
+    sentence_key,
 )
 
 pytestmark = [
@@ -26,10 +32,30 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory):
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("papers")
+
+
+@pytest.fixture(scope="module")
+def scored(cache):
     flagger = load_flagger()
-    papers = score_examples(flagger, paper_examples(tmp_path_factory.mktemp("papers")))
+    papers = score_examples(flagger, paper_examples(cache))
     return flagger, score_examples(flagger, passage_examples()), papers
+
+
+def test_labelled_real_sentences_are_found_again_without_their_text(cache) -> None:
+    rows = [json.loads(line) for line in REAL_SENTENCES.read_text().splitlines() if line]
+    # The project holds keys and labels only: no sentence of the real papers is in it.
+    assert all(set(row) == {"document", "sha256", "sentence", "workforce_impacting",
+                            "categories"} for row in rows)
+    assert all(re.fullmatch(r"[0-9a-f]{16}", row["sentence"]) for row in rows)
+    found = sentence_examples(cache=cache)
+    assert len(found) >= 0.95 * len(rows)
+    assert all(sentence_key(s.text) in {row["sentence"] for row in rows} for s in found)
+    positives = [s for s in found if s.workforce_impacting]
+    assert 40 <= len(positives) < len(found) / 2
+    assert all(s.categories for s in positives)
+    assert not any(s.categories for s in found if not s.workforce_impacting)
 
 
 def test_governance_documents_are_almost_never_flagged(scored) -> None:
