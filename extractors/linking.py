@@ -66,6 +66,8 @@ class DocContext:
     meeting_date: date | None = None
     next_meeting: date | None = None
     document_genre: str | None = None  # the paper's genre, for the flag (models.genre)
+    # Keys of the lines every paper of the document repeats (models.passages.template_sentences)
+    templates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,18 +29,29 @@ class WorkforceFlagger:
         self.model = model
         self.version = version
 
-    def flag(self, items: Sequence[Item], genre: str | None = None) -> list[Flag]:
-        """One Flag per item; `genre` is the document's (`models.genre.document_genre`).
+    def flag(
+        self,
+        items: Sequence[Item],
+        genre: str | None = None,
+        templates: frozenset[str] | None = None,
+    ) -> list[Flag]:
+        """One Flag per item; `genre` is the document's (`models.genre.document_genre`), and
+        `templates` the keys of the lines its papers repeat (`models.passages.
+        template_sentences`), found among `items` when not given: a run of a document's items
+        is flagged as in the whole document when given the whole document's.
 
         A pack's agenda page (kind "agenda") is never flagged itself: each paper it lists is an
         item of its own, and a flag there would report the paper twice."""
         scored = [item for item in items if item.kind != "agenda"]
-        flags = iter(self._flag(scored, genre) if scored else ())
+        if templates is None:
+            templates = document_templates(items)
+        flags = iter(self._flag(scored, genre, templates) if scored else ())
         return [NOT_FLAGGED if item.kind == "agenda" else next(flags) for item in items]
 
-    def _flag(self, items: Sequence[Item], genre: str | None) -> list[Flag]:
+    def _flag(
+        self, items: Sequence[Item], genre: str | None, templates: frozenset[str]
+    ) -> list[Flag]:
         genres = [item_genre(item.heading, item.kind, genre) for item in items]
-        templates = template_sentences([item.text for item in items])
         flags = self.score([item_text(item) for item in items], genres=genres, templates=templates)
         return [
             Flag(
@@ -113,6 +124,12 @@ class WorkforceFlagger:
             EvidenceSpan(text[spans[i].start : spans[i].end], None, spans[i].start, spans[i].end)
             for i in sorted(best)
         )
+
+
+def document_templates(items: Sequence[Item]) -> frozenset[str]:
+    """The template lines of a document's papers (its agenda page, which names each paper
+    once more, left out)."""
+    return template_sentences([item.text for item in items if item.kind != "agenda"])
 
 
 def _with_page(span: EvidenceSpan, item: Item) -> EvidenceSpan:

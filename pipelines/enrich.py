@@ -82,6 +82,7 @@ class Enricher:
         flags are found in."""
         from extractors.linking import DocContext
         from extractors.nlp import next_meeting_date
+        from models.flagger import document_templates
         # The same context `EntityPipeline.annotate` builds for the whole document (a test holds
         # the two paths to the same output); the parts then only run the per-item components.
         entities = self.entities
@@ -94,6 +95,7 @@ class Enricher:
             meeting_date=meeting.meeting_date,
             next_meeting=next_meeting_date(item.text for item in segmented.items),
             document_genre=genre_of(segmented),
+            templates=document_templates(segmented.items),
         )
         return organisation, meeting, context
 
@@ -102,7 +104,11 @@ class Enricher:
         from extractors.nlp import EntityPipeline
         docs = self.entities.docs([item.text for item in items], context)
         annotations = tuple(EntityPipeline._annotations(docs, items))
-        flags = tuple(self.flagger.flag(items, context.document_genre)) if items else ()
+        flags = (
+            tuple(self.flagger.flag(items, context.document_genre, context.templates))
+            if items
+            else ()
+        )
         return EnrichedPart(annotations, flags)
 
 

@@ -75,7 +75,7 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
         answer = codec.encode_enrichment(empty, (), enricher.flagger.version)
         answer["context"] = [context.organisation_id, context.organisation_label,
                              _date_text(context.meeting_date), _date_text(context.next_meeting),
-                             context.document_genre]
+                             context.document_genre, sorted(context.templates)]
         return answer
     if request[0] == "part":
         part = enricher.enrich_part(request[1], request[2])
@@ -223,15 +223,18 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
 def _decode_context(row: Any) -> DocContext:
     from extractors.linking import DocContext
 
-    organisation_id, label, meeting_date, next_meeting, genre = row
+    organisation_id, label, meeting_date, next_meeting, genre, templates = row
     texts = (organisation_id, label, meeting_date, next_meeting, genre)
     if not all(value is None or isinstance(value, str) for value in texts):
         raise ValueError("expected strings")
+    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+        raise ValueError("expected a list of template keys")
     return DocContext(
         organisation_id=organisation_id, organisation_label=label,
         meeting_date=date.fromisoformat(meeting_date) if meeting_date else None,
         next_meeting=date.fromisoformat(next_meeting) if next_meeting else None,
         document_genre=genre,
+        templates=frozenset(templates),
     )
 
 
