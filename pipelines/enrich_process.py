@@ -182,16 +182,7 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
     enricher = _thread_enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
     outcome = enricher.call(path, (segmented,), seconds_for(settings.limits, segmented), room)
-    if outcome.error is not None:
-        raise outcome.error
-    try:
-        annotations, flags, version = codec.decode_enrichment(outcome.result)
-    except codec.DecodeError:
-        enricher.discard()
-        raise _unexpected() from None
-    if not len(annotations.items) == len(flags) == len(segmented.items):
-        enricher.discard()
-        raise _unexpected()
+    annotations, flags, version = _checked_answer(enricher, outcome, len(segmented.items))
     return Enriched(annotations, flags, version)
 
 
@@ -253,17 +244,24 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     seconds = limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
     enricher = _thread_enricher(settings)
     outcome = enricher.call(Path(name), ("part", items, context), seconds)
+    annotations, flags, _ = _checked_answer(enricher, outcome, len(items))
+    return EnrichedPart(annotations.items, flags)
+
+
+def _checked_answer(enricher: Any, outcome: Any, items: int) -> tuple:
+    """(annotations, flags, model version) of a child's answer for `items` items; the child's
+    own error raised, and a child that answered nonsense discarded."""
     if outcome.error is not None:
         raise outcome.error
     try:
-        annotations, flags, _ = codec.decode_enrichment(outcome.result)
+        annotations, flags, version = codec.decode_enrichment(outcome.result)
     except codec.DecodeError:
         enricher.discard()
         raise _unexpected() from None
-    if not len(annotations.items) == len(flags) == len(items):
+    if not len(annotations.items) == len(flags) == items:
         enricher.discard()
         raise _unexpected()
-    return EnrichedPart(annotations.items, flags)
+    return annotations, flags, version
 
 
 def _unexpected() -> ReadError:

@@ -45,14 +45,6 @@ def _ingest(db_url: str, *inputs: str | Path):
     return CliRunner().invoke(main, ["ingest", *map(str, inputs), "--db", db_url, "--json"])
 
 
-@pytest.fixture
-def no_prefect_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
-    monkeypatch.chdir(tmp_path)
-
-
 @pytest.mark.slow
 @pytest.mark.usefixtures("no_prefect_api")
 def test_ingest_exits_0_when_every_input_is_read_and_again_when_all_are_known(

@@ -17,14 +17,6 @@ from tests.pipelines.same_paper_files import agenda_docx, pack_pdf, paper_pdf
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def no_prefect_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
-    monkeypatch.chdir(tmp_path)
-
-
 def _run(*args: str) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
