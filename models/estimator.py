@@ -73,6 +73,7 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         encoder: bool = True,
         head_C: float = 1.0,
         encoder_candidates: int = ENCODER_CANDIDATES,
+        pooling: str = "soft",
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
@@ -83,6 +84,7 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         self.encoder = encoder
         self.head_C = head_C
         self.encoder_candidates = encoder_candidates
+        self.pooling = pooling
 
     def fit(
         self,
@@ -217,7 +219,9 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
         registers needs stronger wording. Sentences whose `template_key` is in `templates`
         (lines every paper of a pack repeats) are blanked out first: they judge no item and
-        are never evidence (offsets are kept). Categories come from the winning passage."""
+        are never evidence (offsets are kept). With the sentence encoder's head, the item's
+        log-odds pool the candidates it read (`_soft_maximum`) and its categories are those of
+        every candidate that points to a change; without it, the winning passage's."""
         check_is_fitted(self, "pipeline_")
         if templates:
             X = X.copy()
@@ -302,7 +306,8 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         whole_logits: np.ndarray,
     ) -> _HeadReading:
         """The encoder reads each item's best sentences by word features (and a short item
-        whole) and the head judges them: the best becomes the item's log-odds and evidence."""
+        whole) and the head judges them. The best is the item's evidence; the item's log-odds
+        are their soft maximum (`pooling="soft"`; the best alone for "max")."""
         from models.encoder import sentence_encoder
 
         count = getattr(self, "encoder_candidates", ENCODER_CANDIDATES) or ENCODER_CANDIDATES
@@ -339,9 +344,21 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
             if candidate_passage[c] >= 0:
                 sentence = passages[candidate_passage[c]].sentences[0]
                 sentence_logits[owner][sentence] = impact[c]
+        # A model saved before pooling was a parameter judged an item on its best candidate.
+        soft = getattr(self, "pooling", "max") == "soft"
+        category_probabilities = _sigmoid(logits[:, 1:])
+        candidates_of: dict[int, list[int]] = {}
+        for c, owner in enumerate(candidate_owner):
+            candidates_of.setdefault(owner, []).append(c)
         for owner, c in best_of.items():
-            final[owner] = impact[c]
-            given[owner] = _sigmoid(logits[c, 1:])
+            final[owner] = _soft_maximum(impact[candidates_of[owner]]) if soft else impact[c]
+            if soft:
+                # What kind of change: every candidate that points to one (log-odds at least
+                # 0) says its kinds, so an item that merges teams and freezes posts is both.
+                pointing = [k for k in candidates_of[owner] if impact[k] >= 0.0]
+                given[owner] = category_probabilities[pointing or [c]].max(axis=0)
+            else:
+                given[owner] = category_probabilities[c]
             chosen[owner] = candidate_passage[c]
             judged[owner] = candidate_texts[c]
         return _HeadReading(final, given, sentence_logits, chosen, judged)
@@ -371,6 +388,18 @@ class _HeadReading:
     sentence_logits: list[np.ndarray]  # log-odds of the sentences the encoder read
     chosen_passage: list[int]  # the best candidate's passage index, or -1 for the whole item
     judged: list[str]  # the text of each item's best candidate
+
+
+def _soft_maximum(logits: np.ndarray) -> float:
+    """The log-mean-exp of an item's candidates' log-odds: a soft maximum.
+
+    One clear statement of a change still carries an item (a candidate at log-odds 4 among
+    twelve at -3 pools to 1.5), but a borderline sentence counts for less alone than beside
+    others that also point to a change: a long report has many chances to hold one sentence
+    that merely sounds like a proposal. Never above the best candidate."""
+    values = np.asarray(logits, dtype=float)
+    top = float(values.max())
+    return top + float(np.log(np.mean(np.exp(values - top))))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

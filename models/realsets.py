@@ -188,9 +188,7 @@ def sentence_key(sentence: str) -> str:
     return hashlib.sha256(template_key(sentence).encode("utf-8")).hexdigest()[:16]
 
 
-def sentence_examples(
-    path: Path = REAL_SENTENCES, cache: Path | None = None
-) -> list[RealSentence]:
+def sentence_examples(path: Path = REAL_SENTENCES, cache: Path | None = None) -> list[RealSentence]:
     """The labelled sentences of the real documents, found again by their keys.
 
     The labels were made by reading the sentences the flag ranked highest in every real
@@ -377,6 +375,9 @@ def training_examples(
     return labelled
 
 
+SCORE_HALF_STEP = 5e-5  # half the last place of a Flag's rounded score
+
+
 def real_flag_threshold(pairs: Sequence, recall: float = 1.0) -> float:
     """The highest flag threshold with at least `recall` on (RealExample, Flag) pairs of the
     real development sets (by default every labelled change to staff flagged): a miss (a
@@ -386,4 +387,6 @@ def real_flag_threshold(pairs: Sequence, recall: float = 1.0) -> float:
 
     scores = np.array([flag.score for _, flag in pairs])
     truth = np.array([int(example.workforce_impacting) for example, _ in pairs])
-    return recall_threshold(scores, truth, recall)
+    # A flag's score is rounded to four places, possibly up: step below the lowest score the
+    # rounded one may stand for, so the example that set the threshold is itself flagged.
+    return float(np.floor((recall_threshold(scores, truth, recall) - SCORE_HALF_STEP) * 1e4) / 1e4)

@@ -96,3 +96,19 @@ def test_the_encoders_head_is_learned_and_can_be_left_out(subset: list) -> None:
     a, b = with_head.predict_proba(table[:8]), words_only.predict_proba(table[:8])
     assert a.shape == b.shape == (8, len(OUTPUTS))
     assert not np.allclose(a[:, 0], b[:, 0])
+
+
+def test_soft_maximum_weighs_how_many_sentences_point_to_a_change() -> None:
+    from models.estimator import _soft_maximum
+
+    # One clear statement still carries a long item of sentences that say nothing.
+    alone = _soft_maximum(np.array([4.0] + [-3.0] * 12))
+    assert alone == pytest.approx(np.log((np.exp(4.0) + 12 * np.exp(-3.0)) / 13))
+    assert 1.0 < alone < 4.0
+    # A borderline line counts for more beside others that also point to a change.
+    together = _soft_maximum(np.array([0.5, 0.4, 0.3, -3.0]))
+    assert together > _soft_maximum(np.array([0.5, -3.0, -3.0, -3.0]))
+    # Never above the best candidate; equal to it when every candidate says the same.
+    assert together < 0.5
+    assert _soft_maximum(np.full(13, -1.0)) == pytest.approx(-1.0)
+    assert _soft_maximum(np.array([2.5])) == pytest.approx(2.5)
