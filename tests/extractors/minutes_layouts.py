@@ -14,8 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
@@ -380,6 +382,178 @@ def ruled_pdf_log_own_page(folder: Path) -> Layout:
     )
 
 
+# ------------------------------------------------------------------ scanned minutes (OCR)
+
+_SCAN_DPI = 200
+
+
+def _scan(path: Path) -> None:
+    """Replace a PDF by an image-only copy of it, as a scanner would give: each page rendered
+    to a grey image at office-scanner resolution, nothing left in the text layer."""
+    source = pdfium.PdfDocument(str(path))
+    images = []
+    for page in source:
+        images.append(page.render(scale=_SCAN_DPI / 72, grayscale=True).to_pil())
+        page.close()
+    source.close()
+    out = canvas.Canvas(str(path), pagesize=A4)
+    for image in images:
+        out.drawImage(ImageReader(image), 0, 0, width=WIDTH, height=HEIGHT)
+        out.showPage()
+    out.save()
+
+
+def scanned_ruled_log(folder: Path) -> Layout:
+    """A scanned set of notes: 'Min 4' numbering, a ruled log with the reference column last,
+    owners as roles wrapped over two lines, dues as '14 Mar 2026' and 'End of April'."""
+    path = folder / "estates-jcnc-scanned-ruled.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Estates and Facilities Joint Consultative Group", 14, bold=True)
+    pdf.line("Notes of the meeting on Tuesday 10 February 2026", 11)
+    pdf.paragraph("Attendees: Mr K Ahmed (Chair), Ms L Byrne (GMB), Mr T Cole (Unite).")
+    minutes = [
+        ("Min 4", "Domestic services night cover"),
+        ("Min 5", "Uniform laundering allowance"),
+        ("Min 6", "Portering base move to the east wing"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Log of actions", 12, bold=True)
+    pdf.table(
+        [
+            ("Action", "Owner", "Due", "Minute ref"),
+            (
+                "Model a split night shift for domestic\nstaff and share it with the GMB",
+                "Facilities\nManager",
+                "14 Mar 2026",
+                "Min 4",
+            ),
+            (
+                "Check the allowance rate against\nother trusts in the region",
+                "Head of Reward",
+                "End of April",
+                "Min 5",
+            ),
+            (
+                "Walk the new base with porters and\nrecord their concerns",
+                "Portering\nSupervisor",
+                "27/02/2026",
+                "Min 6",
+            ),
+        ],
+        [210, 110, 80, 70],
+        ruled=True,
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("Min 4", "Facilities Manager", date(2026, 3, 14)),
+            Expected("Min 5", "Head of Reward", date(2026, 4, 30)),
+            Expected("Min 6", "Portering Supervisor", date(2026, 2, 27)),
+        ),
+    )
+
+
+def scanned_unruled_log(folder: Path) -> Layout:
+    """A scanned set of minutes with slashed numbers and an action log typed in columns with
+    no rules: the reference first, initials as owners, 'By when' as the due header."""
+    path = folder / "maternity-lnc-scanned-columns.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Maternity Services Staff Forum", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 21 January 2026", 11)
+    minutes = [
+        ("MSF/26/07", "Midwifery continuity team rotas"),
+        ("MSF/26/08", "Band 3 maternity support worker review"),
+        ("MSF/26/09", "Community base relocation"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Actions", 12, bold=True)
+    pdf.columns(
+        [
+            ("Ref", "Action", "Lead", "By when"),
+            ("MSF/26/07", "Circulate the draft rota to continuity teams", "HoM", "6 March 2026"),
+            ("MSF/26/08", "List the posts in scope of the banding review", "DRB", "28/02/2026"),
+            ("MSF/26/09", "Survey staff travel times to the new base", "SW", "31 March 2026"),
+        ],
+        [60, 130, 390, 450],
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("MSF/26/07", "HoM", date(2026, 3, 6)),
+            Expected("MSF/26/08", "DRB", date(2026, 2, 28)),
+            Expected("MSF/26/09", "SW", date(2026, 3, 31)),
+        ),
+    )
+
+
+def scanned_tracker_own_page(folder: Path) -> Layout:
+    """A scanned two-page set: decimal minutes, then a ruled tracker on a page of its own
+    with the minute number first, owners in the 'Lead officer' column and a 'Target date'."""
+    path = folder / "ambulance-partnership-scanned-tracker.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Ambulance Operations Partnership Committee", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 9 December 2025", 11)
+    minutes = [
+        ("3.1", "Hub station consolidation"),
+        ("3.2", "Meal break compensation"),
+        ("3.3", "Fleet workshop hours"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.page()
+    pdf.line("Action tracker", 13, bold=True)
+    pdf.table(
+        [
+            ("Minute", "Action", "Lead officer", "Target date", "RAG"),
+            (
+                "3.1",
+                "Publish the station-by-station staffing plan",
+                "Head of Operations",
+                "30 January 2026",
+                "Amber",
+            ),
+            (
+                "3.2",
+                "Back-date meal break payments to October",
+                "Payroll Manager",
+                "31/12/2025",
+                "Green",
+            ),
+            (
+                "3.3",
+                "Consult workshop staff on late shift hours",
+                "Fleet Manager",
+                "13 February 2026",
+                "Amber",
+            ),
+        ],
+        [45, 200, 100, 80, 40],
+        ruled=True,
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("3.1", "Head of Operations", date(2026, 1, 30)),
+            Expected("3.2", "Payroll Manager", date(2025, 12, 31)),
+            Expected("3.3", "Fleet Manager", date(2026, 2, 13)),
+        ),
+    )
+
+
 LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     ruled_pdf_log,
     unruled_pdf_log,
@@ -387,4 +561,9 @@ LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     word_list_log,
     inline_actions_pdf,
     ruled_pdf_log_own_page,
+)
+SCANNED_LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
+    scanned_ruled_log,
+    scanned_unruled_log,
+    scanned_tracker_own_page,
 )
