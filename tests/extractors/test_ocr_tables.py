@@ -1,0 +1,130 @@
+"""Action-log tables on scanned pages, rebuilt from the positions of Tesseract's words."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from extractors.ocr import paragraphs_from_data, without_rules
+from extractors.ocr_tables import find_tables
+
+_HEIGHT = 30  # pixels of a word box, as for 10 pt text at 300 dpi
+_SPACE = 12
+
+
+def _words(lines: list[tuple[int, list[tuple[int, str]]]]) -> dict[str, list[object]]:
+    """Tesseract's image_to_data columns for lines given as (top, [(left, text), ...]), each
+    text's words set out from its left with word spaces; every line in a block of its own,
+    as Tesseract often leaves table cells."""
+    table: dict[str, list[object]] = {
+        k: []
+        for k in ("text", "conf", "block_num", "par_num", "line_num", "left", "top", "width",
+                  "height")
+    }
+    block = 0
+    for top, cells in lines:
+        for left, text in cells:
+            block += 1
+            x = left
+            for word in text.split():
+                width = 18 * len(word)
+                for key, value in (
+                    ("text", word), ("conf", 90.0), ("block_num", block), ("par_num", 1),
+                    ("line_num", 1), ("left", x), ("top", top), ("width", width),
+                    ("height", _HEIGHT),
+                ):
+                    table[key].append(value)
+                x += width + _SPACE
+    return table
+
+
+def test_columns_come_from_the_header_and_wrapped_cells_stay_in_their_row() -> None:
+    data = _words([
+        (100, [(200, "The committee agreed the following actions.")]),
+        (200, [(200, "No."), (400, "Action"), (1300, "Responsible"), (1800, "Deadline")]),
+        (280, [(200, "12/3"), (400, "Draft the on-call rota"), (1300, "Clinical Director"),
+               (1800, "30 June 2026")]),
+        (320, [(400, "for the surgical wards"), (1300, "(Surgery)")]),
+        (400, [(200, "12/4"), (400, "Brief staff side"), (1300, "HR Business"),
+               (1800, "Next meeting")]),
+        (440, [(1300, "Partner")]),
+        (560, [(200, "The meeting closed at 4pm and the chair thanked members for attending "
+                     "and taking part in the discussion")]),
+    ])
+    tables = find_tables(data)
+    assert tables.count == 1
+    assert [row.cells for row in tables.rows] == [
+        ("No.", "Action", "Responsible", "Deadline"),
+        ("12/3", "Draft the on-call rota for the surgical wards", "Clinical Director (Surgery)",
+         "30 June 2026"),
+        ("12/4", "Brief staff side", "HR Business Partner", "Next meeting"),
+    ]
+    # The table's words are not read again as paragraphs; the text around it is.
+    assert [p.text for p in paragraphs_from_data(data, skip=tables.used)] == [
+        "The committee agreed the following actions.",
+        "The meeting closed at 4pm and the chair thanked members for attending and taking "
+        "part in the discussion",
+    ]
+
+
+def test_evenly_spaced_lines_are_rows_where_the_first_column_has_text() -> None:
+    data = _words([
+        (200, [(200, "Ref"), (400, "Action"), (1300, "Owner"), (1700, "Due")]),
+        (250, [(200, "4.1"), (400, "Share the draft policy"), (1300, "KT"), (1700, "Q3")]),
+        (300, [(400, "with the partnership group")]),
+        (350, [(200, "4.2"), (400, "Book the venue"), (1300, "AM"), (1700, "31/10/2026")]),
+    ])
+    rows = [row.cells for row in find_tables(data).rows]
+    assert rows[1:] == [
+        ("4.1", "Share the draft policy with the partnership group", "KT", "Q3"),
+        ("4.2", "Book the venue", "AM", "31/10/2026"),
+    ]
+
+
+def test_no_table_without_an_action_header() -> None:
+    data = _words([
+        (200, [(200, "Name"), (800, "Role"), (1400, "Organisation")]),
+        (250, [(200, "J Smith"), (800, "Chair"), (1400, "UNISON")]),
+        (300, [(200, "P Jones"), (800, "Secretary"), (1400, "RCN")]),
+    ])
+    assert find_tables(data).count == 0
+
+
+def _ruled_page() -> tuple[Image.Image, dict[str, list[object]]]:
+    """Rows drawn with rules between them, their lines as evenly spaced as a cell's lines."""
+    image = Image.new("L", (2000, 700), color=255)
+    draw = ImageDraw.Draw(image)
+    for y in (180, 240, 370, 500):
+        draw.line([(180, y), (1950, y)], fill=0, width=3)
+    data = _words([
+        (195, [(200, "Action"), (1000, "Lead"), (1500, "By when")]),
+        (255, [(200, "Update the risk register"), (1000, "Head of Risk"), (1500, "May 2026")]),
+        (305, [(200, "and circulate it")]),
+        (385, [(200, "Write to the unions"), (1000, "Director of People"),
+               (1500, "1 June 2026")]),
+        (435, [(1000, "and OD")]),
+    ])
+    return image, data
+
+
+def test_rules_in_the_image_part_the_rows() -> None:
+    image, data = _ruled_page()
+    rows = [row.cells for row in find_tables(data, image).rows]
+    assert rows[1:] == [
+        ("Update the risk register and circulate it", "Head of Risk", "May 2026"),
+        ("Write to the unions", "Director of People and OD", "1 June 2026"),
+    ]
+
+
+def test_rules_are_wiped_and_letters_kept() -> None:
+    image = Image.new("L", (800, 300), color=255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(50, 50), (750, 250)], outline=0, width=3)
+    draw.text((100, 120), "Owner", fill=0)
+    cleaned = without_rules(image)
+    assert cleaned.getpixel((400, 51)) == 255  # the top rule
+    assert cleaned.getpixel((51, 150)) == 255  # the left rule
+    letters = image.crop((95, 115, 160, 140))
+    assert letters.getextrema()[0] < 128
+    assert cleaned.crop((95, 115, 160, 140)).tobytes() == letters.tobytes()
+    plain = Image.new("L", (100, 100), color=255)
+    assert without_rules(plain) is plain
