@@ -28,6 +28,11 @@ _SHORT_LINE = 0.6
 # A dark run this long (pixels at 300 dpi, about a third of an inch) is a rule, not a letter.
 _RULE_PIXELS = 100
 _DARK = 128
+# Scans lie a little askew; angles tried (degrees) and the least worth straightening.
+_SKEW_LIMIT = 3.0
+_SKEW_STEP = 0.1
+_SKEW_MIN = 0.15
+_SKEW_SCALE = 4  # the angle is found on an image this many times smaller
 # A line opening with a minute or item number starts a new paragraph.
 _NUMBERED_LINE = re.compile(
     r"^(?:(?i:minute\s+(?:no\.?\s*)?\d|item\s+\d)"
@@ -91,9 +96,12 @@ class OcrPage:
 def ocr_page(image: Image.Image) -> OcrPage:
     """The paragraphs and action-log table rows on a page image.
 
-    Ruled tables lose words to Tesseract's layout analysis (cells against their rules are
+    A page scanned askew is straightened first: the words of a table's row must share a
+    level to be read as one row, and the rules must lie flat to part the rows. Ruled tables
+    lose words to Tesseract's layout analysis (cells against their rules are
     taken for graphics), so the rules are wiped out of the image it reads; they are still
     seen in the original image, where they part the table's rows."""
+    image = deskewed(image)
     cleaned = without_rules(image)
     try:
         data = pytesseract.image_to_data(
@@ -120,6 +128,38 @@ def ocr_paragraphs(image: Image.Image) -> list[OcrParagraph]:
 
 def _row_text(row: OcrTableRow) -> str:
     return " | ".join(cell for cell in row.cells if cell)
+
+
+def skew_angle(image: Image.Image) -> float:
+    """The angle (degrees, counter-clockwise) that levels the page's lines of text: the one
+    whose dark pixels fall into the sharpest rows; 0.0 for a page already level."""
+    small = image.convert("L").reduce(_SKEW_SCALE)
+    ink = Image.fromarray(np.where(np.asarray(small) < _DARK, 255, 0).astype(np.uint8))
+
+    def sharpness(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST)).sum(axis=1)
+        return float(np.square(np.diff(rows.astype(np.float64))).sum())
+
+    steps = round(_SKEW_LIMIT / _SKEW_STEP)
+    level = sharpness(0.0)
+    best, score = 0.0, level
+    for step in range(-steps, steps + 1):
+        angle = step * _SKEW_STEP
+        found = sharpness(angle)
+        if found > score:
+            best, score = angle, found
+    # Straighten only what is clearly askew, so a level page is read exactly as it was.
+    return best if abs(best) >= _SKEW_MIN and score > 1.05 * level else 0.0
+
+
+def deskewed(image: Image.Image) -> Image.Image:
+    """The page turned level (see `skew_angle`), the corners it uncovers white."""
+    angle = skew_angle(image)
+    if angle == 0.0:
+        return image
+    return image.convert("L").rotate(
+        angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255
+    )
 
 
 def without_rules(image: Image.Image) -> Image.Image:

@@ -54,11 +54,11 @@ class _Piece:
 
     @property
     def left(self) -> int:
-        return self.words[0].left
+        return min(word.left for word in self.words)
 
     @property
     def right(self) -> int:
-        return self.words[-1].right
+        return max(word.right for word in self.words)
 
     @property
     def text(self) -> str:
@@ -126,27 +126,27 @@ def find_tables(
     count = 0
     index = 0
     while index < len(lines):
-        header = _header(lines[index], height)
+        header, taken = _header_at(lines, index, height)
         if header is None:
             index += 1
             continue
+        top = lines[index : index + taken]
         bounds = _bounds(header, height)
-        body = _body(lines, index + 1, bounds, height)
-        if len(body) < 1:
+        body = _body(lines, index + taken, bounds, height)
+        if not body:
             index += 1
             continue
         left = min(p.left for p in header) - height
-        right = max(max(w.right for w in line.words) for line in [lines[index], *body])
-        rules = _rules(dark, left, right, lines[index].bottom, body[-1].bottom + 2 * height)
-        header_cells = tuple(p.text for p in header)
-        rows.append(OcrTableRow(header_cells, lines[index].top, count))
+        right = max(max(w.right for w in line.words) for line in [*top, *body])
+        rules = _rules(dark, left, right, top[-1].bottom, body[-1].bottom + 2 * height)
+        rows.append(OcrTableRow(tuple(p.text for p in header), top[0].top, count))
         for group in _rows(body, rules, bounds):
             cells = _cells(group, bounds, height)
             if any(cells):
                 rows.append(OcrTableRow(cells, group[0].top, count))
-        used.update(w.index for line in [lines[index], *body] for w in line.words)
+        used.update(w.index for line in [*top, *body] for w in line.words)
         count += 1
-        index += 1 + len(body)
+        index += taken + len(body)
     return OcrTables(tuple(rows), frozenset(used), count)
 
 
@@ -175,14 +175,51 @@ def _pieces(line: _VisualLine, height: float) -> list[_Piece]:
     return [_Piece(tuple(words)) for words in pieces]
 
 
-def _header(line: _VisualLine, height: float) -> list[_Piece] | None:
-    pieces = _pieces(line, height)
+def _header_at(
+    lines: Sequence[_VisualLine], index: int, height: float
+) -> tuple[list[_Piece] | None, int]:
+    """The header starting at ``lines[index]`` and how many lines it takes: one, or two when
+    its labels wrap ("Minute" over "ref", "By" over "when")."""
+    pieces = _pieces(lines[index], height)
+    single = _named(pieces)
+    if index + 1 < len(lines) and lines[index + 1].top - lines[index].bottom <= height:
+        merged = _stacked(pieces, _pieces(lines[index + 1], height), height)
+        # The second line is the labels' own when it names a column the first did not.
+        if merged is not None and _named(merged) > single:
+            return merged, 2
+    return (pieces, 1) if single else (None, 0)
+
+
+def _named(pieces: Sequence[_Piece]) -> int:
+    """How many of the owner and due columns a header line names; 0 if it is no header."""
     if len(pieces) < _MIN_COLUMNS or any(len(p.text) > 30 for p in pieces):
-        return None
+        return 0
     columns = table_columns([p.text for p in pieces])
     if columns is None:
-        return None
-    return pieces
+        return 0
+    return (columns.owner is not None) + (columns.due is not None)
+
+
+def _header(line: _VisualLine, height: float) -> list[_Piece] | None:
+    pieces = _pieces(line, height)
+    return pieces if _named(pieces) else None
+
+
+def _stacked(
+    upper: Sequence[_Piece], lower: Sequence[_Piece], height: float
+) -> list[_Piece] | None:
+    """The upper line's labels with the words of the lower line that stand under them; None
+    when a lower piece stands under none."""
+    words = [list(piece.words) for piece in upper]
+    for piece in lower:
+        under = [
+            i for i, p in enumerate(upper)
+            if piece.left < p.right + height and piece.right > p.left - height
+        ]
+        if len(under) != 1:
+            return None
+        words[under[0]].extend(piece.words)
+    return [_Piece(tuple(group)) for group in words]
 
 
 def _bounds(header: Sequence[_Piece], height: float) -> list[float]:

@@ -8,6 +8,7 @@ of actions under a heading, and actions written into the minutes themselves.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -387,14 +389,23 @@ def ruled_pdf_log_own_page(folder: Path) -> Layout:
 _SCAN_DPI = 200
 
 
-def _scan(path: Path) -> None:
+def _scan(path: Path, skew: float = 0.0, specks: int = 0) -> None:
     """Replace a PDF by an image-only copy of it, as a scanner would give: each page rendered
-    to a grey image at office-scanner resolution, nothing left in the text layer."""
+    to a grey image at office-scanner resolution, nothing left in the text layer; fed in
+    ``skew`` degrees askew and with ``specks`` dust marks, where asked."""
     source = pdfium.PdfDocument(str(path))
     images = []
+    dust = random.Random(len(path.name))
     for page in source:
-        images.append(page.render(scale=_SCAN_DPI / 72, grayscale=True).to_pil())
+        image = page.render(scale=_SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
         page.close()
+        draw = ImageDraw.Draw(image)
+        for _ in range(specks):
+            x, y = dust.randrange(image.width), dust.randrange(image.height)
+            draw.ellipse([(x, y), (x + dust.randrange(2, 5), y + dust.randrange(2, 5))], fill=90)
+        if skew:
+            image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        images.append(image)
     source.close()
     out = canvas.Canvas(str(path), pagesize=A4)
     for image in images:
@@ -562,8 +573,64 @@ LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     inline_actions_pdf,
     ruled_pdf_log_own_page,
 )
+def scanned_askew_log(folder: Path) -> Layout:
+    """A page fed into the scanner askew and dusty: 'Item 2.3' numbering, a ruled log whose
+    header labels wrap onto a second line ('Minute' over 'ref', 'By' over 'when'), owners
+    named with their initials, dues as '19/03/26' and 'end of May 2026'."""
+    path = folder / "pathology-jnc-scanned-askew.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Pathology Network Joint Negotiating Group", 14, bold=True)
+    pdf.line("Record of the meeting held on 4 March 2026 at the hub laboratory", 11)
+    minutes = [
+        ("Item 2.3", "Specimen reception opening hours"),
+        ("Item 2.4", "Transfer of blood sciences staff to the hub"),
+        ("Item 2.5", "Annual leave carry-over"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Actions agreed", 12, bold=True)
+    pdf.table(
+        [
+            ("Minute\nref", "Action", "Who", "By\nwhen"),
+            (
+                "Item 2.3",
+                "Draft the extended reception rota and\nshare it with Unite",
+                "Lab Manager (PS)",
+                "19/03/26",
+            ),
+            (
+                "Item 2.4",
+                "Issue the measures letter for the\ntransferring staff",
+                "HR Lead (GO)",
+                "end of May 2026",
+            ),
+            (
+                "Item 2.5",
+                "Confirm how many days may be\ncarried over this year",
+                "Network Director",
+                "31 March 2026",
+            ),
+        ],
+        [60, 210, 110, 90],
+        ruled=True,
+    )
+    pdf.save()
+    _scan(path, skew=0.8, specks=400)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("Item 2.3", "Lab Manager (PS)", date(2026, 3, 19)),
+            Expected("Item 2.4", "HR Lead (GO)", date(2026, 5, 31)),
+            Expected("Item 2.5", "Network Director", date(2026, 3, 31)),
+        ),
+    )
+
+
 SCANNED_LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     scanned_ruled_log,
     scanned_unruled_log,
     scanned_tracker_own_page,
+    scanned_askew_log,
 )

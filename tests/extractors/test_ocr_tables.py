@@ -128,3 +128,33 @@ def test_rules_are_wiped_and_letters_kept() -> None:
     assert cleaned.crop((95, 115, 160, 140)).tobytes() == letters.tobytes()
     plain = Image.new("L", (100, 100), color=255)
     assert without_rules(plain) is plain
+
+
+def test_header_labels_wrapped_onto_a_second_line() -> None:
+    data = _words([
+        (200, [(200, "Minute"), (450, "Action"), (1300, "Lead"), (1700, "By")]),
+        (235, [(200, "no."), (1300, "officer"), (1700, "when")]),
+        (320, [(200, "7/2"), (450, "Review the lone working policy"), (1300, "Head of Security"),
+               (1700, "1 May 2026")]),
+        (400, [(200, "7/3"), (450, "Cost the new rota"), (1300, "Finance Lead"),
+               (1700, "Q1")]),
+    ])
+    rows = [row.cells for row in find_tables(data).rows]
+    assert rows == [
+        ("Minute no.", "Action", "Lead officer", "By when"),
+        ("7/2", "Review the lone working policy", "Head of Security", "1 May 2026"),
+        ("7/3", "Cost the new rota", "Finance Lead", "Q1"),
+    ]
+
+
+def test_a_page_fed_askew_is_levelled() -> None:
+    from extractors.ocr import skew_angle
+
+    image = Image.new("L", (1600, 1200), color=255)
+    draw = ImageDraw.Draw(image)
+    for y in range(100, 1100, 60):
+        for x in range(100, 1500, 90):
+            draw.rectangle([(x, y), (x + 60, y + 18)], fill=0)  # words on lines
+    assert skew_angle(image) == 0.0
+    turned = image.rotate(1.2, fillcolor=255)
+    assert abs(skew_angle(turned) + 1.2) <= 0.2
