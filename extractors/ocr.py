@@ -25,8 +25,10 @@ OCR_SECONDS_PER_PAGE = 120
 MAX_RENDER_PIXELS = 5000  # longest side of a rendered page (A4 at 300 dpi is 3508)
 # A line ending before this share of its paragraph's width ends a paragraph or a heading.
 _SHORT_LINE = 0.6
-# A dark run this long (pixels at 300 dpi, about a third of an inch) is a rule, not a letter.
-_RULE_PIXELS = 100
+# A dark run this long (pixels at 300 dpi, two thirds of an inch) is a rule, not a letter:
+# longer than the bar or stem of any letter up to 60 pt; a table's rules run its whole width
+# and, upright, over its header and two rows or more.
+_RULE_PIXELS = 200
 _DARK = 128
 # Scans lie a little askew; angles tried (degrees) and the least worth straightening.
 _SKEW_LIMIT = 3.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import paragraphs_from_data, without_rules
 from extractors.ocr_tables import find_tables
@@ -128,6 +130,19 @@ def test_rules_are_wiped_and_letters_kept() -> None:
     assert cleaned.crop((95, 115, 160, 140)).tobytes() == letters.tobytes()
     plain = Image.new("L", (100, 100), color=255)
     assert without_rules(plain) is plain
+
+
+def test_the_stems_of_large_letters_are_not_rules() -> None:
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.truetype(str(Path(canvas.__file__).parents[1] / "fonts" / "Vera.ttf"), 190)
+    image = Image.new("L", (900, 400), color=255)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 80), "HIT", fill=0, font=font)  # 45 pt at 300 dpi
+    draw.line([(50, 350), (850, 350)], fill=0, width=3)  # an underline
+    cleaned = without_rules(image)
+    assert cleaned.crop((0, 0, 900, 320)).tobytes() == image.crop((0, 0, 900, 320)).tobytes()
+    assert cleaned.getpixel((450, 350)) == 255
 
 
 def test_header_labels_wrapped_onto_a_second_line() -> None:
