@@ -131,7 +131,7 @@ def find_tables(
             index += 1
             continue
         top = lines[index : index + taken]
-        bounds = _bounds(header, height)
+        bounds = _bounds(header, height, _upright_rules(dark, top, height))
         body = _body(lines, index + taken, bounds, height)
         if not body:
             index += 1
@@ -222,9 +222,37 @@ def _stacked(
     return [_Piece(tuple(group)) for group in words]
 
 
-def _bounds(header: Sequence[_Piece], height: float) -> list[float]:
-    """Where each column begins: a little left of its header (cells are set flush left)."""
-    return [float("-inf"), *(piece.left - height for piece in header[1:])]
+def _bounds(
+    header: Sequence[_Piece], height: float, rules: Sequence[float] = ()
+) -> list[float]:
+    """Where each column begins: at the rule drawn between its header and the one before, or
+    else a little left of its header (cells set flush left, as tab stops set them)."""
+    bounds = [float("-inf")]
+    for before, piece in itertools.pairwise(header):
+        between = [x for x in rules if before.right <= x <= piece.left]
+        bounds.append(between[-1] if between else piece.left - height)
+    return bounds
+
+
+def _upright_rules(
+    dark: np.ndarray | None, header: Sequence[_VisualLine], height: float
+) -> list[float]:
+    """Where upright rules cross the header row: pixel columns dark from a little above its
+    words to a little below them, which no letter is."""
+    if dark is None:
+        return []
+    y0 = max(0, int(min(line.top for line in header) - 0.3 * height))
+    y1 = min(dark.shape[0], int(max(line.bottom for line in header) + 0.3 * height))
+    if y1 <= y0:
+        return []
+    share = dark[y0:y1].mean(axis=0)
+    rules: list[float] = []
+    previous = -2
+    for x in np.flatnonzero(share >= 0.9):
+        if x > previous + 1:
+            rules.append(float(x))
+        previous = int(x)
+    return rules
 
 
 def _column(x: float, bounds: Sequence[float]) -> int:

@@ -69,11 +69,20 @@ class _Pdf:
     def gap(self, points: float = 8) -> None:
         self.y -= points
 
-    def table(self, rows: Sequence[Sequence[str]], widths: Sequence[float], ruled: bool) -> None:
+    def table(
+        self,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        ruled: bool,
+        centred_header: bool = False,
+    ) -> None:
         table = Table([list(r) for r in rows], colWidths=list(widths))
         style = [("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         if ruled:
             style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        if centred_header:
+            style.append(("ALIGN", (0, 0), (-1, 0), "CENTER"))
+            style.append(("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8))
         table.setStyle(TableStyle(style))
         _, height = table.wrap(WIDTH - 120, self.y)
         if height > self.y - 60:
@@ -509,7 +518,8 @@ def scanned_unruled_log(folder: Path) -> Layout:
 
 def scanned_tracker_own_page(folder: Path) -> Layout:
     """A scanned two-page set: decimal minutes, then a ruled tracker on a page of its own
-    with the minute number first, owners in the 'Lead officer' column and a 'Target date'."""
+    with the minute number first, owners in the 'Lead officer' column and a 'Target date',
+    its header bold and centred over the columns, as word processors set them."""
     path = folder / "ambulance-partnership-scanned-tracker.pdf"
     pdf = _Pdf(path)
     pdf.line("Ambulance Operations Partnership Committee", 14, bold=True)
@@ -551,6 +561,7 @@ def scanned_tracker_own_page(folder: Path) -> Layout:
         ],
         [45, 200, 100, 80, 40],
         ruled=True,
+        centred_header=True,
     )
     pdf.save()
     _scan(path)

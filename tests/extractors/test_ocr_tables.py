@@ -173,3 +173,26 @@ def test_a_page_fed_askew_is_levelled() -> None:
     assert skew_angle(image) == 0.0
     turned = image.rotate(1.2, fillcolor=255)
     assert abs(skew_angle(turned) + 1.2) <= 0.2
+
+
+def test_upright_rules_place_the_columns_under_centred_headers() -> None:
+    image = Image.new("L", (2000, 600), color=255)
+    draw = ImageDraw.Draw(image)
+    for x in (180, 900, 1400, 1950):
+        draw.line([(x, 150), (x, 520)], fill=0, width=3)
+    for y in (150, 250, 520):
+        draw.line([(180, y), (1950, y)], fill=0, width=3)
+    # Headers centred in their cells; the cells below set flush left, starting well left of
+    # the header above them.
+    data = _words([
+        (185, [(480, "Action"), (1080, "Owner"), (1620, "Due")]),
+        (270, [(200, "Agree the revised on-call rota"), (920, "Clinical Director"),
+               (1420, "30 April 2026")]),
+    ])
+    rows = [row.cells for row in find_tables(data, image).rows]
+    assert rows == [
+        ("Action", "Owner", "Due"),
+        ("Agree the revised on-call rota", "Clinical Director", "30 April 2026"),
+    ]
+    # Without the image (no rules seen) the owner and due would fall a column short.
+    assert [row.cells for row in find_tables(data).rows] != rows
