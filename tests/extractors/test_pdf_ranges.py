@@ -98,3 +98,27 @@ def test_real_papers_read_in_ranges_as_whole(name: str, bounds: list[int]) -> No
     assembled = _in_ranges(path, bounds)
     assert assembled == whole
     assert segment_document(assembled) == segment_document(whole)
+
+
+@pytest.mark.slow
+def test_tables_read_by_ocr_are_numbered_through_the_document(tmp_path: Path) -> None:
+    """A scanned action log after pages with ruled tables: read whole or in ranges, its rows
+    are table rows numbered after the tables before it."""
+    import pypdfium2 as pdfium
+
+    from tests.extractors.minutes_layouts import scanned_ruled_log
+
+    path = build_mixed_pdf(tmp_path / "front.pdf", 4)
+    scan = scanned_ruled_log(tmp_path)
+    merged = pdfium.PdfDocument(str(path))
+    merged.import_pages(pdfium.PdfDocument(str(scan.path)))
+    both = tmp_path / "front-and-scan.pdf"
+    merged.save(str(both))
+    merged.close()
+    whole = read_document(both)
+    for bounds in ([0, 2, 5], [0, 4, 5], [0, 3, 4, 5]):
+        assert _in_ranges(both, bounds) == whole, bounds
+    scanned_rows = [b for b in whole.blocks if b.page == 5 and b.kind == "table_row"]
+    earlier = {b.table for b in whole.blocks if b.page < 5 and b.table is not None}
+    assert len(scanned_rows) == 4  # the header and three actions
+    assert {b.table for b in scanned_rows} == {max(earlier) + 1}
