@@ -13,6 +13,7 @@ than between the lines of one wrapped cell.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
@@ -32,6 +33,11 @@ _ROW_PITCH = 1.3
 # A pixel row is a rule when this share of the table's width is dark.
 _RULE_SHARE = 0.5
 _DARK = 128
+# The column of minutes set out as a table that holds what was said.
+_DISCUSSION_RE = re.compile(
+    r"^(?:discussions?|notes?|narrative|key\s+points|summary|details?|minutes?\s+of)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +197,12 @@ def _header_at(
 
 
 def _named(pieces: Sequence[_Piece]) -> int:
-    """How many of the owner and due columns a header line names; 0 if it is no header."""
+    """How many of the owner and due columns a header line names; 0 if it is no header, or
+    heads minutes set out as a table (a discussion column beside the action), whose minute
+    numbers and text must stay paragraphs for the minutes to be found."""
     if len(pieces) < _MIN_COLUMNS or any(len(p.text) > 30 for p in pieces):
+        return 0
+    if any(_DISCUSSION_RE.match(p.text) for p in pieces):
         return 0
     columns = table_columns([p.text for p in pieces])
     if columns is None:

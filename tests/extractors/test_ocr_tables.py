@@ -196,3 +196,15 @@ def test_upright_rules_place_the_columns_under_centred_headers() -> None:
     ]
     # Without the image (no rules seen) the owner and due would fall a column short.
     assert [row.cells for row in find_tables(data).rows] != rows
+
+
+def test_minutes_set_out_as_a_table_stay_paragraphs() -> None:
+    data = _words([
+        (200, [(200, "Item"), (350, "Discussion"), (1300, "Action"), (1600, "Lead"),
+               (1800, "Date")]),
+        (250, [(200, "6."), (350, "Ward 3 rota review was presented"), (1300, "Share rota"),
+               (1600, "HoN"), (1800, "May")]),
+        (300, [(200, "7."), (350, "Car parking charges were noted"), (1300, "None"),
+               (1600, "-"), (1800, "-")]),
+    ])
+    assert find_tables(data).count == 0
