@@ -33,6 +33,14 @@ _ROW_PITCH = 1.3
 # A pixel row is a rule when this share of the table's width is dark.
 _RULE_SHARE = 0.5
 _DARK = 128
+# A cell of an action log's due column, and the mean length of a column of paragraphs.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DUE_CELL_RE = re.compile(
+    rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b"
+    rf"|\b{_MONTH}[\s.'-]*\d{{2,4}}\b|\bq[1-4]\b|\b(?:next\s+meeting|end\s+of|tbc|ongoing|asap)\b",
+    re.IGNORECASE,
+)
+_PARAGRAPH_CELL = 200
 # The column of minutes set out as a table that holds what was said.
 _DISCUSSION_RE = re.compile(
     r"^(?:discussions?|notes?|narrative|key\s+points|summary|details?|minutes?\s+of)\b",
@@ -131,6 +139,11 @@ def find_tables(
     used: set[int] = set()
     count = 0
     index = 0
+    carried = _continued(lines, dark, height)
+    if carried is not None:
+        rows.extend(carried.rows)
+        used.update(carried.used)
+        count, index = 1, carried.end
     while index < len(lines):
         header, taken = _header_at(lines, index, height)
         if header is None:
@@ -154,6 +167,62 @@ def find_tables(
         count += 1
         index += taken + len(body)
     return OcrTables(tuple(rows), frozenset(used), count)
+
+
+@dataclass(frozen=True, slots=True)
+class _Carried:
+    rows: tuple[OcrTableRow, ...]
+    used: frozenset[int]
+    end: int  # the first line after the rows
+
+
+def _continued(
+    lines: Sequence[_VisualLine], dark: np.ndarray | None, height: float
+) -> _Carried | None:
+    """Rows at the top of a page of a ruled action log whose header was on the page before:
+    the upright rules crossing the first line give the columns; taken only where a column
+    holds due dates and none holds paragraphs (minutes set out as a table)."""
+    start = 0
+    # A running header or "Page 2 of 3" may stand above the rows.
+    while start < min(2, len(lines)) and len(_pieces(lines[start], height)) < 2:
+        start += 1
+    if dark is None or start >= len(lines) or _header_at(lines, start, height)[0] is not None:
+        return None
+    edges = _upright_rules(dark, [lines[start]], height)
+    if len(edges) < _MIN_COLUMNS + 1:
+        return None
+    bounds = [float("-inf"), *edges[1:-1]]
+    body = []
+    for line in _body(lines[start:], 0, bounds, height):
+        inside = edges[0] <= min(w.left for w in line.words)
+        if not inside or max(w.right for w in line.words) > edges[-1]:
+            break
+        body.append(line)
+    if not body:
+        return None
+    across = _rules(dark, edges[0], edges[-1], body[0].top - height, body[-1].bottom + 2 * height)
+    rows = tuple(
+        OcrTableRow(cells, group[0].top, 0)
+        for group in _rows(body, across, bounds)
+        if any(cells := _cells(group, bounds, height))
+    )
+    if not _log_like([row.cells for row in rows]):
+        return None
+    used = frozenset(w.index for line in body for w in line.words)
+    return _Carried(rows, used, start + len(body))
+
+
+def _log_like(rows: Sequence[tuple[str, ...]]) -> bool:
+    """Some column holds a due date in most rows, and no column holds paragraphs."""
+    if not rows:
+        return False
+    columns = list(zip(*rows, strict=True))
+    if any(sum(map(len, column)) / len(column) > _PARAGRAPH_CELL for column in columns):
+        return False
+    return any(
+        2 * sum(bool(_DUE_CELL_RE.search(cell)) for cell in column) >= len(column)
+        for column in columns
+    )
 
 
 def _visual_lines(words: Sequence[OcrWord], height: float) -> list[_VisualLine]:
@@ -274,9 +343,11 @@ def _body(
 ) -> list[_VisualLine]:
     """The lines under a header that stay within its columns, up to a wide blank band."""
     body: list[_VisualLine] = []
-    previous = lines[start - 1]
+    previous = lines[start - 1] if start else None
     for line in lines[start:]:
-        if line.top - previous.bottom > _TABLE_BREAK * height or not _fits(line, bounds, height):
+        if previous is not None and line.top - previous.bottom > _TABLE_BREAK * height:
+            break
+        if not _fits(line, bounds, height):
             break
         if _header(line, height) is not None:
             break

@@ -639,9 +639,65 @@ def scanned_askew_log(folder: Path) -> Layout:
     )
 
 
+def scanned_log_over_two_pages(folder: Path) -> Layout:
+    """A ruled log that starts at the foot of one scanned page and runs on to the next
+    without repeating its header; 'JLNC 25/' numbering, owners and dues in either half."""
+    path = folder / "medical-jlnc-scanned-two-pages.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Joint Local Negotiating Committee", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 14 November 2025", 11)
+    minutes = [
+        ("JLNC 25/31", "Job planning round"),
+        ("JLNC 25/32", "Exception reports from resident doctors"),
+        ("JLNC 25/33", "Additional session rates"),
+        ("JLNC 25/34", "Rest facilities at the community hospital"),
+        ("JLNC 25/35", "Any other business"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+        pdf.paragraph(_BODY)
+    pdf.line("Action log", 12, bold=True)
+    widths = [60, 220, 120, 80]
+    pdf.table(
+        [
+            ("Minute", "Action", "Owner", "Due"),
+            ("JLNC 25/31", "Publish the job planning timetable", "Medical Director", "5 Dec 2025"),
+            ("JLNC 25/32", "Report exception report trends by rota", "Guardian of Safe Working",
+             "January 2026"),
+        ],
+        widths,
+        ruled=True,
+    )
+    pdf.page()
+    pdf.table(
+        [
+            ("JLNC 25/33", "Benchmark session rates with nearby trusts", "Medical Staffing Manager",
+             "30/01/2026"),
+            ("JLNC 25/34", "Cost a refurbished rest room", "Site Manager", "Q4 2025/26"),
+        ],
+        widths,
+        ruled=True,
+    )
+    pdf.paragraph("Date of next meeting: 16 January 2026.")
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("JLNC 25/31", "Medical Director", date(2025, 12, 5)),
+            Expected("JLNC 25/32", "Guardian of Safe Working", date(2026, 1, 31)),
+            Expected("JLNC 25/33", "Medical Staffing Manager", date(2026, 1, 30)),
+            Expected("JLNC 25/34", "Site Manager", date(2026, 3, 31)),
+        ),
+    )
+
+
 SCANNED_LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     scanned_ruled_log,
     scanned_unruled_log,
     scanned_tracker_own_page,
     scanned_askew_log,
+    scanned_log_over_two_pages,
 )

@@ -208,3 +208,41 @@ def test_minutes_set_out_as_a_table_stay_paragraphs() -> None:
                (1600, "-"), (1800, "-")]),
     ])
     assert find_tables(data).count == 0
+
+
+def _ruled_rows(rows: list[tuple[int, list[tuple[int, str]]]]) -> tuple[Image.Image, dict]:
+    """A page topped by rows of a ruled table with no header, as a log run on from the page
+    before leaves them: upright rules at the columns, a rule under each row."""
+    image = Image.new("L", (2000, 800), color=255)
+    draw = ImageDraw.Draw(image)
+    bottom = rows[-1][0] + 80
+    for x in (180, 420, 1200, 1600, 1950):
+        draw.line([(x, 160), (x, bottom)], fill=0, width=3)
+    for y in (160, *(top + 70 for top, _ in rows)):
+        draw.line([(180, y), (1950, y)], fill=0, width=3)
+    data = _words([(40, [(900, "Page 2 of 2")]), *rows])
+    return image, data
+
+
+def test_a_ruled_log_run_on_from_the_page_before_keeps_its_columns() -> None:
+    image, data = _ruled_rows([
+        (180, [(200, "PF/12"), (440, "Send the rota to staff side"), (1220, "Rota Lead"),
+               (1620, "12/06/2026")]),
+        (260, [(200, "PF/13"), (440, "Book the venue"), (1220, "PA to the Chair"),
+               (1620, "next meeting")]),
+    ])
+    rows = [row.cells for row in find_tables(data, image).rows]
+    assert rows == [
+        ("PF/12", "Send the rota to staff side", "Rota Lead", "12/06/2026"),
+        ("PF/13", "Book the venue", "PA to the Chair", "next meeting"),
+    ]
+    # Without rules there is nothing to say the lines were a table's.
+    assert find_tables(data).count == 0
+
+
+def test_rows_without_a_header_and_without_dues_are_not_taken() -> None:
+    image, data = _ruled_rows([
+        (180, [(200, "8"), (440, "Pay award"), (1220, "Noted"), (1620, "None")]),
+        (260, [(200, "9"), (440, "Car parking"), (1220, "Deferred"), (1620, "None")]),
+    ])
+    assert find_tables(data, image).count == 0
