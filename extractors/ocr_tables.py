@@ -152,14 +152,18 @@ def find_tables(
         top = lines[index : index + taken]
         bounds = _bounds(header, height, _upright_rules(dark, top, height))
         body = _body(lines, index + taken, bounds, height)
-        if not body:
+        last = index + taken == len(lines)  # a header at the foot of a page, its rows overleaf
+        if not body and not last:
             index += 1
             continue
-        left = min(p.left for p in header) - height
-        right = max(max(w.right for w in line.words) for line in [*top, *body])
-        rules = _rules(dark, left, right, top[-1].bottom, body[-1].bottom + 2 * height)
         rows.append(OcrTableRow(tuple(p.text for p in header), top[0].top, count))
-        for group in _rows(body, rules, bounds):
+        groups: list[list[_VisualLine]] = []
+        if body:
+            left = min(p.left for p in header) - height
+            right = max(max(w.right for w in line.words) for line in [*top, *body])
+            rules = _rules(dark, left, right, top[-1].bottom, body[-1].bottom + 2 * height)
+            groups = _rows(body, rules, bounds)
+        for group in groups:
             cells = _cells(group, bounds, height)
             if any(cells):
                 rows.append(OcrTableRow(cells, group[0].top, count))

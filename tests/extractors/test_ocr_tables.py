@@ -246,3 +246,19 @@ def test_rows_without_a_header_and_without_dues_are_not_taken() -> None:
         (260, [(200, "9"), (440, "Car parking"), (1220, "Deferred"), (1620, "None")]),
     ])
     assert find_tables(data, image).count == 0
+
+
+def test_a_header_at_the_foot_of_a_page_is_kept_for_the_rows_overleaf() -> None:
+    data = _words([
+        (100, [(200, "Members agreed the actions below.")]),
+        (3300, [(200, "Ref"), (400, "Action"), (1300, "Owner"), (1700, "Due")]),
+    ])
+    tables = find_tables(data)
+    assert [row.cells for row in tables.rows] == [("Ref", "Action", "Owner", "Due")]
+    # Anywhere else on a page, a header with no rows under it is only a line of text.
+    data = _words([
+        (100, [(200, "Ref"), (400, "Action"), (1300, "Owner"), (1700, "Due")]),
+        (400, [(200, "The meeting closed at 4pm and the chair thanked members for attending "
+                     "and taking part in the discussion")]),
+    ])
+    assert find_tables(data).count == 0
