@@ -300,11 +300,26 @@ def _ocr_blocks(page: pdfium.PdfPage, page_no: int, first_table: int) -> tuple[l
     return blocks, found.tables
 
 
+def _after_tables(ocr_blocks: list[Block], text_blocks: list[Block]) -> list[Block]:
+    """OCR'd tables renumbered after the text layer's, the unruled ones included (those are
+    numbered only once the whole document's lines are known), in order, so no two share one."""
+    first = 1 + max((b.table for b in text_blocks if b.table is not None), default=-1)
+    numbers: dict[int, int] = {}
+    for block in ocr_blocks:
+        if block.table is not None and block.table not in numbers:
+            numbers[block.table] = first + len(numbers)
+    return [
+        replace(block, table=numbers[block.table]) if block.table is not None else block
+        for block in ocr_blocks
+    ]
+
+
 def _assemble(pages: PagesRead) -> tuple[list[Block], RunningText]:
     running = split_running_lines(pages.lines, pages.heights)
     lines = [line for page_lines in running.pages for line in page_lines]
     vocabulary = document_words([line.text for line in lines])
-    blocks = build_blocks(lines, vocabulary) + pages.ocr_blocks
+    text_blocks = build_blocks(lines, vocabulary)
+    blocks = text_blocks + _after_tables(pages.ocr_blocks, text_blocks)
     # Stable: keeps reading order within a page while putting OCR'd pages in their place.
     ordered = sorted(blocks, key=lambda block: block.page or 0)
     return ordered, running

@@ -122,3 +122,22 @@ def test_tables_read_by_ocr_are_numbered_through_the_document(tmp_path: Path) ->
     earlier = {b.table for b in whole.blocks if b.page < 5 and b.table is not None}
     assert len(scanned_rows) == 4  # the header and three actions
     assert {b.table for b in scanned_rows} == {max(earlier) + 1}
+
+
+@pytest.mark.slow
+def test_a_scanned_table_and_an_unruled_one_do_not_share_a_number(tmp_path: Path) -> None:
+    """Unruled tables are numbered once the whole document's lines are known; OCR'd tables
+    come after them."""
+    import pypdfium2 as pdfium
+
+    from tests.extractors.minutes_layouts import scanned_unruled_log, unruled_pdf_log
+
+    merged = pdfium.PdfDocument(str(unruled_pdf_log(tmp_path).path))
+    merged.import_pages(pdfium.PdfDocument(str(scanned_unruled_log(tmp_path).path)))
+    both = tmp_path / "text-and-scan.pdf"
+    merged.save(str(both))
+    merged.close()
+    whole = read_document(both)
+    text = {b.table for b in whole.blocks if b.page == 1 and b.table is not None}
+    scanned = {b.table for b in whole.blocks if b.page == 2 and b.table is not None}
+    assert text and scanned and not text & scanned
