@@ -396,15 +396,63 @@ _ROLE_PIECE_RE = re.compile(
 
 
 def _role_in(text: str) -> str | None:
-    """The owner of a log entry that is no sentence: a role named in it; in a table that a
-    converter flattened to one cell a line, the role may be spread over short lines between
+    """The owner of a log entry that is no sentence: a role named in it, with the initials
+    that say who holds it where they follow ("Non-Executive Director (RB)"); in a table that
+    a converter flattened to one cell a line, the role may be spread over short lines between
     the lines of other columns, so those are joined and looked at too."""
-    found = ROLE_RE.search(" ".join(text.split()))
+    joined = " ".join(text.split())
+    held = _role_with_initials(joined)
+    if held:
+        return held if "/" in held else held + _broken_second_owner(text, held)
+    found = ROLE_RE.search(joined)
     if found:
         return found.group(0)
     pieces = [line.strip() for line in text.splitlines() if _ROLE_PIECE_RE.match(line.strip())]
     found = ROLE_RE.search(" ".join(pieces))
     return found.group(0) if found else None
+
+
+def _broken_second_owner(text: str, owner: str) -> str:
+    """"/Other Role" when the holder's initials are followed by a slash and a word that the
+    next short lines (the owner column's, between other columns' lines) make into a role:
+    "(IL)/Executive" ... "Medical" ... "Director"; else ""."""
+    initials = owner[owner.rindex("(") :]
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines):
+        slash = re.search(rf"{re.escape(initials)}\s*/\s*([A-Z][\w-]*)\s*$", line)
+        if slash is None:
+            continue
+        words = [slash.group(1)]
+        for following in lines[number + 1 : number + 7]:
+            if not _ROLE_PIECE_RE.match(following):
+                continue
+            words.append(following)
+            if ROLE_RE.fullmatch(" ".join(words)):
+                return "/" + " ".join(words)
+    return ""
+
+
+# Initials in brackets just after a role, one word of another column allowed between them
+# where a converter ran two columns' lines together; then a second owner after a slash.
+_INITIALS_AFTER_RE = re.compile(r"(?:\s+[A-Z][\w-]*)?\s*\(([A-Z]{2,4})\)")
+_SECOND_OWNER_RE = re.compile(r"\s*/\s*")
+
+
+def _role_with_initials(text: str) -> str | None:
+    """The first role followed by its holder's initials, as "Role (XX)"; with a second
+    owner joined by a slash ("Role (XX)/Other Role") when one follows at once."""
+    for role in ROLE_RE.finditer(text):
+        initials = _INITIALS_AFTER_RE.match(text, role.end())
+        if initials is None:
+            continue
+        owner = f"{role.group(0)} ({initials.group(1)})"
+        slash = _SECOND_OWNER_RE.match(text, initials.end())
+        if slash and slash.group(0):
+            second = ROLE_RE.match(text, slash.end())
+            if second:
+                owner = f"{owner}/{second.group(0)}"
+        return owner
+    return None
 
 
 def _plain(text: str) -> str:

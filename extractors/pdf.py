@@ -19,7 +19,14 @@ from extractors.errors import (
 )
 from extractors.hyphens import document_words
 from extractors.limits import ReadLimits
-from extractors.ocr import MIN_IMAGE_COVER, MIN_TEXT_CHARS, image_cover, ocr_paragraphs, render_page
+from extractors.ocr import (
+    MIN_IMAGE_COVER,
+    MIN_TEXT_CHARS,
+    OcrParagraph,
+    image_cover,
+    ocr_page,
+    render_page,
+)
 from extractors.pdf_blocks import RunningText, build_blocks, split_running_lines
 from extractors.pdf_layout import PageTable, order_page
 from extractors.pdf_lines import page_fragments, page_geometry
@@ -109,7 +116,11 @@ def _append(whole: PagesRead, part: PagesRead) -> None:
         for page in part.lines
     )
     whole.heights.extend(part.heights)
-    whole.ocr_blocks.extend(part.ocr_blocks)
+    whole.ocr_blocks.extend(
+        replace(block, table=block.table + offset) if offset and block.table is not None
+        else block
+        for block in part.ocr_blocks
+    )
     whole.ocr_pages += part.ocr_pages
     whole.ocr_skipped += part.ocr_skipped
     whole.tables += part.tables
@@ -240,7 +251,9 @@ def _read_page(
     if scanned and image_cover(page, geo.width, geo.height) >= MIN_IMAGE_COVER:
         if pages.ocr_pages < pages.ocr_budget:
             pages.ocr_pages += 1
-            pages.ocr_blocks.extend(_ocr_blocks(page, index + 1))
+            blocks, tables = _ocr_blocks(page, index + 1, pages.tables)
+            pages.ocr_blocks.extend(blocks)
+            pages.tables += tables
             pages.lines.append([])
             return
         pages.ocr_skipped += 1
@@ -268,16 +281,45 @@ def _tables(
         return []
 
 
-def _ocr_blocks(page: pdfium.PdfPage, page_no: int) -> list[Block]:
-    image = render_page(page)
-    return [Block(text=p.text, page=page_no, kind="paragraph") for p in ocr_paragraphs(image)]
+def _ocr_blocks(page: pdfium.PdfPage, page_no: int, first_table: int) -> tuple[list[Block], int]:
+    """The page's OCR paragraphs and action-log table rows as blocks, tables numbered from
+    ``first_table``; and how many tables there were."""
+    found = ocr_page(render_page(page))
+    blocks = [
+        Block(text=part.text, page=page_no, kind="paragraph")
+        if isinstance(part, OcrParagraph)
+        else Block(
+            text=" | ".join(cell for cell in part.cells if cell),
+            page=page_no,
+            kind="table_row",
+            table=first_table + part.table,
+            cells=part.cells,
+        )
+        for part in found.in_order()
+    ]
+    return blocks, found.tables
+
+
+def _after_tables(ocr_blocks: list[Block], text_blocks: list[Block]) -> list[Block]:
+    """OCR'd tables renumbered after the text layer's, the unruled ones included (those are
+    numbered only once the whole document's lines are known), in order, so no two share one."""
+    first = 1 + max((b.table for b in text_blocks if b.table is not None), default=-1)
+    numbers: dict[int, int] = {}
+    for block in ocr_blocks:
+        if block.table is not None and block.table not in numbers:
+            numbers[block.table] = first + len(numbers)
+    return [
+        replace(block, table=numbers[block.table]) if block.table is not None else block
+        for block in ocr_blocks
+    ]
 
 
 def _assemble(pages: PagesRead) -> tuple[list[Block], RunningText]:
     running = split_running_lines(pages.lines, pages.heights)
     lines = [line for page_lines in running.pages for line in page_lines]
     vocabulary = document_words([line.text for line in lines])
-    blocks = build_blocks(lines, vocabulary) + pages.ocr_blocks
+    text_blocks = build_blocks(lines, vocabulary)
+    blocks = text_blocks + _after_tables(pages.ocr_blocks, text_blocks)
     # Stable: keeps reading order within a page while putting OCR'd pages in their place.
     ordered = sorted(blocks, key=lambda block: block.page or 0)
     return ordered, running

@@ -8,14 +8,18 @@ of actions under a heading, and actions written into the minutes themselves.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
@@ -65,11 +69,20 @@ class _Pdf:
     def gap(self, points: float = 8) -> None:
         self.y -= points
 
-    def table(self, rows: Sequence[Sequence[str]], widths: Sequence[float], ruled: bool) -> None:
+    def table(
+        self,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        ruled: bool,
+        centred_header: bool = False,
+    ) -> None:
         table = Table([list(r) for r in rows], colWidths=list(widths))
         style = [("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         if ruled:
             style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        if centred_header:
+            style.append(("ALIGN", (0, 0), (-1, 0), "CENTER"))
+            style.append(("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8))
         table.setStyle(TableStyle(style))
         _, height = table.wrap(WIDTH - 120, self.y)
         if height > self.y - 60:
@@ -380,6 +393,189 @@ def ruled_pdf_log_own_page(folder: Path) -> Layout:
     )
 
 
+# ------------------------------------------------------------------ scanned minutes (OCR)
+
+_SCAN_DPI = 200
+
+
+def _scan(path: Path, skew: float = 0.0, specks: int = 0) -> None:
+    """Replace a PDF by an image-only copy of it, as a scanner would give: each page rendered
+    to a grey image at office-scanner resolution, nothing left in the text layer; fed in
+    ``skew`` degrees askew and with ``specks`` dust marks, where asked."""
+    source = pdfium.PdfDocument(str(path))
+    images = []
+    dust = random.Random(len(path.name))
+    for page in source:
+        image = page.render(scale=_SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+        page.close()
+        draw = ImageDraw.Draw(image)
+        for _ in range(specks):
+            x, y = dust.randrange(image.width), dust.randrange(image.height)
+            draw.ellipse([(x, y), (x + dust.randrange(2, 5), y + dust.randrange(2, 5))], fill=90)
+        if skew:
+            image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        images.append(image)
+    source.close()
+    out = canvas.Canvas(str(path), pagesize=A4)
+    for image in images:
+        out.drawImage(ImageReader(image), 0, 0, width=WIDTH, height=HEIGHT)
+        out.showPage()
+    out.save()
+
+
+def scanned_ruled_log(folder: Path) -> Layout:
+    """A scanned set of notes: 'Min 4' numbering, a ruled log with the reference column last,
+    owners as roles wrapped over two lines, dues as '14 Mar 2026' and 'End of April'."""
+    path = folder / "estates-jcnc-scanned-ruled.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Estates and Facilities Joint Consultative Group", 14, bold=True)
+    pdf.line("Notes of the meeting on Tuesday 10 February 2026", 11)
+    pdf.paragraph("Attendees: Mr K Ahmed (Chair), Ms L Byrne (GMB), Mr T Cole (Unite).")
+    minutes = [
+        ("Min 4", "Domestic services night cover"),
+        ("Min 5", "Uniform laundering allowance"),
+        ("Min 6", "Portering base move to the east wing"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Log of actions", 12, bold=True)
+    pdf.table(
+        [
+            ("Action", "Owner", "Due", "Minute ref"),
+            (
+                "Model a split night shift for domestic\nstaff and share it with the GMB",
+                "Facilities\nManager",
+                "14 Mar 2026",
+                "Min 4",
+            ),
+            (
+                "Check the allowance rate against\nother trusts in the region",
+                "Head of Reward",
+                "End of April",
+                "Min 5",
+            ),
+            (
+                "Walk the new base with porters and\nrecord their concerns",
+                "Portering\nSupervisor",
+                "27/02/2026",
+                "Min 6",
+            ),
+        ],
+        [210, 110, 80, 70],
+        ruled=True,
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("Min 4", "Facilities Manager", date(2026, 3, 14)),
+            Expected("Min 5", "Head of Reward", date(2026, 4, 30)),
+            Expected("Min 6", "Portering Supervisor", date(2026, 2, 27)),
+        ),
+    )
+
+
+def scanned_unruled_log(folder: Path) -> Layout:
+    """A scanned set of minutes with slashed numbers and an action log typed in columns with
+    no rules: the reference first, initials as owners, 'By when' as the due header."""
+    path = folder / "maternity-lnc-scanned-columns.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Maternity Services Staff Forum", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 21 January 2026", 11)
+    minutes = [
+        ("MSF/26/07", "Midwifery continuity team rotas"),
+        ("MSF/26/08", "Band 3 maternity support worker review"),
+        ("MSF/26/09", "Community base relocation"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Actions", 12, bold=True)
+    pdf.columns(
+        [
+            ("Ref", "Action", "Lead", "By when"),
+            ("MSF/26/07", "Circulate the draft rota to continuity teams", "HoM", "6 March 2026"),
+            ("MSF/26/08", "List the posts in scope of the banding review", "DRB", "28/02/2026"),
+            ("MSF/26/09", "Survey staff travel times to the new base", "SW", "31 March 2026"),
+        ],
+        [60, 130, 390, 450],
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("MSF/26/07", "HoM", date(2026, 3, 6)),
+            Expected("MSF/26/08", "DRB", date(2026, 2, 28)),
+            Expected("MSF/26/09", "SW", date(2026, 3, 31)),
+        ),
+    )
+
+
+def scanned_tracker_own_page(folder: Path) -> Layout:
+    """A scanned two-page set: decimal minutes, then a ruled tracker on a page of its own
+    with the minute number first, owners in the 'Lead officer' column and a 'Target date',
+    its header bold and centred over the columns, as word processors set them."""
+    path = folder / "ambulance-partnership-scanned-tracker.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Ambulance Operations Partnership Committee", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 9 December 2025", 11)
+    minutes = [
+        ("3.1", "Hub station consolidation"),
+        ("3.2", "Meal break compensation"),
+        ("3.3", "Fleet workshop hours"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.page()
+    pdf.line("Action tracker", 13, bold=True)
+    pdf.table(
+        [
+            ("Minute", "Action", "Lead officer", "Target date", "RAG"),
+            (
+                "3.1",
+                "Publish the station-by-station staffing plan",
+                "Head of Operations",
+                "30 January 2026",
+                "Amber",
+            ),
+            (
+                "3.2",
+                "Back-date meal break payments to October",
+                "Payroll Manager",
+                "31/12/2025",
+                "Green",
+            ),
+            (
+                "3.3",
+                "Consult workshop staff on late shift hours",
+                "Fleet Manager",
+                "13 February 2026",
+                "Amber",
+            ),
+        ],
+        [45, 200, 100, 80, 40],
+        ruled=True,
+        centred_header=True,
+    )
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("3.1", "Head of Operations", date(2026, 1, 30)),
+            Expected("3.2", "Payroll Manager", date(2025, 12, 31)),
+            Expected("3.3", "Fleet Manager", date(2026, 2, 13)),
+        ),
+    )
+
+
 LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     ruled_pdf_log,
     unruled_pdf_log,
@@ -387,4 +583,121 @@ LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
     word_list_log,
     inline_actions_pdf,
     ruled_pdf_log_own_page,
+)
+def scanned_askew_log(folder: Path) -> Layout:
+    """A page fed into the scanner askew and dusty: 'Item 2.3' numbering, a ruled log whose
+    header labels wrap onto a second line ('Minute' over 'ref', 'By' over 'when'), owners
+    named with their initials, dues as '19/03/26' and 'end of May 2026'."""
+    path = folder / "pathology-jnc-scanned-askew.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Pathology Network Joint Negotiating Group", 14, bold=True)
+    pdf.line("Record of the meeting held on 4 March 2026 at the hub laboratory", 11)
+    minutes = [
+        ("Item 2.3", "Specimen reception opening hours"),
+        ("Item 2.4", "Transfer of blood sciences staff to the hub"),
+        ("Item 2.5", "Annual leave carry-over"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+    pdf.line("Actions agreed", 12, bold=True)
+    pdf.table(
+        [
+            ("Minute\nref", "Action", "Who", "By\nwhen"),
+            (
+                "Item 2.3",
+                "Draft the extended reception rota and\nshare it with Unite",
+                "Lab Manager (PS)",
+                "19/03/26",
+            ),
+            (
+                "Item 2.4",
+                "Issue the measures letter for the\ntransferring staff",
+                "HR Lead (GO)",
+                "end of May 2026",
+            ),
+            (
+                "Item 2.5",
+                "Confirm how many days may be\ncarried over this year",
+                "Network Director",
+                "31 March 2026",
+            ),
+        ],
+        [60, 210, 110, 90],
+        ruled=True,
+    )
+    pdf.save()
+    _scan(path, skew=0.8, specks=400)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("Item 2.3", "Lab Manager (PS)", date(2026, 3, 19)),
+            Expected("Item 2.4", "HR Lead (GO)", date(2026, 5, 31)),
+            Expected("Item 2.5", "Network Director", date(2026, 3, 31)),
+        ),
+    )
+
+
+def scanned_log_over_two_pages(folder: Path) -> Layout:
+    """A ruled log that starts at the foot of one scanned page and runs on to the next
+    without repeating its header; 'JLNC 25/' numbering, owners and dues in either half."""
+    path = folder / "medical-jlnc-scanned-two-pages.pdf"
+    pdf = _Pdf(path)
+    pdf.line("Joint Local Negotiating Committee", 14, bold=True)
+    pdf.line("Minutes of the meeting held on 14 November 2025", 11)
+    minutes = [
+        ("JLNC 25/31", "Job planning round"),
+        ("JLNC 25/32", "Exception reports from resident doctors"),
+        ("JLNC 25/33", "Additional session rates"),
+        ("JLNC 25/34", "Rest facilities at the community hospital"),
+        ("JLNC 25/35", "Any other business"),
+    ]
+    for number, title in minutes:
+        pdf.line(f"{number} {title}", 11, bold=True)
+        pdf.paragraph(_BODY)
+        pdf.paragraph(_BODY)
+    pdf.line("Action log", 12, bold=True)
+    widths = [60, 220, 120, 80]
+    pdf.table(
+        [
+            ("Minute", "Action", "Owner", "Due"),
+            ("JLNC 25/31", "Publish the job planning timetable", "Medical Director", "5 Dec 2025"),
+            ("JLNC 25/32", "Report exception report trends by rota", "Guardian of Safe Working",
+             "January 2026"),
+        ],
+        widths,
+        ruled=True,
+    )
+    pdf.page()
+    pdf.table(
+        [
+            ("JLNC 25/33", "Benchmark session rates with nearby trusts", "Medical Staffing Manager",
+             "30/01/2026"),
+            ("JLNC 25/34", "Cost a refurbished rest room", "Site Manager", "Q4 2025/26"),
+        ],
+        widths,
+        ruled=True,
+    )
+    pdf.paragraph("Date of next meeting: 16 January 2026.")
+    pdf.save()
+    _scan(path)
+    return Layout(
+        path,
+        tuple(number for number, _ in minutes),
+        (
+            Expected("JLNC 25/31", "Medical Director", date(2025, 12, 5)),
+            Expected("JLNC 25/32", "Guardian of Safe Working", date(2026, 1, 31)),
+            Expected("JLNC 25/33", "Medical Staffing Manager", date(2026, 1, 30)),
+            Expected("JLNC 25/34", "Site Manager", date(2026, 3, 31)),
+        ),
+    )
+
+
+SCANNED_LAYOUTS: tuple[Callable[[Path], Layout], ...] = (
+    scanned_ruled_log,
+    scanned_unruled_log,
+    scanned_tracker_own_page,
+    scanned_askew_log,
+    scanned_log_over_two_pages,
 )

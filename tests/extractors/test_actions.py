@@ -132,3 +132,26 @@ def test_pipeline_actions_use_the_printed_next_meeting_date(pipeline: EntityPipe
         ("Chief People Officer", date(2025, 11, 30)),
         ("Jane Doe", date(2025, 11, 6)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "owner"),
+    [
+        # A role with its holder's initials, and two holders joined by a slash.
+        ("Finance Report: the Deputy Chief Executive (MW) to share the savings plan",
+         "Deputy Chief Executive (MW)"),
+        ("Workforce Report Director of Finance (AB)/Head of HR to agree the vacancy panel",
+         "Director of Finance (AB)/Head of HR"),
+        # A log flattened one cell a line: the second holder's words are broken over the
+        # short lines of the owner column, between the lines of the action column.
+        ("2026-27 (12)\nRota review: a note on\nChief Nurse (KT)\nthe weekend cover (KT)/Deputy\n"
+         "to be shared with staff side\nChief\nby the matrons\nOperating Officer",
+         "Chief Nurse (KT)/Deputy Chief Operating Officer"),
+        # No initials: the role alone, as before.
+        ("Estates update: Head of Estates to confirm the parking charges", "Head of Estates"),
+    ],
+)
+def test_owners_of_log_entries_that_are_no_sentence(entry: str, owner: str) -> None:
+    from extractors.actions import _role_in
+
+    assert _role_in(entry) == owner

@@ -10,7 +10,7 @@ from extractors.nlp import EntityPipeline
 from extractors.read import read_document
 from extractors.segment import segment_document
 from extractors.types import Action, SegmentedDocument
-from tests.extractors.minutes_layouts import LAYOUTS, Expected, Layout
+from tests.extractors.minutes_layouts import LAYOUTS, SCANNED_LAYOUTS, Expected, Layout
 
 MIN_ACCURACY = 0.9
 
@@ -19,6 +19,12 @@ MIN_ACCURACY = 0.9
 def layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Layout]:
     folder = tmp_path_factory.mktemp("minutes")
     return {build.__name__: build(folder) for build in LAYOUTS}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Layout]:
+    folder = tmp_path_factory.mktemp("scanned-minutes")
+    return {build.__name__: build(folder) for build in SCANNED_LAYOUTS}
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +85,39 @@ def test_log_entries_sit_in_their_minute_text(layouts: dict[str, Layout]) -> Non
     assert listed["SPG/25/20"].actions[0].text.startswith("Estates Manager to circulate")
     # The log's own heading stays with the last minute rather than standing alone.
     assert "Summary of actions" in listed["SPG/25/20"].text
+
+
+# ------------------------------------------------------------------ scanned minutes (OCR)
+
+
+@pytest.mark.slow
+def test_scanned_minutes_keep_their_log_as_actions(scanned: dict[str, Layout]) -> None:
+    for name, layout in scanned.items():
+        document = read_document(layout.path)
+        assert document.ocr, name
+        result = segment_document(document)
+        assert result.document_type == "minutes", name
+        assert tuple(i.number for i in result.items if i.kind == "minute") == layout.minutes
+        assert all(i.kind in ("minute", "section") for i in result.items), name
+        layer = pdf_text_layer(layout.path)
+        assert word_coverage(document, result.items, layer).ratio >= 0.97, name
+
+
+@pytest.mark.slow
+def test_owner_and_due_of_actions_in_scanned_logs(
+    scanned: dict[str, Layout], pipeline: EntityPipeline
+) -> None:
+    found = {name: _found(layout, pipeline) for name, layout in scanned.items()}
+    expected = sum(len(layout.actions) for layout in scanned.values())
+    assert sum(found.values()) / expected >= MIN_ACCURACY, found
+    for name, layout in scanned.items():
+        assert found[name] >= len(layout.actions) - 1, (name, found[name])
+
+
+@pytest.mark.slow
+def test_a_scanned_log_row_keeps_its_wrapped_cells_together(scanned: dict[str, Layout]) -> None:
+    items = {i.number: i for i in _segment(scanned["scanned_ruled_log"]).items}
+    [action] = items["Min 6"].actions
+    assert action.text == "Walk the new base with porters and record their concerns"
+    assert action.owner == "Portering Supervisor"
+    assert action.due == "27/02/2026"

@@ -98,3 +98,46 @@ def test_real_papers_read_in_ranges_as_whole(name: str, bounds: list[int]) -> No
     assembled = _in_ranges(path, bounds)
     assert assembled == whole
     assert segment_document(assembled) == segment_document(whole)
+
+
+@pytest.mark.slow
+def test_tables_read_by_ocr_are_numbered_through_the_document(tmp_path: Path) -> None:
+    """A scanned action log after pages with ruled tables: read whole or in ranges, its rows
+    are table rows numbered after the tables before it."""
+    import pypdfium2 as pdfium
+
+    from tests.extractors.minutes_layouts import scanned_ruled_log
+
+    path = build_mixed_pdf(tmp_path / "front.pdf", 4)
+    scan = scanned_ruled_log(tmp_path)
+    merged = pdfium.PdfDocument(str(path))
+    merged.import_pages(pdfium.PdfDocument(str(scan.path)))
+    both = tmp_path / "front-and-scan.pdf"
+    merged.save(str(both))
+    merged.close()
+    whole = read_document(both)
+    for bounds in ([0, 2, 5], [0, 4, 5], [0, 3, 4, 5]):
+        assert _in_ranges(both, bounds) == whole, bounds
+    scanned_rows = [b for b in whole.blocks if b.page == 5 and b.kind == "table_row"]
+    earlier = {b.table for b in whole.blocks if b.page < 5 and b.table is not None}
+    assert len(scanned_rows) == 4  # the header and three actions
+    assert {b.table for b in scanned_rows} == {max(earlier) + 1}
+
+
+@pytest.mark.slow
+def test_a_scanned_table_and_an_unruled_one_do_not_share_a_number(tmp_path: Path) -> None:
+    """Unruled tables are numbered once the whole document's lines are known; OCR'd tables
+    come after them."""
+    import pypdfium2 as pdfium
+
+    from tests.extractors.minutes_layouts import scanned_unruled_log, unruled_pdf_log
+
+    merged = pdfium.PdfDocument(str(unruled_pdf_log(tmp_path).path))
+    merged.import_pages(pdfium.PdfDocument(str(scanned_unruled_log(tmp_path).path)))
+    both = tmp_path / "text-and-scan.pdf"
+    merged.save(str(both))
+    merged.close()
+    whole = read_document(both)
+    text = {b.table for b in whole.blocks if b.page == 1 and b.table is not None}
+    scanned = {b.table for b in whole.blocks if b.page == 2 and b.table is not None}
+    assert text and scanned and not text & scanned
