@@ -1,7 +1,8 @@
 """The genre of a paper and of an item in it, and how much a genre lets the flag believe a passage.
 
 The procedural text of long governance documents (constitutions, standing orders, procedures,
-terms of reference) and of registers and performance reports reads like proposals ("the panel
+terms of reference) and of registers, committees' assurance reports to the board ("alert,
+advise, assure") and performance reports reads like proposals ("the panel
 will consider", "the risk will be reduced") without changing anything for staff. A passage
 there needs stronger wording to be flagged than the same passage in a board paper or minute.
 """
@@ -17,6 +18,7 @@ GENRES: tuple[str, ...] = (
     "terms_of_reference",
     "annual_report",
     "risk_register",
+    "assurance_report",
     "performance_report",
     "minutes",
     "forum_minutes",
@@ -49,6 +51,11 @@ _TITLE_GENRES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bsignificant risks?\b|\brisk (?:assurance|appetite)\b",
         ),
         (
+            "assurance_report",
+            r"\bassurance report\b|\bescalation report\b|\bAAA report\b|\btriple A\b"
+            r"|\balert,? advise,? (?:and )?assure\b",
+        ),
+        (
             "performance_report",
             r"\bperformance (?:report|brief|dashboard|scorecard)\b"
             r"|\bintegrated (?:performance|quality) report\b",
@@ -74,6 +81,7 @@ GENRE_OFFSETS: dict[str, float] = {
     "procedures": -3.0,
     "terms_of_reference": -3.0,
     "risk_register": -2.5,
+    "assurance_report": -1.5,
     "performance_report": -1.5,
     "annual_report": -0.5,
 }
