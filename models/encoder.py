@@ -25,7 +25,9 @@ import importlib.util
 import json
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +45,20 @@ BATCH = 32
 CACHE_SIZE = 20_000  # remembered vectors (about 30 MB)
 _LAYER_NORM_EPS = 1e-12
 _DTYPES = {"F32": np.float32, "F16": np.float16}
+_THREADS: ContextVar[int] = ContextVar("encoder_threads", default=1)
+
+
+@contextmanager
+def encoder_threads(count: int) -> Iterator[None]:
+    """Let `SentenceEncoder.encode` use up to `count` BLAS threads within the block (one
+    otherwise): for a process that has the cores to itself, such as the entity stage's child
+    of a run of one paper. The vectors are the same bit for bit (the threads share a product's
+    rows and columns, not its sums; a test holds them to it)."""
+    token = _THREADS.set(max(1, int(count)))
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
 
 
 def model_folder() -> Path:
@@ -147,14 +163,14 @@ class SentenceEncoder:
         return np.vstack([self._cache[t] for t in texts])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 384) unit vectors, one per text, in order. The products run on one thread: the
-        encoder reads a few sentences an item, and BLAS threads only contended with the
-        process's other work."""
+        """(n, 384) unit vectors, one per text, in order. The products run on one thread
+        unless `encoder_threads` allows more: the encoder reads a few sentences an item, and
+        BLAS threads only contend with the process's other work where it has any."""
         from threadpoolctl import threadpool_limits
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=_THREADS.get(), user_api="blas"):
             return self._encode(texts)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -92,6 +92,29 @@ def test_vectors_are_unit_length_deterministic_and_batch_independent() -> None:
     assert model.encode([]).shape == (0, encoder.DIMENSIONS)
 
 
+def test_more_threads_give_the_same_vectors_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of one paper lets the encoder use every core: its flags must not change."""
+    from threadpoolctl import threadpool_info
+
+    labels = Path(encoder.__file__).parent / "data" / "labels.jsonl"
+    texts = [json.loads(line)["text"] for line in labels.read_text().splitlines()[:96]]
+    texts = [" ".join(text.split()[:60]) for text in texts]  # passages' length
+    model = sentence_encoder()
+    threads: list[int] = []
+    encode = model._encode
+
+    def counted(batch: list[str]) -> np.ndarray:
+        threads.append(max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"))
+        return encode(batch)
+
+    monkeypatch.setattr(model, "_encode", counted)
+    one = model.encode(texts)
+    with encoder.encoder_threads(2):
+        two = model.encode(texts)
+    assert threads == [1, 2]
+    assert np.array_equal(one, two)
+
+
 def test_meaning_is_closer_than_vocabulary() -> None:
     """A change to shifts said in other words is nearer a change to shifts than a sentence
     sharing its staff vocabulary without changing anything."""
