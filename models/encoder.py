@@ -50,10 +50,11 @@ _THREADS: ContextVar[int] = ContextVar("encoder_threads", default=1)
 
 @contextmanager
 def encoder_threads(count: int) -> Iterator[None]:
-    """Let `SentenceEncoder.encode` use up to `count` BLAS threads within the block (one
-    otherwise): for a process that has the cores to itself, such as the entity stage's child
-    of a run of one paper. The vectors are the same bit for bit (the threads share a product's
-    rows and columns, not its sums; a test holds them to it)."""
+    """Let `SentenceEncoder.encode` run up to `count` of its batches at once within the block
+    (one at a time otherwise): for a process that has the cores to itself, such as the entity
+    stage's child of a run of one paper. Each batch is the same rows computed the same way
+    whichever thread takes it, so the vectors are the same bit for bit (a test holds them to
+    it)."""
     token = _THREADS.set(max(1, int(count)))
     try:
         yield
@@ -163,31 +164,45 @@ class SentenceEncoder:
         return np.vstack([self._cache[t] for t in texts])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 384) unit vectors, one per text, in order. The products run on one thread
-        unless `encoder_threads` allows more: the encoder reads a few sentences an item, and
-        BLAS threads only contend with the process's other work where it has any."""
+        """(n, 384) unit vectors, one per text, in order. The products run on one BLAS
+        thread, and the batches one at a time unless `encoder_threads` allows more: the
+        encoder reads a few sentences an item, and threads only contend with the process's
+        other work where it has any."""
         from threadpoolctl import threadpool_limits
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        with threadpool_limits(limits=_THREADS.get(), user_api="blas"):
-            return self._encode(texts)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._encode(texts, _THREADS.get())
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
         with self._lock:
             encodings = self._tokenizer.encode_batch([str(t) for t in texts])
         ids = [e.ids for e in encodings]
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+
+        def run(rows: list[int]) -> tuple[list[int], np.ndarray]:
             length = max(len(ids[i]) for i in rows)
             batch = np.zeros((len(rows), length), dtype=np.int64)
             mask = np.zeros((len(rows), length), dtype=np.float32)
             for r, i in enumerate(rows):
                 batch[r, : len(ids[i])] = ids[i]
                 mask[r, : len(ids[i])] = 1.0
-            out[rows] = self._forward(batch, mask)
+            return rows, self._forward(batch, mask)
+
+        if threads > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # NumPy and BLAS release the interpreter lock, so batches run on cores at once;
+            # the longest (last) batches start first.
+            with ThreadPoolExecutor(min(threads, len(batches))) as pool:
+                done = list(pool.map(run, batches[::-1]))
+        else:
+            done = [run(rows) for rows in batches]
+        for rows, vectors in done:
+            out[rows] = vectors
         return out
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
