@@ -20,13 +20,13 @@ from extractors import codec
 from extractors.errors import CorruptError, ReadError
 from extractors.types import DocumentAnnotations
 from pipelines.budget import ENTITIES
-from pipelines.config import Limits, Settings
 from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
 
 if TYPE_CHECKING:
     from extractors.linking import DocContext
     from extractors.types import Item, SegmentedDocument
     from pipelines.budget import Hold
+    from pipelines.config import Limits, Settings  # the child imports no settings
     from pipelines.enrich import Enriched, EnrichedPart, PartRunner
 
 log = logging.getLogger(__name__)

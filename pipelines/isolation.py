@@ -39,11 +39,11 @@ from extractors.errors import (
     error_for,
 )
 from extractors.limits import ReadLimits
-from pipelines.config import Limits
 
 if TYPE_CHECKING:
     from extractors.types import Document, SegmentedDocument
     from pipelines.budget import Hold
+    from pipelines.config import Limits  # not at run time: a child has no use for settings
 
 log = logging.getLogger(__name__)
 
