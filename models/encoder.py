@@ -50,11 +50,10 @@ _THREADS: ContextVar[int] = ContextVar("encoder_threads", default=1)
 
 @contextmanager
 def encoder_threads(count: int) -> Iterator[None]:
-    """Let `SentenceEncoder.encode` run up to `count` of its batches at once within the block
-    (one at a time otherwise): for a process that has the cores to itself, such as the entity
-    stage's child of a run of one paper. Each batch is the same rows computed the same way
-    whichever thread takes it, so the vectors are the same bit for bit (a test holds them to
-    it)."""
+    """Let `SentenceEncoder.encode` share each batch's rows out to `count` threads within the
+    block (one otherwise): for a process that has the cores to itself, such as the entity
+    stage's child of a run of one paper. The vectors are the same bit for bit (a test holds
+    them to it)."""
     token = _THREADS.set(max(1, int(count)))
     try:
         yield
@@ -182,9 +181,17 @@ class SentenceEncoder:
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
         batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        # Each batch is padded to its longest text. With several threads, its rows are shared
+        # out, each share padded to the same length: a row's vector does not depend on the
+        # other rows computed with it, only on that length (a test holds the two ways equal).
+        parts = [
+            (rows[share::threads], max(len(ids[i]) for i in rows))
+            for rows in batches
+            for share in range(min(threads, len(rows)))
+        ]
 
-        def run(rows: list[int]) -> tuple[list[int], np.ndarray]:
-            length = max(len(ids[i]) for i in rows)
+        def run(part: tuple[list[int], int]) -> tuple[list[int], np.ndarray]:
+            rows, length = part
             batch = np.zeros((len(rows), length), dtype=np.int64)
             mask = np.zeros((len(rows), length), dtype=np.float32)
             for r, i in enumerate(rows):
@@ -192,15 +199,14 @@ class SentenceEncoder:
                 mask[r, : len(ids[i])] = 1.0
             return rows, self._forward(batch, mask)
 
-        if threads > 1 and len(batches) > 1:
+        if len(parts) > 1 and threads > 1:
             from concurrent.futures import ThreadPoolExecutor
 
-            # NumPy and BLAS release the interpreter lock, so batches run on cores at once;
-            # the longest (last) batches start first.
-            with ThreadPoolExecutor(min(threads, len(batches))) as pool:
-                done = list(pool.map(run, batches[::-1]))
+            # NumPy and BLAS release the interpreter lock, so the shares run on cores at once.
+            with ThreadPoolExecutor(threads) as pool:
+                done = list(pool.map(run, parts))
         else:
-            done = [run(rows) for rows in batches]
+            done = [run(part) for part in parts]
         for rows, vectors in done:
             out[rows] = vectors
         return out

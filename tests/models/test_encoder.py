@@ -99,8 +99,9 @@ def test_batches_on_several_threads_give_the_same_vectors_bit_for_bit(
     import threading
 
     labels = Path(encoder.__file__).parent / "data" / "labels.jsonl"
-    texts = [json.loads(line)["text"] for line in labels.read_text().splitlines()[:96]]
-    texts = [" ".join(text.split()[:60]) for text in texts]  # passages' length: 3 batches
+    texts = [json.loads(line)["text"] for line in labels.read_text().splitlines()[:40]]
+    # Two batches, the first of 32 texts of unlike lengths (each padded to its longest)
+    texts = [" ".join(text.split()[: 5 + 7 * (n % 9)]) for n, text in enumerate(texts)]
     model = sentence_encoder()
     one = model.encode(texts)
     forward = model._forward
