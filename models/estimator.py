@@ -182,19 +182,11 @@ class WorkforceClassifier(PassageScoring, ClassifierMixin, BaseEstimator):
         """The calibrated probability of workforce impact of each feature row."""
         return self.pipeline_[-1].predict_proba(features)[:, 1]
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
-        return self.scores(X).probabilities
-
     def proba_from_features(self, features: sparse.csr_matrix) -> np.ndarray:
         """(n, 7) probabilities from feature rows (whole items or passages)."""
         impact = self.pipeline_[-1].predict_proba(features)[:, 1]
         given = [_positive_proba(model, features) for model in self.category_models_]
         return np.column_stack([impact, *(impact * p for p in given)])
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """(n, 7) booleans: each probability at or over its threshold."""
-        return self.predict_proba(X) >= self.thresholds_
 
     def thresholds_from(self, probabilities: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """Thresholds from held-out probabilities: the flag for recall, each category for F1."""

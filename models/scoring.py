@@ -50,7 +50,15 @@ class Scores:
 
 class PassageScoring:
     """`scores`: the judgment of a batch of items, for a model with the methods and fitted
-    attributes named in this module's docstring."""
+    attributes named in this module's docstring (and `thresholds_`, for `predict`)."""
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
+        return self.scores(X).probabilities
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(n, 7) booleans: each probability at or over its threshold."""
+        return self.predict_proba(X) >= self.thresholds_
 
     def scores(
         self,
