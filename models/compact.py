@@ -403,3 +403,36 @@ def _calibrated_spec(name: str, model: Any, arrays: dict[str, np.ndarray],
         calibrator = calibrated.calibrators[0]
         sigmoid.append([float(calibrator.a_), float(calibrator.b_)])
     return {"name": name, "kind": "calibrated", "sigmoid": sigmoid}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m models.compact [MODEL.skops]`: write (again) the scoring copy of a model file
+    that has a record beside it (the shipped model by default), and its hash into the record:
+    for a model saved by a version without copies, or after the record was merged by hand."""
+    import argparse
+    from dataclasses import replace
+
+    from models.persistence import (
+        SHIPPED_MODEL,
+        compact_path,
+        load_model,
+        read_record,
+        record_path,
+        save_compact,
+        write_record,
+    )
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL)
+    args = parser.parse_args(argv)
+    record = read_record(record_path(args.model))
+    model = load_model(args.model, sha256=record.sha256)  # refused unless it is the record's
+    digest = save_compact(model, args.model, record.sha256)
+    if not digest:
+        raise SystemExit(f"{args.model}: this model cannot be scored from a copy")
+    write_record(replace(record, compact_sha256=digest), record_path(args.model))
+    print(f"{compact_path(args.model)} sha256 {digest}")
+
+
+if __name__ == "__main__":
+    main()

@@ -184,3 +184,16 @@ def test_the_stop_words_are_scikit_learns() -> None:
     from models.stopwords import ENGLISH_STOP_WORDS
 
     assert theirs == ENGLISH_STOP_WORDS
+
+
+def test_the_copy_can_be_written_again_for_a_model_and_its_record(copied: Path) -> None:
+    from models.compact import main
+
+    compact_path(copied).unlink()
+    record = read_record(record_path(copied))
+    write_record(replace(record, compact_sha256=""), record_path(copied))
+    main([str(copied)])
+    written = read_record(record_path(copied))
+    assert written.compact_sha256 == file_sha256(compact_path(copied))
+    assert written.sha256 == record.sha256
+    assert isinstance(load_flagger(copied).model, CompactModel)
