@@ -25,7 +25,9 @@ import importlib.util
 import json
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +45,20 @@ BATCH = 32
 CACHE_SIZE = 20_000  # remembered vectors (about 30 MB)
 _LAYER_NORM_EPS = 1e-12
 _DTYPES = {"F32": np.float32, "F16": np.float16}
+_THREADS: ContextVar[int] = ContextVar("encoder_threads", default=1)
+
+
+@contextmanager
+def encoder_threads(count: int) -> Iterator[None]:
+    """Let `SentenceEncoder.encode` share each batch's rows out to `count` threads within the
+    block (one otherwise): for a process that has the cores to itself, such as the entity
+    stage's child of a run of one paper. The vectors are the same bit for bit (a test holds
+    them to it)."""
+    token = _THREADS.set(max(1, int(count)))
+    try:
+        yield
+    finally:
+        _THREADS.reset(token)
 
 
 def model_folder() -> Path:
@@ -147,31 +163,52 @@ class SentenceEncoder:
         return np.vstack([self._cache[t] for t in texts])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, 384) unit vectors, one per text, in order. The products run on one thread: the
-        encoder reads a few sentences an item, and BLAS threads only contended with the
-        process's other work."""
+        """(n, 384) unit vectors, one per text, in order. The products run on one BLAS
+        thread, and the batches one at a time unless `encoder_threads` allows more: the
+        encoder reads a few sentences an item, and threads only contend with the process's
+        other work where it has any."""
         from threadpoolctl import threadpool_limits
 
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._encode(texts)
+            return self._encode(texts, _THREADS.get())
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
         with self._lock:
             encodings = self._tokenizer.encode_batch([str(t) for t in texts])
         ids = [e.ids for e in encodings]
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # little padding per batch
-        for start in range(0, len(order), BATCH):
-            rows = order[start : start + BATCH]
-            length = max(len(ids[i]) for i in rows)
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        # Each batch is padded to its longest text. With several threads, its rows are shared
+        # out, each share padded to the same length: a row's vector does not depend on the
+        # other rows computed with it, only on that length (a test holds the two ways equal).
+        parts = [
+            (rows[share::threads], max(len(ids[i]) for i in rows))
+            for rows in batches
+            for share in range(min(threads, len(rows)))
+        ]
+
+        def run(part: tuple[list[int], int]) -> tuple[list[int], np.ndarray]:
+            rows, length = part
             batch = np.zeros((len(rows), length), dtype=np.int64)
             mask = np.zeros((len(rows), length), dtype=np.float32)
             for r, i in enumerate(rows):
                 batch[r, : len(ids[i])] = ids[i]
                 mask[r, : len(ids[i])] = 1.0
-            out[rows] = self._forward(batch, mask)
+            return rows, self._forward(batch, mask)
+
+        if len(parts) > 1 and threads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # NumPy and BLAS release the interpreter lock, so the shares run on cores at once.
+            with ThreadPoolExecutor(threads) as pool:
+                done = list(pool.map(run, parts))
+        else:
+            done = [run(part) for part in parts]
+        for rows, vectors in done:
+            out[rows] = vectors
         return out
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,45 +15,20 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from extractors.types import CATEGORIES
-from models.features import (
-    FIELDS,
-    HEADING,
-    PASSAGE_WORDS,
-    PURPOSE,
-    TEXT,
-    build_features,
-    word_feature_mask,
+from models.features import build_features, word_feature_mask
+from models.scoring import (
+    ENCODER_CANDIDATES,
+    OUTPUTS,
+    PassageScoring,
+    Scores,
 )
-from models.genre import genre_offset
-from models.passages import (
-    Passage,
-    Span,
-    content_words,
-    item_passages,
-    sentence_spans,
-    without_templates,
-)
+from models.table import PASSAGE_WORDS, TEXT
 
-ENCODER_CANDIDATES = 12  # an item's best sentences by word features that the encoder reads
-
-# Output 0 is the workforce_impacting flag; outputs 1..6 are the categories in CATEGORIES order.
-OUTPUTS: tuple[str, ...] = ("workforce_impacting", *CATEGORIES)
+__all__ = ["ENCODER_CANDIDATES", "OUTPUTS", "Scores", "WorkforceClassifier", "f1_threshold",
+           "recall_threshold"]
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Probabilities of a batch, with what each item was judged on: its whole text, or the
-    passage of a long item that scored higher than the whole (evidence comes from there)."""
-
-    probabilities: np.ndarray  # (n, 7) in OUTPUTS order
-    features: sparse.csr_matrix  # (n, features): the whole item's or its best passage's row
-    texts: list[str]  # the whole text or the best passage
-    sentences: list[list[Span]]  # each item's sentences (offsets into its text)
-    sentence_logits: list[np.ndarray]  # each sentence's own log-odds, for the evidence
-
-
-class WorkforceClassifier(ClassifierMixin, BaseEstimator):
+class WorkforceClassifier(PassageScoring, ClassifierMixin, BaseEstimator):
     """Calibrated probability of workforce impact and of each category, with decision thresholds.
 
     `fit(X, Y, groups=...)` takes the (n, 4) table from `models.features.item_table` and an
@@ -196,172 +170,19 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return sparse.csr_matrix(self.pipeline_[0].transform(X))
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """(n, 7) calibrated probabilities in OUTPUTS order (long items: see `scores`)."""
-        return self.scores(X).probabilities
-
     def scores(
         self,
         X: np.ndarray,
         genres: Sequence[str | None] | None = None,
         templates: frozenset[str] = frozenset(),
     ) -> Scores:
-        """Each item judged on its best passage: a sentence, or two neighbouring sentences.
-
-        An item is workforce-impacting because something in it proposes, decides, consults on
-        or reports a change to staff, so its flag probability is its best passage's (a short
-        item, of the length the model was trained on, may also win on its whole text with its
-        heading). Passages are judged on their own words: an item's heading, purpose and
-        cover-sheet answers would lift every sentence of an item titled "Terms and conditions
-        of employees" or of a paper whose cover sheet mentions the workforce (the cover sheet's
-        own sentences are passages of the item's text).
-        Passages with few content words are shrunk towards the prior, and the item's genre
-        (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
-        registers needs stronger wording. Sentences whose `template_key` is in `templates`
-        (lines every paper of a pack repeats) are blanked out first: they judge no item and
-        are never evidence (offsets are kept). With the sentence encoder's head, the item's
-        log-odds pool the candidates it read (`_soft_maximum`) and its categories are those of
-        every candidate that points to a change; without it, the winning passage's."""
+        """Each item judged on its best passage (see `models.scoring.PassageScoring`)."""
         check_is_fitted(self, "pipeline_")
-        if templates:
-            X = X.copy()
-            X[:, TEXT] = [without_templates(str(text), templates) for text in X[:, TEXT]]
-        texts = [str(text) for text in X[:, TEXT]]
-        spans = [sentence_spans(text) for text in texts]
-        owners: list[int] = []
-        passages: list[Passage] = []
-        for row, text in enumerate(texts):
-            own = item_passages(text, spans[row])
-            owners.extend([row] * len(own))
-            passages.extend(own)
-        owner_array = np.asarray(owners, dtype=int)
-        rows = X[owner_array].copy()
-        rows[:, TEXT] = [
-            texts[o][p.span.start : p.span.end] for o, p in zip(owners, passages, strict=True)
-        ]
-        rows[:, HEADING] = ""
-        rows[:, PURPOSE] = "none"
-        rows[:, FIELDS] = ""
-        whole = self.transform(X)
-        passage_features = self.transform(rows)
-        flag = self.pipeline_[-1]
-        logits_whole = _shrunk_logits(flag.predict_proba(whole)[:, 1], texts)
-        # Only an item of the length the model was trained on is judged on its whole text too.
-        limit = getattr(self, "passage_words", PASSAGE_WORDS) or PASSAGE_WORDS
-        logits_whole[[len(t.split()) > limit for t in texts]] = -np.inf
-        logits_passages = (
-            _shrunk_logits(flag.predict_proba(passage_features)[:, 1], list(rows[:, TEXT]))
-            if owners
-            else np.empty(0)
-        )
-        best = _best_per_owner(owner_array, logits_passages) if owners else {}
-        final = np.empty(len(texts))
-        chosen_rows: list[int] = []
-        judged: list[str] = []
-        for row in range(len(texts)):
-            p = best.get(row)
-            if p is not None and logits_passages[p] >= logits_whole[row]:
-                final[row], judged_text = logits_passages[p], str(rows[p, TEXT])
-                chosen_rows.append(len(texts) + p)
-            else:
-                final[row] = logits_whole[row] if np.isfinite(logits_whole[row]) else PRIOR_LOGIT
-                judged_text = texts[row]
-                chosen_rows.append(row)
-            judged.append(judged_text)
-        sentence_logits = [np.full(len(own), -np.inf) for own in spans]
-        for index, (owner, passage) in enumerate(zip(owners, passages, strict=True)):
-            if len(passage.sentences) == 1:
-                sentence_logits[owner][passage.sentences[0]] = logits_passages[index]
-        head = getattr(self, "head_weights_", None)
-        if head is not None:
-            # The encoder's head judges the best sentences; its categories are the winner's.
-            read = self._read_candidates(
-                head, texts, spans, owners, passages, logits_passages, logits_whole
-            )
-            final, given, sentence_logits = read.final, read.given, read.sentence_logits
-            chosen_rows = [
-                row if choice < 0 else len(texts) + choice
-                for row, choice in enumerate(read.chosen_passage)
-            ]
-            judged = read.judged
-        features = sparse.vstack([whole, passage_features], format="csr")[chosen_rows]
-        if head is None:
-            # Categories: P(category | impact) of the winning passage, times its impact.
-            winners = self.proba_from_features(features)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                given = np.where(winners[:, :1] > 0, winners[:, 1:] / winners[:, :1], 0.0)
-        offsets = np.array([genre_offset(g) for g in (genres or [None] * len(texts))])
-        impact = 1.0 / (1.0 + np.exp(-(final + offsets)))
-        probabilities = np.column_stack([impact, impact[:, None] * given])
-        return Scores(probabilities, features, judged, spans, sentence_logits)
+        return super().scores(X, genres, templates)
 
-    def _read_candidates(
-        self,
-        head: np.ndarray,
-        texts: list[str],
-        spans: list[list[Span]],
-        owners: list[int],
-        passages: list[Passage],
-        word_logits: np.ndarray,
-        whole_logits: np.ndarray,
-    ) -> _HeadReading:
-        """The encoder reads each item's best sentences by word features (and a short item
-        whole) and the head judges them. The best is the item's evidence; the item's log-odds
-        are their soft maximum (`pooling="soft"`; the best alone for "max")."""
-        from models.encoder import sentence_encoder
-
-        count = getattr(self, "encoder_candidates", ENCODER_CANDIDATES) or ENCODER_CANDIDATES
-        singles: dict[int, list[tuple[float, int]]] = {}
-        for index, (owner, passage) in enumerate(zip(owners, passages, strict=True)):
-            if len(passage.sentences) == 1:
-                singles.setdefault(owner, []).append((float(word_logits[index]), index))
-        candidate_owner: list[int] = []
-        candidate_passage: list[int] = []  # index into passages, or -1 for the whole item
-        candidate_texts: list[str] = []
-        for row, text in enumerate(texts):
-            best = sorted(singles.get(row, []), key=lambda pair: -pair[0])[:count]
-            for _, index in best:
-                span = passages[index].span
-                candidate_owner.append(row)
-                candidate_passage.append(index)
-                candidate_texts.append(text[span.start : span.end])
-            if np.isfinite(whole_logits[row]) and text.strip():
-                candidate_owner.append(row)
-                candidate_passage.append(-1)
-                candidate_texts.append(text)
-        vectors = sentence_encoder().encode(candidate_texts)
-        logits = vectors @ head[:, :-1].T + head[:, -1]
-        impact = _shrunk_logits(_sigmoid(logits[:, 0]), candidate_texts)
-        final = np.full(len(texts), PRIOR_LOGIT)
-        given = np.zeros((len(texts), len(OUTPUTS) - 1))
-        chosen = [-1] * len(texts)
-        judged = list(texts)
-        sentence_logits = [np.full(len(own), -np.inf) for own in spans]
-        best_of: dict[int, int] = {}
-        for c, owner in enumerate(candidate_owner):
-            if owner not in best_of or impact[c] > impact[best_of[owner]]:
-                best_of[owner] = c
-            if candidate_passage[c] >= 0:
-                sentence = passages[candidate_passage[c]].sentences[0]
-                sentence_logits[owner][sentence] = impact[c]
-        # A model saved before pooling was a parameter judged an item on its best candidate.
-        soft = getattr(self, "pooling", "max") == "soft"
-        category_probabilities = _sigmoid(logits[:, 1:])
-        candidates_of: dict[int, list[int]] = {}
-        for c, owner in enumerate(candidate_owner):
-            candidates_of.setdefault(owner, []).append(c)
-        for owner, c in best_of.items():
-            final[owner] = _soft_maximum(impact[candidates_of[owner]]) if soft else impact[c]
-            if soft:
-                # What kind of change: every candidate that points to one (log-odds at least
-                # 0) says its kinds, so an item that merges teams and freezes posts is both.
-                pointing = [k for k in candidates_of[owner] if impact[k] >= 0.0]
-                given[owner] = category_probabilities[pointing or [c]].max(axis=0)
-            else:
-                given[owner] = category_probabilities[c]
-            chosen[owner] = candidate_passage[c]
-            judged[owner] = candidate_texts[c]
-        return _HeadReading(final, given, sentence_logits, chosen, judged)
+    def flag_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+        """The calibrated probability of workforce impact of each feature row."""
+        return self.pipeline_[-1].predict_proba(features)[:, 1]
 
     def proba_from_features(self, features: sparse.csr_matrix) -> np.ndarray:
         """(n, 7) probabilities from feature rows (whole items or passages)."""
@@ -369,41 +190,12 @@ class WorkforceClassifier(ClassifierMixin, BaseEstimator):
         given = [_positive_proba(model, features) for model in self.category_models_]
         return np.column_stack([impact, *(impact * p for p in given)])
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """(n, 7) booleans: each probability at or over its threshold."""
-        return self.predict_proba(X) >= self.thresholds_
-
     def thresholds_from(self, probabilities: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """Thresholds from held-out probabilities: the flag for recall, each category for F1."""
         Y = np.asarray(Y, dtype=int)
         thresholds = [recall_threshold(probabilities[:, 0], Y[:, 0], self.workforce_recall)]
         thresholds += [f1_threshold(probabilities[:, i], Y[:, i]) for i in range(1, len(OUTPUTS))]
         return np.asarray(thresholds)
-
-
-@dataclass(frozen=True)
-class _HeadReading:
-    final: np.ndarray  # each item's log-odds (before its genre's offset)
-    given: np.ndarray  # (n, 6) P(category | impact) of each item's best candidate
-    sentence_logits: list[np.ndarray]  # log-odds of the sentences the encoder read
-    chosen_passage: list[int]  # the best candidate's passage index, or -1 for the whole item
-    judged: list[str]  # the text of each item's best candidate
-
-
-def _soft_maximum(logits: np.ndarray) -> float:
-    """The log-mean-exp of an item's candidates' log-odds: a soft maximum.
-
-    One clear statement of a change still carries an item (a candidate at log-odds 4 among
-    twelve at -3 pools to 1.5), but a borderline sentence counts for less alone than beside
-    others that also point to a change: a long report has many chances to hold one sentence
-    that merely sounds like a proposal. Never above the best candidate."""
-    values = np.asarray(logits, dtype=float)
-    top = float(values.max())
-    return top + float(np.log(np.mean(np.exp(values - top))))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
 def _linear_head(vectors: np.ndarray, y: np.ndarray, C: float) -> np.ndarray:
@@ -416,28 +208,6 @@ def _linear_head(vectors: np.ndarray, y: np.ndarray, C: float) -> np.ndarray:
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=0)
     model.fit(vectors, y)
     return np.r_[model.coef_[0], model.intercept_[0]]
-
-
-SHORT_CONTENT = 6  # content words under which a passage is shrunk towards the prior
-PRIOR_LOGIT = -2.0  # where a passage with no content words ends up (p about 0.12)
-
-
-def _shrunk_logits(probabilities: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Log-odds, pulled towards `PRIOR_LOGIT` for texts of fewer than `SHORT_CONTENT` content
-    words: "Lunch will be served." says too little to be judged with confidence either way."""
-    p = np.clip(np.asarray(probabilities, dtype=float), 1e-6, 1 - 1e-6)
-    logits = np.log(p / (1 - p))
-    if not len(logits):
-        return logits
-    weight = np.minimum(1.0, np.array([content_words(t) for t in texts]) / SHORT_CONTENT)
-    return PRIOR_LOGIT + weight * (logits - PRIOR_LOGIT)
-
-
-def _best_per_owner(owners: np.ndarray, scores: np.ndarray) -> dict[int, int]:
-    """For each owning item, the index of its highest-scoring passage."""
-    order = np.lexsort((-scores, owners))  # by owner, best passage first
-    first = np.r_[True, owners[order][1:] != owners[order][:-1]]
-    return {int(owners[i]): int(i) for i in order[first]}
 
 
 def _positive_proba(model: Any, features: sparse.csr_matrix) -> np.ndarray:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from models.estimator import WorkforceClassifier
+from models.stopwords import ENGLISH_STOP_WORDS
+
+if TYPE_CHECKING:
+    from models.compact import CompactModel
+    from models.estimator import WorkforceClassifier
 
 
 def pushing_terms(
-    model: WorkforceClassifier, features: sparse.csr_matrix, row: int, count: int = 5
+    model: WorkforceClassifier | CompactModel, features: sparse.csr_matrix, row: int, count: int = 5
 ) -> list[str]:
     """The readable words of one item whose weight times TF-IDF raised its score the most."""
     start, end = features.indptr[row], features.indptr[row + 1]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain, pairwise
+from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from scipy import sparse
@@ -16,39 +13,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import OneHotEncoder, normalize
 from sklearn.utils.validation import check_is_fitted
 
-# Column order of the input table every estimator in this package takes.
-TEXT, HEADING, PURPOSE, FIELDS = 0, 1, 2, 3
-COLUMNS: tuple[str, ...] = ("text", "heading", "purpose", "fields")
+from models.table import (  # noqa: F401  (the input table's names, as before)
+    COLUMNS,
+    FIELDS,
+    HEADING,
+    PASSAGE_WORDS,
+    PURPOSE,
+    TEXT,
+    ItemText,
+    fields_text,
+    item_table,
+    ngrams_of_word,
+    strip_accents,
+    word_counts,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class ItemText:
-    """What the classifier reads of an item: its text, heading, purpose and cover-sheet answers."""
-
-    text: str
-    heading: str = ""
-    purpose: str | None = None
-    fields: Mapping[str, str] = field(default_factory=dict)
-
-
-def fields_text(fields: Mapping[str, str]) -> str:
-    """Cover-sheet answers as one string of `label: answer` lines (labels are informative)."""
-    return "\n".join(f"{key.replace('_', ' ')}: {value}" for key, value in fields.items() if value)
-
-
-def item_table(items: Iterable[ItemText]) -> np.ndarray:
-    """An (n, 4) object array: text, heading, purpose, cover-sheet answers."""
-    rows = [
-        (item.text or "", item.heading or "", item.purpose or "none", fields_text(item.fields))
-        for item in items
-    ]
-    table = np.empty((len(rows), len(COLUMNS)), dtype=object)
-    for index, row in enumerate(rows):
-        table[index] = row
-    return table
-
-
-PASSAGE_WORDS = 150  # a little over the longest short training items (about 100 words)
 PASSAGE_STRIDE = 75  # half a window: a proposal that straddles two windows is whole in one
 
 
@@ -116,22 +95,12 @@ def _terms_by_column(vocabulary: object) -> np.ndarray | None:
     return np.array(terms, dtype=str) if terms else np.array([], dtype="<U1")
 
 
-@lru_cache(maxsize=200_000)
-def _ngrams_of(word: str) -> tuple[str, ...]:
-    padded = f" {word} "
-    grams: list[str] = []
-    for size in range(3, 6):
-        # A word shorter than the n-gram size still gives itself once.
-        grams.extend(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
-    return tuple(grams)
-
-
 def word_char_ngrams(text: str) -> list[str]:
     """The 3- to 5-character n-grams of each lower-cased, space-padded word (close to
     scikit-learn's `char_wb`), cached per word: papers repeat words, so this is much faster."""
     grams: list[str] = []
     for word in text.lower().split():
-        grams.extend(_ngrams_of(word))
+        grams.extend(ngrams_of_word(word))
     return grams
 
 
@@ -173,26 +142,6 @@ def word_feature_mask(names: Sequence[str]) -> np.ndarray:
     return np.array([name.startswith(("text_words__", "heading_words__")) for name in names])
 
 
-@lru_cache(maxsize=8192)
-def _unchanged_by_stripping(char: str) -> bool:
-    return unicodedata.normalize("NFKD", char) == char and not unicodedata.combining(char)
-
-
-def strip_accents(text: str) -> str:
-    """scikit-learn's `strip_accents_unicode` (NFKD, then combining marks dropped), judged on
-    the text's distinct characters instead of a Python loop over every character. A text
-    none of whose characters decomposes or combines is left as it is: there is then nothing
-    for NFKD to reorder either."""
-    if text.isascii():
-        return text
-    distinct = set(text)
-    if all(_unchanged_by_stripping(char) for char in distinct if char > "\x7f"):
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    marks = {ord(char): None for char in set(text) if unicodedata.combining(char)}
-    return text.translate(marks) if marks else text
-
-
 class WordwiseTfidfVectorizer(TfidfVectorizer):
     """A `TfidfVectorizer` whose transform works word by word when its terms allow it.
 
@@ -201,8 +150,6 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
     looked up in the vocabulary once, and the counts of a whole batch come from one sparse
     product (items x words) @ (words x terms). The result equals `TfidfVectorizer.transform`
     (checked by the tests); other settings use it unchanged. Fitting is untouched."""
-
-    _CACHE_WORDS = 100_000  # words whose columns are kept between calls (then started afresh)
 
     def transform(self, raw_documents):
         splitter = self._word_splitter()
@@ -223,7 +170,7 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
     def _word_splitter(self):
         """(split text into words, terms of one word), or None when terms span words."""
         if self.analyzer is word_char_ngrams:
-            return (lambda text: text.lower().split()), _ngrams_of
+            return (lambda text: text.lower().split()), ngrams_of_word
         if (
             self.analyzer == "word"
             and tuple(self.ngram_range) == (1, 1)
@@ -247,40 +194,8 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
         return None
 
     def _counts(self, documents: list[list[str]], terms_of) -> sparse.csr_matrix:
-        every_word = list(chain.from_iterable(documents))
-        local = {word: index for index, word in enumerate(dict.fromkeys(every_word))}
-        word_ids = np.fromiter(map(local.__getitem__, every_word), np.int64, len(every_word))
-        indptr = np.zeros(len(documents) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, documents), np.int64, len(documents)), out=indptr[1:])
-        columns_of = self._columns_cache()
-        if len(columns_of) > self._CACHE_WORDS:
-            columns_of.clear()
-        vocabulary = self.vocabulary_
-        column_arrays = []
-        for word in local:
-            columns = columns_of.get(word)
-            if columns is None:
-                found = [vocabulary[t] for t in terms_of(word) if t in vocabulary]
-                columns = columns_of[word] = np.asarray(found, dtype=np.int64)
-            column_arrays.append(columns)
-        lengths = np.fromiter((len(c) for c in column_arrays), dtype=np.int64, count=len(local))
-        word_terms = sparse.csr_matrix(
-            (
-                np.ones(int(lengths.sum()), dtype=self.dtype),
-                np.concatenate(column_arrays) if column_arrays else np.empty(0, np.int64),
-                np.concatenate(([0], np.cumsum(lengths))),
-            ),
-            shape=(len(local), len(vocabulary)),
-        )
-        item_words = sparse.csr_matrix(
-            (np.ones(len(word_ids), dtype=self.dtype), word_ids, indptr),
-            shape=(len(documents), len(local)),
-        )
-        # Column order within a row is left as the product gives it (scikit-learn's models
-        # and the evidence code do not need it sorted; sorting cost a fifth of the time).
-        # The product has no repeated columns; `astype` would sort it to check, so the inputs
-        # are built in the output's type instead (whole counts are exact in float32).
-        return (item_words @ word_terms).tocsr()
+        return word_counts(documents, terms_of, self.vocabulary_, self.dtype,
+                           self._columns_cache())
 
     def _columns_cache(self) -> dict[str, np.ndarray]:
         cache = self.__dict__.get("_columns_of_word")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from extractors.types import CategoryScore, EvidenceSpan, Flag, Item
 from models.consultation import consultation_status
-from models.estimator import OUTPUTS, Scores, WorkforceClassifier
 from models.evidence import pushing_terms
-from models.features import ItemText, item_table
 from models.genre import item_genre
 from models.passages import template_sentences
+from models.scoring import OUTPUTS, Scores
+from models.table import ItemText, item_table
+
+if TYPE_CHECKING:
+    from models.compact import CompactModel
+    from models.estimator import WorkforceClassifier
 
 EVIDENCE_SENTENCES = 2
 NOT_FLAGGED = Flag(workforce_impacting=False, score=0.0)
@@ -25,7 +30,7 @@ def item_text(item: Item) -> ItemText:
 class WorkforceFlagger:
     """A loaded workforce model: scores items, explains flagged ones, reads consultation status."""
 
-    def __init__(self, model: WorkforceClassifier, version: str) -> None:
+    def __init__(self, model: WorkforceClassifier | CompactModel, version: str) -> None:
         self.model = model
         self.version = version
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from models.stopwords import ENGLISH_STOP_WORDS
 
 # A sentence ends at . ! ? ; or : followed by space and a capital, digit, bracket, quote or £,
 # or at a line break. Bounded lookbehind and a single character class: linear on any input.

@@ -22,10 +22,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ModelError
-from models.estimator import WorkforceClassifier
 
 if TYPE_CHECKING:
     from skops.io.exceptions import UntrustedTypesFoundException
+
+    from models.estimator import WorkforceClassifier
 
 HERE = Path(__file__).resolve().parent
 SHIPPED_MODEL = HERE / "workforce.skops"
@@ -67,6 +68,8 @@ class ModelRecord:
     created_at: str = ""
     thresholds: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    # SHA-256 of the scoring copy beside the file (`models.compact`); empty when it has none
+    compact_sha256: str = ""
 
 
 def file_sha256(path: Path) -> str:
@@ -89,16 +92,38 @@ def save_model(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     skops_io().dump(model, path, compression=zipfile.ZIP_DEFLATED)
+    sha256 = file_sha256(path)
     record = ModelRecord(
         version=version,
         path=str(path),
-        sha256=file_sha256(path),
+        sha256=sha256,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         thresholds=dict(zip(model.outputs_, map(float, model.thresholds_), strict=True)),
         metrics=metrics or {},
+        compact_sha256=save_compact(model, path, sha256),
     )
     write_record(record, record_path(path))
     return record
+
+
+def compact_path(model_path: Path) -> Path:
+    """Where the scoring copy of a model file is kept (`models.compact`)."""
+    return Path(model_path).with_suffix(".npz")
+
+
+def save_compact(model: WorkforceClassifier, path: Path, sha256: str) -> str:
+    """Export the scoring copy of the model saved at `path` (whose hash is `sha256`) beside
+    it; its SHA-256, or "" for a model `models.compact` cannot score (it is then scored from
+    the skops file)."""
+    from models.compact import export_compact
+
+    target = compact_path(path)
+    try:
+        export_compact(model, target, sha256)
+    except ValueError:
+        target.unlink(missing_ok=True)
+        return ""
+    return file_sha256(target)
 
 
 def record_path(model_path: Path) -> Path:
@@ -149,6 +174,8 @@ def load_model(path: Path, sha256: str | None = None) -> WorkforceClassifier:
         raise ModelError(f"model file {path} holds untrusted types: {_type_names(exc)}") from None
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"model file {path} is not a skops file: {exc}") from exc
+    from models.estimator import WorkforceClassifier
+
     if not isinstance(model, WorkforceClassifier):
         raise ModelError(f"model file {path} holds a {type(model).__name__}, not a workforce model")
     return model

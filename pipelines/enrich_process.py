@@ -20,13 +20,13 @@ from extractors import codec
 from extractors.errors import CorruptError, ReadError
 from extractors.types import DocumentAnnotations
 from pipelines.budget import ENTITIES
-from pipelines.config import Limits, Settings
 from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
 
 if TYPE_CHECKING:
     from extractors.linking import DocContext
     from extractors.types import Item, SegmentedDocument
     from pipelines.budget import Hold
+    from pipelines.config import Limits, Settings  # the child imports no settings
     from pipelines.enrich import Enriched, EnrichedPart, PartRunner
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
 
     For a paper split over a cluster, ("context", document) gives its organisation, meeting
     and the context of its items, and ("part", items, context) the entities and flags of a
-    run of its items."""
+    run of its items. A whole document comes with how many cores its sentence encoder may
+    use (see `enrich_isolated`)."""
     enricher = _models["enricher"]
     if request[0] == "context":
         organisation, meeting, context = enricher.document_context(request[1])
@@ -81,7 +82,11 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
         part = enricher.enrich_part(request[1], request[2])
         return codec.encode_enrichment(DocumentAnnotations(items=part.annotations), part.flags,
                                        None)
-    enriched = enricher.enrich(request[0])
+    from models.encoder import encoder_threads
+
+    threads = int(request[1]) if len(request) > 1 else 1
+    with encoder_threads(threads):
+        enriched = enricher.enrich(request[0])
     return codec.encode_enrichment(enriched.annotations, enriched.flags, enriched.model_version)
 
 
@@ -169,10 +174,11 @@ def close_enrichers() -> None:
 
 
 def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path,
-                    hold: Hold | None = None) -> Enriched:
+                    hold: Hold | None = None, threads: int = 1) -> Enriched:
     """The document's entities and flags, from this thread's child, within the limits; with
     `hold`, the answer takes its room in the paper's hold of the run's budget before it is
-    read (`too_long` when it cannot have any).
+    read (`too_long` when it cannot have any). `threads`: how many cores the child's sentence
+    encoder may use (more than one only where nothing else of the run wants them).
 
     Raises the ReadError the child's failure gives (`resource_limit` for time or memory), so
     the document is quarantined with it; WorkerStartError when no child can start (a model
@@ -181,7 +187,8 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
 
     enricher = _thread_enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
-    outcome = enricher.call(path, (segmented,), seconds_for(settings.limits, segmented), room)
+    outcome = enricher.call(path, (segmented, threads), seconds_for(settings.limits, segmented),
+                            room)
     annotations, flags, version = _checked_answer(enricher, outcome, len(segmented.items))
     return Enriched(annotations, flags, version)
 

@@ -188,9 +188,9 @@ def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
         _warming = thread = threading.Thread(
             target=_load_models, args=(settings,), name="nosurprises-warm-up", daemon=True
         )
+    thread.start()  # first: the models take longer to load than a reader to start
     _ensure_spare_reader(settings)
     _ensure_helpers(settings, helpers)
-    thread.start()
     return thread
 
 

@@ -39,11 +39,11 @@ from extractors.errors import (
     error_for,
 )
 from extractors.limits import ReadLimits
-from pipelines.config import Limits
 
 if TYPE_CHECKING:
     from extractors.types import Document, SegmentedDocument
     from pipelines.budget import Hold
+    from pipelines.config import Limits  # not at run time: a child has no use for settings
 
 log = logging.getLogger(__name__)
 
@@ -829,6 +829,11 @@ def _worker_main() -> None:
         return
     _send(conn, ("ready", os.getpid(), 0))
     _serve(conn, target, config["memory_bytes"], config["actor"])
+    # Told to stop: nothing of the child's is left to save, and tearing down an interpreter
+    # that holds spaCy and the models takes up to a second that the parent waits for.
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    os._exit(0)
 
 
 def _limit_resources(memory_bytes: int) -> None:

@@ -56,16 +56,20 @@ def ingest_once(targets: list[str], source_name: str | None = None, db: str | No
 
 
 def _start_early(settings: Settings, targets: list[str], models: bool) -> None:
-    """Start what the run's first file will wait for, before anything else is imported: the
-    reader child (and helpers for one long PDF), scikit-learn and skops (whose import scans
-    every module loaded so far: the fewer, the shorter), and with `models` their loading in a
-    thread beside this one's start of the store."""
+    """Start what the run's first file will wait for, before anything else is imported.
+
+    With `models` (a run in this process): the entity and flag stage's child first, whose
+    loading of the models is the longest wait of a small paper, then the reader child (and
+    helpers for one long PDF). The models load in that child, so this process imports
+    neither scikit-learn nor skops: their import would only take a core from the children.
+    Without (a Prefect flow run): the reader child and skops' import (see `prepare`)."""
     from pipelines.files import helpers_for, prepare, warm_up
 
     helpers = helpers_for(targets, settings)
-    prepare(settings, helpers)
     if models:
         warm_up(settings, helpers)
+    else:
+        prepare(settings, helpers)
 
 
 def run_in_process(targets: list[str], source_name: str | None = None, db: str | None = None,

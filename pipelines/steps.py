@@ -215,7 +215,9 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
     from pipelines.enrich_process import enrich_isolated
 
     chars = sum(len(item.text) for item in segmented.items)
-    if chars < settings.split_enrich_chars or not on_dask_worker():
+    if not on_dask_worker():
+        return enrich_isolated(settings, segmented, path, hold, _encoder_threads(files_in_run)), 1
+    if chars < settings.split_enrich_chars:
         return enrich_isolated(settings, segmented, path, hold), 1
     from distributed import worker_client
 
@@ -237,6 +239,14 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             return client.gather(futures)
 
         return enrich_split_isolated(settings, segmented, path, parts, run_parts, hold), parts
+
+
+def _encoder_threads(files_in_run: int) -> int:
+    """Cores the entity stage's sentence encoder may use for one paper of a run in this
+    process: those the run's other files leave (all of them for a run of one paper, whose
+    reader child and this process wait meanwhile). A Dask worker's share is one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) // max(1, files_in_run))
 
 
 def _cluster_threads() -> int:

@@ -7,10 +7,12 @@ The baseline, `pdfplumber` `extract_text` of every page of the same file in a pr
 own, runs in the same round, so the ratios hold on a busy machine. No Prefect API is
 configured for these runs: a one-off command runs in its own process.
 
-    python scripts/bench_cli.py [--rounds 3] [--code DIR]
+    python scripts/bench_cli.py [--rounds 3] [--code DIR] [--before DIR]
 
 `--code` times another checkout's code (an older commit, for a before-and-after) on the
-same files. "× pdfplumber" above 1 means faster than pdfplumber.
+same files; `--before DIR` times that checkout and this one (or `--code`) in the same rounds,
+one after the other, the order swapped each round, so both columns meet the same load.
+"× pdfplumber" above 1 means faster than pdfplumber.
 """
 
 from __future__ import annotations
@@ -83,10 +85,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", type=Path, default=REPO,
                         help="the checkout whose code is timed (default: this one)")
+    parser.add_argument("--before", type=Path,
+                        help="another checkout timed in the same rounds, for a before-and-after")
     args = parser.parse_args()
     pack = PACK if PACK.is_file() else None
     if pack is None:
         print(f"skipping the pack: {PACK.name} is not in ../shared/real-papers")
+    if args.before is not None:
+        _side_by_side(pack, args.before.resolve(), args.code.resolve(), args.rounds)
+        return
     rounds = [_round(pack, args.code.resolve()) for _ in range(args.rounds)]
     print(f"best of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
     print(f"{'case':<40} {'seconds':>8} {'pdfplumber':>11} {'× pdfplumber':>13}")
@@ -100,6 +107,25 @@ def main() -> None:
         if first in rounds[0]:
             ratio = min(r[rerun][0] for r in rounds) / min(r[first][0] for r in rounds)
             print(f"{rerun}: {ratio:.0%} of the first run")
+
+
+def _side_by_side(pack: Path | None, before: Path, after: Path, rounds: int) -> None:
+    """Both checkouts in each round, the one that goes first alternating; best of the rounds."""
+    loads = [os.getloadavg()[0]]
+    runs: dict[Path, list[dict[str, tuple[float, float]]]] = {before: [], after: []}
+    for n in range(rounds):
+        for code in (before, after) if n % 2 == 0 else (after, before):
+            runs[code].append(_round(pack, code))
+            loads.append(os.getloadavg()[0])
+    print(f"best of {rounds} rounds each, taken in turn; 1-minute load average "
+          f"{min(loads):.2f} to {max(loads):.2f}")
+    print(f"{'case':<40} {'before':>8} {'after':>8} {'pdfplumber':>11} {'× pdfplumber':>13}")
+    for case in runs[after][0]:
+        first = min(r[case][0] for r in runs[before])
+        second = min(r[case][0] for r in runs[after])
+        baseline = min(r[case][1] for r in runs[before] + runs[after])
+        print(f"{case:<40} {first:8.2f} {second:8.2f} {baseline:11.2f} "
+              f"{baseline / second:13.2f}")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,37 @@ def test_vectors_are_unit_length_deterministic_and_batch_independent() -> None:
     assert model.encode([]).shape == (0, encoder.DIMENSIONS)
 
 
+def test_batches_on_several_threads_give_the_same_vectors_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run of one paper lets the encoder use every core: its flags must not change."""
+    import threading
+
+    labels = Path(encoder.__file__).parent / "data" / "labels.jsonl"
+    texts = [json.loads(line)["text"] for line in labels.read_text().splitlines()[:40]]
+    # Two batches, the first of 32 texts of unlike lengths (each padded to its longest)
+    texts = [" ".join(text.split()[: 5 + 7 * (n % 9)]) for n, text in enumerate(texts)]
+    model = sentence_encoder()
+    one = model.encode(texts)
+    forward = model._forward
+    # Each thread's first batch waits for the other thread's: this fails unless two batches
+    # are computed at once.
+    both_running = threading.Barrier(2, timeout=60)
+    threads: set[int] = set()
+
+    def together(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if threading.get_ident() not in threads:
+            threads.add(threading.get_ident())
+            both_running.wait()
+        return forward(ids, mask)
+
+    monkeypatch.setattr(model, "_forward", together)
+    with encoder.encoder_threads(2):
+        two = model.encode(texts)
+    assert len(threads) == 2
+    assert np.array_equal(one, two)
+
+
 def test_meaning_is_closer_than_vocabulary() -> None:
     """A change to shifts said in other words is nearer a change to shifts than a sentence
     sharing its staff vocabulary without changing anything."""

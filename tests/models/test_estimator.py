@@ -99,7 +99,7 @@ def test_the_encoders_head_is_learned_and_can_be_left_out(subset: list) -> None:
 
 
 def test_soft_maximum_weighs_how_many_sentences_point_to_a_change() -> None:
-    from models.estimator import _soft_maximum
+    from models.scoring import _soft_maximum
 
     # One clear statement still carries a long item of sentences that say nothing.
     alone = _soft_maximum(np.array([4.0] + [-3.0] * 12))
