@@ -434,8 +434,10 @@ def _broken_second_owner(text: str, owner: str) -> str:
 
 # Initials in brackets just after a role, one word of another column allowed between them
 # where a converter ran two columns' lines together; then a second owner after a slash.
-_INITIALS_AFTER_RE = re.compile(r"(?:\s+[A-Z][\w-]*)?\s*\(([A-Z]{2,4})\)")
-_SECOND_OWNER_RE = re.compile(r"\s*/\s*")
+# Bounded runs: a pattern that may start on whitespace must not rescan a long run of it from
+# every position (quadratic on hostile text).
+_INITIALS_AFTER_RE = re.compile(r"(?:\s{1,3}[A-Z][\w-]{0,40})?\s{0,3}\(([A-Z]{2,4})\)")
+_SECOND_OWNER_RE = re.compile(r"\s{0,3}/\s{0,3}")
 
 
 def _role_with_initials(text: str) -> str | None:
