@@ -102,8 +102,26 @@ def template_sentences(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(key for key, count in counts.items() if key and count >= TEMPLATE_ITEMS)
 
 
+# Cover-sheet fields whose answer links a paper to the organisation's aims, risks or
+# regulators' domains ("Link to strategic goals: Work with communities to deliver personalised
+# care", "BAF risk: ...", "CQC domain: Well-led"): the same few answers on every paper of a
+# trust, so they say nothing about what this paper changes, even where a document has only one.
+COVER_LINK = re.compile(
+    r"^[ \t]*(?:links?\s+to\s+(?:the\s+)?(?:strategic|trust|corporate|organisational|board|BAF|"
+    r"risk|CQC)\b|strategic\s+(?:aims?|goals?|objectives?|priorit(?:y|ies)|ambitions?|themes?)"
+    r"\s*(?:supported|addressed|:)|(?:relevant\s+)?(?:CQC|well-led)\s+domains?\b|BAF\s+risks?\b"
+    r"|board\s+assurance\s+framework\s+(?:risks?|reference)\b).*$",
+    re.I | re.M,
+)
+
+_COVER_LINK_WORD = re.compile(r"\b(?:links?|strategic|CQC|well-led|BAF|board assurance)\b", re.I)
+
+
 def without_templates(text: str, templates: frozenset[str]) -> str:
-    """`text` with its template sentences blanked out by spaces, so offsets stay true."""
+    """`text` with its template sentences and the lines of cover-sheet link fields
+    (`COVER_LINK`) blanked out by spaces, so offsets stay true."""
+    if _COVER_LINK_WORD.search(text):
+        text = COVER_LINK.sub(lambda m: " " * len(m.group(0)), text)
     if not templates:
         return text
     pieces, last = [], 0

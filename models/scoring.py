@@ -78,13 +78,14 @@ class PassageScoring:
         Passages with few content words are shrunk towards the prior, and the item's genre
         (`models.genre`) shifts the log-odds: procedural text of constitutions, procedures and
         registers needs stronger wording. Sentences whose `template_key` is in `templates`
-        (lines every paper of a pack repeats) are blanked out first: they judge no item and
-        are never evidence (offsets are kept). With the sentence encoder's head, the item's
-        log-odds pool the candidates it read (`_soft_maximum`) and its categories are those of
-        every candidate that points to a change; without it, the winning passage's."""
-        if templates:
-            X = X.copy()
-            X[:, TEXT] = [without_templates(str(text), templates) for text in X[:, TEXT]]
+        (lines every paper of a pack repeats) and cover-sheet fields that link a paper to the
+        organisation's aims or risks (`models.passages.COVER_LINK`) are blanked out first:
+        they judge no item and are never evidence (offsets are kept). With the sentence
+        encoder's head, the item's log-odds pool the candidates it read (`_soft_maximum`) and
+        its categories are those of every candidate that points to a change; without it, the
+        winning passage's."""
+        X = X.copy()
+        X[:, TEXT] = [without_templates(str(text), templates) for text in X[:, TEXT]]
         texts = [str(text) for text in X[:, TEXT]]
         spans = [sentence_spans(text) for text in texts]
         owners: list[int] = []

@@ -13,6 +13,7 @@ from models.passages import (
     sentence_spans,
     template_key,
     template_sentences,
+    without_templates,
 )
 
 # Written for this test (not in the training data): report sections with no staff change.
@@ -130,3 +131,17 @@ def test_a_template_line_is_never_the_evidence_of_a_paper(flagger: WorkforceFlag
     assert not any(flag.workforce_impacting for flag in flags[:-1])
     assert flags[-1].workforce_impacting
     assert all(people not in line for flag in flags for line in flag.evidence)
+
+
+def test_cover_sheet_links_to_aims_and_risks_are_never_judged(flagger: WorkforceFlagger) -> None:
+    link = "Link to strategic goals: Enable our workforce to thrive and redesign our services."
+    text = f"Report to the Board\n{link}\nBAF risk: 4.2 Workforce supply\n{NEUTRAL[0]}"
+    blanked = without_templates(text, frozenset())
+    assert len(blanked) == len(text) and "workforce" not in blanked.lower()
+    assert blanked.endswith(NEUTRAL[0]) and blanked.startswith("Report to the Board\n")
+    # A sentence that only mentions a link is kept.
+    kept = "The link to strategic plans for staff was discussed."
+    assert without_templates(kept, frozenset()) == kept
+    flag = flagger.flag([Item(heading="Capital programme", text=text)])[0]
+    assert all("strategic goals" not in line for line in flag.evidence)
+    assert not flag.workforce_impacting

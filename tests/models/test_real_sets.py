@@ -72,7 +72,7 @@ def test_real_recall_and_precision_hold(scored) -> None:
     on_papers = counts_by(papers, lambda e: "all")["all"]
     assert on_passages.total == 45 and on_passages.recall == 1.0
     assert on_passages.precision >= 0.46
-    assert on_papers.recall == 1.0 and on_papers.precision >= 0.50
+    assert on_papers.recall == 1.0 and on_papers.precision >= 0.55
     kinds = category_f1(passages + papers)  # over the labelled changes that were flagged
     assert sum(kinds.values()) / len(kinds) >= 0.44
 
