@@ -1,6 +1,6 @@
 """The one catalogue of errors raised while reading and understanding a paper.
 
-Each reading error carries a stable quarantine code (see CONTRACT.md) and a short message
+Each reading error carries a stable quarantine code (see docs/records.md) and a short message
 that a secretary can act on; the ingest flow stores both and moves on to the next file.
 """
 

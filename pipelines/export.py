@@ -1,4 +1,4 @@
-"""Records the store exports (CONTRACT.md): items, documents and actions, as JSON Lines or CSV."""
+"""Records the store exports (docs/records.md): items, documents and actions, as JSONL or CSV."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typing import IO, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from extractors.people import people_in
 from pipelines.store.same_paper import Citation, also_in, members
 from pipelines.store.schema import Document, DocumentCopy, Item
 
 ITEM_FIELDS = (
     "document_id", "source", "filename", "sha256", "document_title", "document_type",
     "organisation", "meeting", "meeting_date", "item_id", "number", "heading", "page_start",
-    "page_end", "purpose", "text", "entities", "actions", "workforce_impacting", "score",
+    "page_end", "purpose", "text", "entities", "actions", "people", "workforce_impacting", "score",
     "categories", "evidence", "evidence_spans", "top_terms", "consultation", "lead_time_days",
     "also_in",
 )
@@ -45,7 +46,7 @@ def lead_time_days(document: Document) -> int | None:
 
 def item_record(item: Item, document: Document,
                 also_in: Sequence[Citation] = ()) -> dict[str, Any]:
-    """An item as CONTRACT.md describes it; `also_in` cites the other documents holding the
+    """An item as docs/records.md describes it; `also_in` cites the other documents holding the
     same paper (an agenda entry and its paper, a paper in a pack and as its own file)."""
     return {
         "document_id": document.id,
@@ -69,6 +70,7 @@ def item_record(item: Item, document: Document,
                       "id": e.entity_id} for e in item.entities],
         "actions": [{"text": a.text, "owner": a.owner, "due": _iso(a.due)}
                     for a in item.actions],
+        "people": people_in(item.text, item.entities),
         "workforce_impacting": bool(item.workforce_impacting),
         "score": float(item.score),
         "categories": list(item.categories or []),

@@ -242,3 +242,18 @@ def test_with_a_prefect_api_configured_the_command_runs_the_flow(
         runs = client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)
     names = [run.name for run in runs]
     assert "ingest api-run-pack.pdf" in names
+
+
+def test_export_names_people_with_their_roles(tmp_path: Path, db_url: str) -> None:
+    lines = [
+        "Northfield Community NHS Trust",
+        "Minutes of the Joint Negotiating and Consultative Committee - 4 March 2026",
+        "1. Rota review",
+        "Priya Raman, Director of Workforce, presented the proposed move to 12-hour shifts.",
+        "Callum Reid, Branch Secretary, UNISON, asked for a 45-day consultation.",
+    ]
+    _ingest(db_url, str(_pdf(tmp_path / "jncc.pdf", lines)))
+    result = CliRunner().invoke(main, ["export", "--db", db_url])
+    people = [p for line in result.stdout.splitlines() for p in json.loads(line)["people"]]
+    assert {"name": "Priya Raman", "role": "Director of Workforce", "organisation": None} in people
+    assert {"name": "Callum Reid", "role": "Branch Secretary", "organisation": "UNISON"} in people
