@@ -114,9 +114,9 @@ def load_compact(path: Path, sha256: str, source_sha256: str) -> CompactModel:
 # --------------------------------------------------------------------------- the pieces
 
 
-class _Words:
-    """A fitted word-by-word TF-IDF vectorizer (`models.features.WordwiseTfidfVectorizer`
-    over single words or `word_char_ngrams`), on one column of the table."""
+class _Tfidf:
+    """What every fitted TF-IDF block of the copy holds: its table column, vocabulary, idf
+    weights, dtype and whether term counts are sublinear."""
 
     def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         name = spec["name"]
@@ -125,6 +125,14 @@ class _Words:
         self.idf = arrays[f"{name}.idf"]
         self.dtype = np.dtype(spec["dtype"])
         self.sublinear = spec["sublinear_tf"]
+
+
+class _Words(_Tfidf):
+    """A fitted word-by-word TF-IDF vectorizer (`models.features.WordwiseTfidfVectorizer`
+    over single words or `word_char_ngrams`), on one column of the table."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        super().__init__(spec, arrays)
         self.split, self.terms_of = _splitter(spec)
         self._columns_of: dict[str, np.ndarray] = {}
 
@@ -141,17 +149,12 @@ class _Words:
         return _l2_normalize(counts)
 
 
-class _NGrams:
+class _NGrams(_Tfidf):
     """A fitted TF-IDF vectorizer of word n-grams counted as scikit-learn's `CountVectorizer`
     counts them (a dictionary per document, then the columns sorted)."""
 
     def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        name = spec["name"]
-        self.column = spec["column"]
-        self.vocabulary = {t: i for i, t in enumerate(arrays[f"{name}.terms"].tolist())}
-        self.idf = arrays[f"{name}.idf"]
-        self.dtype = np.dtype(spec["dtype"])
-        self.sublinear = spec["sublinear_tf"]
+        super().__init__(spec, arrays)
         self.low, self.high = spec["ngram_range"]
         self.split, _ = _splitter(spec)
 
