@@ -62,9 +62,14 @@ class Enricher:
 
     def enrich(self, segmented: SegmentedDocument) -> Enriched:
         annotations = self.entities.annotate(segmented)
+        return Enriched(annotations, self.flags(segmented), self.flagger.version)
+
+    def flags(self, segmented: SegmentedDocument) -> tuple[Flag, ...]:
+        """The flags of every item of the paper, in one pass of the classifier: the sentence
+        encoder batches the paper's sentences as a whole, so a score is the same to its last
+        bit whether or not the paper's entities were found in parts."""
         items = segmented.items
-        flags = tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
-        return Enriched(annotations, flags, self.flagger.version)
+        return tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
 
     def enrich_split(
         self, segmented: SegmentedDocument, parts: int, run_parts: PartRunner
@@ -101,15 +106,20 @@ class Enricher:
 
     def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
         """Entities and flags of some items of a document whose context is already known."""
-        from extractors.nlp import EntityPipeline
-        docs = self.entities.docs([item.text for item in items], context)
-        annotations = tuple(EntityPipeline._annotations(docs, items))
+        annotations = self.part_entities(items, context)
         flags = (
             tuple(self.flagger.flag(items, context.document_genre, context.templates))
             if items
             else ()
         )
         return EnrichedPart(annotations, flags)
+
+    def part_entities(self, items: Sequence[Item], context: DocContext
+                      ) -> tuple[ItemAnnotations, ...]:
+        """Entities, people and actions of some items of a document whose context is known."""
+        from extractors.nlp import EntityPipeline
+        docs = self.entities.docs([item.text for item in items], context)
+        return tuple(EntityPipeline._annotations(docs, items))
 
 
 def join_parts(done: Sequence[EnrichedPart], organisation: Organisation, meeting: MeetingInfo,
