@@ -247,12 +247,6 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
     return join_parts(done, annotations.organisation, annotations.meeting, version)
 
 
-# A paper whose entities are found beside its flags is cut into this many runs of items, which
-# the two children take in turn: small enough for both to end together, few enough that the
-# children's per-request costs stay small.
-BESIDE_RUNS = 8
-
-
 def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
                   hold: Hold | None = None, threads: int = 1) -> tuple[Enriched, int]:
     """What `enrich_isolated` gives, bit for bit, using an idle helper child beside this
@@ -262,8 +256,8 @@ def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
     This thread's child finds the flags of the whole paper in one pass, as `Enricher.enrich`
     does (the sentence encoder batches a paper's sentences together, and other batches would
     change a score in its last bits); the helper works out the paper's context, then both
-    take runs of its items for spaCy's entities, people and actions, the helper from the end
-    and this thread's child from the start once its flags are done. Raises as
+    take its items one by one, the longest first, for spaCy's entities, people and actions
+    (this thread's child once its flags are done), so that both end together. Raises as
     `enrich_isolated` does; a failure in either child fails the paper."""
     with _lock:
         helper = _helpers.pop() if _helpers else None
@@ -281,26 +275,26 @@ def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
                    hold: Hold | None, helper: IsolatedReader) -> Enriched:
     from collections import deque
 
-    from pipelines.enrich import Enriched, split_items
+    from pipelines.enrich import Enriched
 
     own = _thread_enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
-    runs = split_items(segmented.items, BESIDE_RUNS)
-    waiting = deque(range(len(runs)))
+    runs = [(item,) for item in segmented.items]
+    waiting = deque(sorted(range(len(runs)), key=lambda n: -len(runs[n][0].text)))
     done: list[Any] = [None] * len(runs)
     errors: list[BaseException] = []
     lock = threading.Lock()
     context_known = threading.Event()
     shared: dict[str, Any] = {}
 
-    def next_run(from_end: bool) -> int | None:
+    def next_run() -> int | None:
         with lock:
             if errors or not waiting:
                 return None
-            return waiting.pop() if from_end else waiting.popleft()
+            return waiting.popleft()
 
-    def entities_of(child: IsolatedReader, from_end: bool) -> None:
-        while (index := next_run(from_end)) is not None:
+    def entities_of(child: IsolatedReader) -> None:
+        while (index := next_run()) is not None:
             items = runs[index]
             outcome = child.call(path, ("entities", items, shared["context"]),
                                  _seconds_for_items(settings.limits, items), room)
@@ -323,7 +317,7 @@ def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
             shared["organisation"] = annotations.organisation
             shared["meeting"] = annotations.meeting
             context_known.set()
-            entities_of(helper, from_end=True)
+            entities_of(helper)
         except BaseException as exc:
             with lock:
                 errors.append(exc)
@@ -339,7 +333,7 @@ def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
         _, flags, version = _checked_answer(own, outcome, len(segmented.items), annotations=False)
         context_known.wait()
         if "context" in shared:
-            entities_of(own, from_end=False)
+            entities_of(own)
     except BaseException as exc:
         with lock:
             errors.append(exc)
