@@ -53,12 +53,15 @@ PartRunner = Callable[[list[tuple[Item, ...]], "DocContext"], list[EnrichedPart]
 class Enricher:
     """Runs the entity pipeline and the workforce classifier over a segmented paper."""
 
-    def __init__(self, spacy_model: str | None, model_path: Path | None) -> None:
+    def __init__(self, spacy_model: str | None, model_path: Path | None,
+                 flags: bool = True) -> None:
+        """Without `flags`, the entity pipeline only (a child that finds entities beside the
+        one that flags, see `pipelines.enrich_process.enrich_beside`): no workforce model."""
         from extractors.nlp import EntityPipeline
         from models import load_flagger
 
         self.entities = EntityPipeline.load(spacy_model)
-        self.flagger = load_flagger(model_path)
+        self.flagger = load_flagger(model_path) if flags else None
 
     def enrich(self, segmented: SegmentedDocument) -> Enriched:
         annotations = self.entities.annotate(segmented)

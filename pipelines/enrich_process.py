@@ -46,19 +46,26 @@ ENRICHING = Stage(
 _models: dict[str, Any] = {}
 
 
-def load_models(spacy_model: str | None, model_path: str | None, home: str) -> None:
+def load_models(spacy_model: str | None, model_path: str | None, home: str,
+                flags: bool = True) -> None:
     """Load the models in the child before it says it is ready. The child's environment has
-    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in."""
+    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in.
+    Without `flags` (a helper that only finds entities), the workforce model is not loaded."""
     os.environ["NOSURPRISES_HOME"] = home
     from extractors.types import Item, MeetingInfo, SegmentedDocument
-    from pipelines.enrich import get_enricher
+    from pipelines.enrich import Enricher, get_enricher
 
-    enricher = get_enricher(spacy_model, model_path)
     # The first document through spaCy and the classifier pays for their lazy set-up; a
     # two-sentence one pays it here, before the child is ready, instead of a paper's limit.
     opening = Item("Workforce", "The Board agreed to consult UNISON on 3 March 2025. Action: "
                                 "the Chief People Officer to report by 1 April 2025.")
-    enricher.enrich(SegmentedDocument("board_papers", MeetingInfo(), (opening,)))
+    document = SegmentedDocument("board_papers", MeetingInfo(), (opening,))
+    if flags:
+        enricher = get_enricher(spacy_model, model_path)
+        enricher.enrich(document)
+    else:
+        enricher = Enricher(spacy_model, None, flags=False)
+        enricher.entities.annotate(document)
     _models["enricher"] = enricher
 
 
@@ -75,7 +82,8 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
     if request[0] == "context":
         organisation, meeting, context = enricher.document_context(request[1])
         empty = DocumentAnnotations(items=(), organisation=organisation, meeting=meeting)
-        answer = codec.encode_enrichment(empty, (), enricher.flagger.version)
+        version = enricher.flagger.version if enricher.flagger is not None else None
+        answer = codec.encode_enrichment(empty, (), version)
         answer["context"] = [context.organisation_id, context.organisation_label,
                              _date_text(context.meeting_date), _date_text(context.next_meeting),
                              context.document_genre, sorted(context.templates)]
@@ -120,15 +128,16 @@ def seconds_for(limits: Limits, segmented: SegmentedDocument) -> float:
     return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
 
 
-def new_enricher(settings: Settings) -> IsolatedReader:
+def new_enricher(settings: Settings, flags: bool = True) -> IsolatedReader:
     """A child for the entity and flag stages, started at once (it loads the models while the
-    caller goes on). Raises WorkerStartError when it cannot even be started."""
+    caller goes on); without `flags`, for the entity stage only. Raises WorkerStartError when
+    it cannot even be started."""
     model_path = str(settings.model_path) if settings.model_path else None
     enricher = IsolatedReader(
         enrichment_limits(settings.limits),
         target=ENRICH_TARGET,
         stage=ENRICHING,
-        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home))),
+        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home), flags)),
     )
     enricher.start()
     return enricher
@@ -177,7 +186,7 @@ def start_helpers(settings: Settings, count: int) -> None:
         missing = count - len(_helpers)
     for _ in range(missing):
         try:
-            helper = new_enricher(settings)
+            helper = new_enricher(settings, flags=False)
         except WorkerStartError:  # the paper's entities are then found in one child
             log.warning("a helper of the entity stage could not start", exc_info=True)
             return
