@@ -84,8 +84,8 @@ def test_a_large_paper_with_a_helper_child_stores_what_one_child_stores(
 def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
     shared_dir: Path, tmp_path: Path
 ) -> None:
-    """The long pack whose scores changed in their last digit when its flags were found in
-    parts: its flags found whole beside its entities in parts give the same answer, encoded."""
+    """The 255-page pack, its flags found whole beside its entities found item by item in two
+    children: the same answer, encoded, as its whole stage in one child."""
     from pipelines.enrich_process import (
         close_enrichers,
         enrich_beside,
