@@ -53,18 +53,26 @@ PartRunner = Callable[[list[tuple[Item, ...]], "DocContext"], list[EnrichedPart]
 class Enricher:
     """Runs the entity pipeline and the workforce classifier over a segmented paper."""
 
-    def __init__(self, spacy_model: str | None, model_path: Path | None) -> None:
+    def __init__(self, spacy_model: str | None, model_path: Path | None,
+                 flags: bool = True) -> None:
+        """Without `flags`, the entity pipeline only (a child that finds entities beside the
+        one that flags, see `pipelines.enrich_process.enrich_beside`): no workforce model."""
         from extractors.nlp import EntityPipeline
         from models import load_flagger
 
         self.entities = EntityPipeline.load(spacy_model)
-        self.flagger = load_flagger(model_path)
+        self.flagger = load_flagger(model_path) if flags else None
 
     def enrich(self, segmented: SegmentedDocument) -> Enriched:
         annotations = self.entities.annotate(segmented)
+        return Enriched(annotations, self.flags(segmented), self.flagger.version)
+
+    def flags(self, segmented: SegmentedDocument) -> tuple[Flag, ...]:
+        """The flags of every item of the paper, in one pass of the classifier: the sentence
+        encoder batches the paper's sentences as a whole, so a score is the same to its last
+        bit whether or not the paper's entities were found in parts."""
         items = segmented.items
-        flags = tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
-        return Enriched(annotations, flags, self.flagger.version)
+        return tuple(self.flagger.flag(items, genre_of(segmented))) if items else ()
 
     def enrich_split(
         self, segmented: SegmentedDocument, parts: int, run_parts: PartRunner
@@ -101,15 +109,20 @@ class Enricher:
 
     def enrich_part(self, items: Sequence[Item], context: DocContext) -> EnrichedPart:
         """Entities and flags of some items of a document whose context is already known."""
-        from extractors.nlp import EntityPipeline
-        docs = self.entities.docs([item.text for item in items], context)
-        annotations = tuple(EntityPipeline._annotations(docs, items))
+        annotations = self.part_entities(items, context)
         flags = (
             tuple(self.flagger.flag(items, context.document_genre, context.templates))
             if items
             else ()
         )
         return EnrichedPart(annotations, flags)
+
+    def part_entities(self, items: Sequence[Item], context: DocContext
+                      ) -> tuple[ItemAnnotations, ...]:
+        """Entities, people and actions of some items of a document whose context is known."""
+        from extractors.nlp import EntityPipeline
+        docs = self.entities.docs([item.text for item in items], context)
+        return tuple(EntityPipeline._annotations(docs, items))
 
 
 def join_parts(done: Sequence[EnrichedPart], organisation: Organisation, meeting: MeetingInfo,

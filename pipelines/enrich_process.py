@@ -46,19 +46,26 @@ ENRICHING = Stage(
 _models: dict[str, Any] = {}
 
 
-def load_models(spacy_model: str | None, model_path: str | None, home: str) -> None:
+def load_models(spacy_model: str | None, model_path: str | None, home: str,
+                flags: bool = True) -> None:
     """Load the models in the child before it says it is ready. The child's environment has
-    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in."""
+    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in.
+    Without `flags` (a helper that only finds entities), the workforce model is not loaded."""
     os.environ["NOSURPRISES_HOME"] = home
     from extractors.types import Item, MeetingInfo, SegmentedDocument
-    from pipelines.enrich import get_enricher
+    from pipelines.enrich import Enricher, get_enricher
 
-    enricher = get_enricher(spacy_model, model_path)
     # The first document through spaCy and the classifier pays for their lazy set-up; a
     # two-sentence one pays it here, before the child is ready, instead of a paper's limit.
     opening = Item("Workforce", "The Board agreed to consult UNISON on 3 March 2025. Action: "
                                 "the Chief People Officer to report by 1 April 2025.")
-    enricher.enrich(SegmentedDocument("board_papers", MeetingInfo(), (opening,)))
+    document = SegmentedDocument("board_papers", MeetingInfo(), (opening,))
+    if flags:
+        enricher = get_enricher(spacy_model, model_path)
+        enricher.enrich(document)
+    else:
+        enricher = Enricher(spacy_model, None, flags=False)
+        enricher.entities.annotate(document)
     _models["enricher"] = enricher
 
 
@@ -67,13 +74,16 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
 
     For a paper split over a cluster, ("context", document) gives its organisation, meeting
     and the context of its items, and ("part", items, context) the entities and flags of a
-    run of its items. A whole document comes with how many cores its sentence encoder may
-    use (see `enrich_isolated`)."""
+    run of its items. For a paper whose entities are found beside its flags (see
+    `enrich_beside`), ("flags", document, cores) gives the flags of all its items and
+    ("entities", items, context) the entities of a run of them. A whole document comes with
+    how many cores its sentence encoder may use (see `enrich_isolated`)."""
     enricher = _models["enricher"]
     if request[0] == "context":
         organisation, meeting, context = enricher.document_context(request[1])
         empty = DocumentAnnotations(items=(), organisation=organisation, meeting=meeting)
-        answer = codec.encode_enrichment(empty, (), enricher.flagger.version)
+        version = enricher.flagger.version if enricher.flagger is not None else None
+        answer = codec.encode_enrichment(empty, (), version)
         answer["context"] = [context.organisation_id, context.organisation_label,
                              _date_text(context.meeting_date), _date_text(context.next_meeting),
                              context.document_genre, sorted(context.templates)]
@@ -82,7 +92,16 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
         part = enricher.enrich_part(request[1], request[2])
         return codec.encode_enrichment(DocumentAnnotations(items=part.annotations), part.flags,
                                        None)
+    if request[0] == "entities":  # a run of a paper's items, whose flags are found whole
+        annotations = enricher.part_entities(request[1], request[2])
+        return codec.encode_enrichment(DocumentAnnotations(items=annotations), (), None)
     from models.encoder import encoder_threads
+
+    if request[0] == "flags":  # every item of the paper, with its sentences batched whole
+        with encoder_threads(int(request[2])):
+            flags = enricher.flags(request[1])
+        return codec.encode_enrichment(DocumentAnnotations(items=()), flags,
+                                       enricher.flagger.version)
 
     threads = int(request[1]) if len(request) > 1 else 1
     with encoder_threads(threads):
@@ -109,15 +128,16 @@ def seconds_for(limits: Limits, segmented: SegmentedDocument) -> float:
     return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
 
 
-def new_enricher(settings: Settings) -> IsolatedReader:
+def new_enricher(settings: Settings, flags: bool = True) -> IsolatedReader:
     """A child for the entity and flag stages, started at once (it loads the models while the
-    caller goes on). Raises WorkerStartError when it cannot even be started."""
+    caller goes on); without `flags`, for the entity stage only. Raises WorkerStartError when
+    it cannot even be started."""
     model_path = str(settings.model_path) if settings.model_path else None
     enricher = IsolatedReader(
         enrichment_limits(settings.limits),
         target=ENRICH_TARGET,
         stage=ENRICHING,
-        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home))),
+        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home), flags)),
     )
     enricher.start()
     return enricher
@@ -127,6 +147,7 @@ _local = threading.local()
 _lock = threading.Lock()
 _spare: list[IsolatedReader] = []  # started ahead of the run's first document
 _started: list[IsolatedReader] = []
+_helpers: list[IsolatedReader] = []  # idle children that find a large paper's entities
 
 
 def _thread_enricher(settings: Settings) -> IsolatedReader:
@@ -158,6 +179,22 @@ def start_spare(settings: Settings, count: int = 1) -> None:
             _started.append(enricher)
 
 
+def start_helpers(settings: Settings, count: int) -> None:
+    """Have `count` idle helper children loading the models, for a run of one large paper
+    whose entities they find beside its flags (see `enrich_beside`)."""
+    with _lock:
+        missing = count - len(_helpers)
+    for _ in range(missing):
+        try:
+            helper = new_enricher(settings, flags=False)
+        except WorkerStartError:  # the paper's entities are then found in one child
+            log.warning("a helper of the entity stage could not start", exc_info=True)
+            return
+        with _lock:
+            _helpers.append(helper)
+            _started.append(helper)
+
+
 def start_for_thread(settings: Settings) -> None:
     """Start this thread's child now, if it has none, so that its models load while the
     thread reads its first file. Raises WorkerStartError."""
@@ -168,6 +205,7 @@ def close_enrichers() -> None:
     """Stop every entity-stage child this process started (a later run starts afresh)."""
     with _lock:
         _spare.clear()
+        _helpers.clear()
         while _started:
             _started.pop().close()
     _local.__dict__.clear()
@@ -218,6 +256,109 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
     return join_parts(done, annotations.organisation, annotations.meeting, version)
 
 
+def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
+                  hold: Hold | None = None, threads: int = 1) -> tuple[Enriched, int]:
+    """What `enrich_isolated` gives, bit for bit, using an idle helper child beside this
+    thread's (see `start_helpers`); with how many children worked on it. Without an idle
+    helper, `enrich_isolated` with `threads` cores for the encoder.
+
+    This thread's child finds the flags of the whole paper in one pass, as `Enricher.enrich`
+    does (the sentence encoder batches a paper's sentences together, and other batches would
+    change a score in its last bits); the helper works out the paper's context, then both
+    take its items one by one, the longest first, for spaCy's entities, people and actions
+    (this thread's child once its flags are done), so that both end together. Raises as
+    `enrich_isolated` does; a failure in either child fails the paper."""
+    with _lock:
+        helper = _helpers.pop() if _helpers else None
+    if helper is None:
+        return enrich_isolated(settings, segmented, path, hold, threads), 1
+    try:
+        return _enrich_beside(settings, segmented, path, hold, helper), 2
+    finally:
+        with _lock:
+            if helper in _started:  # not closed meanwhile
+                _helpers.append(helper)
+
+
+def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
+                   hold: Hold | None, helper: IsolatedReader) -> Enriched:
+    from collections import deque
+
+    from pipelines.enrich import Enriched
+
+    own = _thread_enricher(settings)
+    room = hold.at(ENTITIES) if hold is not None else None
+    runs = [(item,) for item in segmented.items]
+    waiting = deque(sorted(range(len(runs)), key=lambda n: -len(runs[n][0].text)))
+    done: list[Any] = [None] * len(runs)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    context_known = threading.Event()
+    shared: dict[str, Any] = {}
+
+    def next_run() -> int | None:
+        with lock:
+            if errors or not waiting:
+                return None
+            return waiting.popleft()
+
+    def entities_of(child: IsolatedReader) -> None:
+        while (index := next_run()) is not None:
+            items = runs[index]
+            outcome = child.call(path, ("entities", items, shared["context"]),
+                                 _seconds_for_items(settings.limits, items), room)
+            annotations, _, _ = _checked_answer(child, outcome, len(items), flags=False)
+            done[index] = annotations.items
+
+    def helper_side() -> None:
+        try:
+            outcome = helper.call(path, ("context", segmented),
+                                  seconds_for(settings.limits, segmented), room)
+            if outcome.error is not None:
+                raise outcome.error
+            try:
+                answer = outcome.result
+                annotations, _, _ = codec.decode_enrichment(answer)
+                shared["context"] = _decode_context(answer["context"])
+            except (codec.DecodeError, KeyError, TypeError, ValueError):
+                helper.discard()
+                raise _unexpected() from None
+            shared["organisation"] = annotations.organisation
+            shared["meeting"] = annotations.meeting
+            context_known.set()
+            entities_of(helper)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            context_known.set()
+
+    side = threading.Thread(target=helper_side, name="nosurprises-entities", daemon=True)
+    side.start()
+    try:
+        # Both children at work: the encoder has one core, which makes the same vectors.
+        outcome = own.call(path, ("flags", segmented, 1), seconds_for(settings.limits, segmented),
+                           room)
+        _, flags, version = _checked_answer(own, outcome, len(segmented.items), annotations=False)
+        context_known.wait()
+        if "context" in shared:
+            entities_of(own)
+    except BaseException as exc:
+        with lock:
+            errors.append(exc)
+    side.join()
+    if errors:
+        raise errors[0]
+    notes = DocumentAnnotations(items=tuple(a for run in done for a in run),
+                                organisation=shared["organisation"], meeting=shared["meeting"])
+    return Enriched(notes, flags, version)
+
+
+def _seconds_for_items(limits: Limits, items: tuple[Item, ...]) -> float:
+    chars = sum(len(item.text) for item in items)
+    return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
+
+
 def _decode_context(row: Any) -> DocContext:
     from extractors.linking import DocContext
 
@@ -255,20 +396,23 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     return EnrichedPart(annotations.items, flags)
 
 
-def _checked_answer(enricher: Any, outcome: Any, items: int) -> tuple:
-    """(annotations, flags, model version) of a child's answer for `items` items; the child's
-    own error raised, and a child that answered nonsense discarded."""
+def _checked_answer(enricher: Any, outcome: Any, items: int, flags: bool = True,
+                    annotations: bool = True) -> tuple:
+    """(annotations, flags, model version) of a child's answer for `items` items (without
+    their `flags`, or their `annotations`, when the request asked for none); the child's own
+    error raised, and a child that answered nonsense discarded."""
     if outcome.error is not None:
         raise outcome.error
     try:
-        annotations, flags, version = codec.decode_enrichment(outcome.result)
+        found, flagged, version = codec.decode_enrichment(outcome.result)
     except codec.DecodeError:
         enricher.discard()
         raise _unexpected() from None
-    if not len(annotations.items) == len(flags) == items:
+    if (len(found.items) != (items if annotations else 0)
+            or len(flagged) != (items if flags else 0)):
         enricher.discard()
         raise _unexpected()
-    return annotations, flags, version
+    return found, flagged, version
 
 
 def _unexpected() -> ReadError:

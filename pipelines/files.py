@@ -178,15 +178,18 @@ def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
     Prefect takes seconds to start a flow run (longer when it starts its temporary server);
     meanwhile the reader child imports its readers and a child of the entity and flag stages
     loads spaCy and the workforce model, so the first file finds both ready; `helpers` more
-    reader children start too (see `helpers_for`). Called again before the run's readers are
-    closed, it returns the warm-up already under way. A child that cannot start here is left
-    to the first file, which starts one again and reports the fault as a run would."""
+    reader children start too (see `helpers_for`), and a helper of the entity stage for that
+    long file (see `pipelines.enrich_process.enrich_beside`). Called again before the run's
+    readers are closed, it returns the warm-up already under way. A child that cannot start
+    here is left to the first file, which starts one again and reports the fault as a run
+    would."""
     global _warming
     with _readers_lock:
         if _warming is not None:
             return _warming
         _warming = thread = threading.Thread(
-            target=_load_models, args=(settings,), name="nosurprises-warm-up", daemon=True
+            target=_load_models, args=(settings, helpers), name="nosurprises-warm-up",
+            daemon=True,
         )
     thread.start()  # first: the models take longer to load than a reader to start
     _ensure_spare_reader(settings)
@@ -203,11 +206,15 @@ def _ensure_spare_reader(settings: Settings) -> None:
         _spare_readers.append(spare)
 
 
-def _load_models(settings: Settings) -> None:
-    # The entity and flag stages run in a child of their own, which loads the models.
-    from pipelines.enrich_process import start_spare
+def _load_models(settings: Settings, helpers: int = 0) -> None:
+    # The entity and flag stages run in a child of their own, which loads the models; a run
+    # of one long PDF has as many helper children find its entities beside its flags as it
+    # has helpers reading it.
+    from pipelines.enrich_process import start_helpers, start_spare
 
     start_spare(settings)
+    if helpers:
+        start_helpers(settings, min(helpers, 1))
 
 
 def model_path(settings: Settings) -> str | None:

@@ -204,11 +204,12 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
 
 def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             files_in_run: int = 1, hold: Hold | None = None) -> tuple[Enriched, int]:
-    """Enrich in this thread's limited child (`pipelines.enrich_process`), or, for a large
-    paper on a Dask worker, spread its items over the cluster when the run's own files cannot
-    keep its threads busy (a run of one paper would otherwise leave the other workers idle),
-    each run of items in a limited child of the worker that takes it; with the number of
-    parts.
+    """Enrich in this thread's limited child (`pipelines.enrich_process`), with a helper
+    child finding a large paper's entities beside its flags when the run has cores to spare;
+    or, for a large paper on a Dask worker, spread its items over the cluster when the run's
+    own files cannot keep its threads busy (a run of one paper would otherwise leave the other
+    workers idle), each run of items in a limited child of the worker that takes it; with the
+    number of parts.
 
     A run with at least as many files as the cluster has threads is not split: every thread
     already has a file of its own, and parts would only add their transfer and scheduling."""
@@ -216,7 +217,14 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
 
     chars = sum(len(item.text) for item in segmented.items)
     if not on_dask_worker():
-        return enrich_isolated(settings, segmented, path, hold, _encoder_threads(files_in_run)), 1
+        threads = _encoder_threads(files_in_run)
+        if threads >= 2 and chars >= settings.split_enrich_chars:
+            # A large paper with cores to spare: its entities found by a helper child beside
+            # its flags (when the run started one, see `pipelines.files.warm_up`).
+            from pipelines.enrich_process import enrich_beside
+
+            return enrich_beside(settings, segmented, path, hold, threads)
+        return enrich_isolated(settings, segmented, path, hold, threads), 1
     if chars < settings.split_enrich_chars:
         return enrich_isolated(settings, segmented, path, hold), 1
     from distributed import worker_client

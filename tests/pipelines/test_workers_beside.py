@@ -1,0 +1,113 @@
+"""A run of one large paper with cores to spare: a helper child finds its entities beside the
+child that flags the whole paper, and every stored record is the one a single child gives,
+scores to their last bit."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractors import codec
+from pipelines.cli import main
+from pipelines.config import get_settings
+from pipelines.runs import FileOutcome
+
+pytestmark = pytest.mark.slow
+
+PACK = "sth-board-pack-2025-11-12.pdf"
+REAL_PACK = "lch-trust-board-public-pack-2025-09-rerendered.pdf"
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _export(db_url: str, what: str) -> list[str]:
+    result = CliRunner().invoke(main, ["export", "--what", what, "--db", db_url])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    for record in records:
+        record.pop("ingested_at", None)  # when, not what
+    return [json.dumps(record, sort_keys=True) for record in records]
+
+
+def _ingest(path: Path, db_url: str, workers: int, split_chars: int,
+            monkeypatch: pytest.MonkeyPatch) -> list[FileOutcome]:
+    from pipelines.local import run_in_process
+
+    monkeypatch.setenv("NOSURPRISES_SPLIT_ENRICH_CHARS", str(split_chars))
+    get_settings.cache_clear()
+    seen: list[FileOutcome] = []
+    try:
+        summary = run_in_process([str(path)], db=db_url, workers=workers,
+                                 observe=lambda event, payload: seen.append(payload)
+                                 if event == "file" else None)
+    finally:
+        get_settings.cache_clear()
+    assert summary.processed == 1
+    return seen
+
+
+@pytest.mark.skipif(_cores() < 2, reason="a helper child is used only with a core to spare")
+@pytest.mark.usefixtures("home")
+def test_a_large_paper_with_a_helper_child_stores_what_one_child_stores(
+    tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipelines.files
+
+    # The sample pack stands in for a long one: helpers start for its size, its text is split.
+    monkeypatch.setattr(pipelines.files, "_MIN_BYTES_TO_SPLIT", 0)
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    shutil.copy(samples_dir / PACK, folder / PACK)
+    one_db = f"sqlite:///{tmp_path / 'one.db'}"
+    two_db = f"sqlite:///{tmp_path / 'two.db'}"
+
+    whole = _ingest(folder / PACK, one_db, 1, 10**9, monkeypatch)
+    beside = _ingest(folder / PACK, two_db, 2, 2000, monkeypatch)
+
+    assert [outcome.enrich_parts for outcome in whole] == [1]
+    assert [outcome.enrich_parts for outcome in beside] == [2]
+    for what in ("items", "documents", "actions"):
+        one, two = _export(one_db, what), _export(two_db, what)
+        assert one or what == "actions", what  # the pack logs no actions
+        assert two == one, what
+
+
+@pytest.mark.skipif(_cores() < 2, reason="a helper child is used only with a core to spare")
+@pytest.mark.usefixtures("home")
+def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The 255-page pack, its flags found whole beside its entities found item by item in two
+    children: the same answer, encoded, as its whole stage in one child."""
+    from pipelines.enrich_process import (
+        close_enrichers,
+        enrich_beside,
+        enrich_isolated,
+        start_helpers,
+    )
+    from pipelines.isolation import read_and_segment, read_limits_from
+
+    settings = get_settings()
+    path = shared_dir / "real-papers" / REAL_PACK
+    _, segmented = read_and_segment(path, read_limits_from(settings.limits))
+    try:
+        whole = enrich_isolated(settings, segmented, path)
+        start_helpers(settings, 1)
+        beside, children = enrich_beside(settings, segmented, path)
+    finally:
+        close_enrichers()
+    assert children == 2
+    assert len(beside.flags) == len(segmented.items) > 8
+
+    def encoded(enriched: object) -> str:
+        return json.dumps(codec.encode_enrichment(enriched.annotations, enriched.flags,
+                                                  enriched.model_version), sort_keys=True)
+
+    assert encoded(beside) == encoded(whole)
