@@ -7,7 +7,11 @@ The baseline, `pdfplumber` `extract_text` of every page of the same file in a pr
 own, runs in the same round, so the ratios hold on a busy machine. No Prefect API is
 configured for these runs: a one-off command runs in its own process.
 
-    python scripts/bench_cli.py [--rounds 3] [--code DIR] [--before DIR]
+    python scripts/bench_cli.py [--rounds 3] [--code DIR] [--before DIR] [--long]
+
+`--long` adds two longer packs made with poppler's `pdfunite`: the LCH pack joined with the
+West Yorkshire ICB reports, and the LCH pack four times over (about 1,000 pages), each with
+`--workers 2` beside pdfplumber, and prints how the 1,000-page time compares with the pack's.
 
 `--code` times another checkout's code (an older commit, for a before-and-after) on the
 same files; `--before DIR` times that checkout and this one (or `--code`) in the same rounds,
@@ -59,6 +63,23 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "pipelines", *args]
 
 
+JOINED = PACK.parent / "wy-hcp-board-2025-07-item5-icb-ceo-and-chair-reports-rerendered.pdf"
+LONG_PACKS: dict[str, Path] = {}  # case name -> a joined pack made for this run (`--long`)
+
+
+def _join(parts: list[Path], out: Path) -> Path:
+    subprocess.run(["pdfunite", *map(str, parts), str(out)], check=True, capture_output=True)
+    return out
+
+
+def _long_packs(folder: Path) -> dict[str, Path]:
+    """The longer packs `--long` times, made in `folder`."""
+    return {
+        "ingest LCH + WY joined, --workers 2": _join([PACK, JOINED], folder / "joined.pdf"),
+        "ingest LCH pack x4 (1,020 p), --workers 2": _join([PACK] * 4, folder / "four.pdf"),
+    }
+
+
 def _round(pack: Path | None, code: Path) -> dict[str, tuple[float, float]]:
     """One round: each case's seconds and its baseline's (pdfplumber on the same file)."""
     times: dict[str, tuple[float, float]] = {}
@@ -77,6 +98,10 @@ def _round(pack: Path | None, code: Path) -> dict[str, tuple[float, float]]:
                 _timed(_cli("ingest", str(pack), "--workers", "2"), env, ok=(0, 3)), pack_base)
             times["ingest 255-page pack, unchanged rerun"] = (
                 _timed(_cli("ingest", str(pack), "--workers", "2"), env, ok=(0, 3)), pack_base)
+        for case, long_pack in LONG_PACKS.items():
+            base = _timed([sys.executable, "-c", PDFPLUMBER, str(long_pack)], env)
+            times[case] = (
+                _timed(_cli("ingest", str(long_pack), "--workers", "2"), env, ok=(0, 3)), base)
     return times
 
 
@@ -87,8 +112,13 @@ def main() -> None:
                         help="the checkout whose code is timed (default: this one)")
     parser.add_argument("--before", type=Path,
                         help="another checkout timed in the same rounds, for a before-and-after")
+    parser.add_argument("--long", action="store_true",
+                        help="also time the joined and four-times packs (about 300, 1,000 pages)")
     args = parser.parse_args()
     pack = PACK if PACK.is_file() else None
+    if args.long and pack is not None and JOINED.is_file():
+        made = Path(tempfile.mkdtemp(prefix="bench-packs-"))
+        LONG_PACKS.update(_long_packs(made))
     if pack is None:
         print(f"skipping the pack: {PACK.name} is not in ../shared/real-papers")
     if args.before is not None:
@@ -107,6 +137,11 @@ def main() -> None:
         if first in rounds[0]:
             ratio = min(r[rerun][0] for r in rounds) / min(r[first][0] for r in rounds)
             print(f"{rerun}: {ratio:.0%} of the first run")
+    four = "ingest LCH pack x4 (1,020 p), --workers 2"
+    pack_case = "ingest 255-page pack, --workers 2"
+    if four in rounds[0]:
+        ratio = min(r[four][0] for r in rounds) / min(r[pack_case][0] for r in rounds)
+        print(f"1,020 pages took {ratio:.2f} times the 255-page pack")
 
 
 def _side_by_side(pack: Path | None, before: Path, after: Path, rounds: int) -> None:
