@@ -56,6 +56,7 @@ class CompactModel(PassageScoring):
         self.passage_words = meta["passage_words"]
         self.encoder_candidates = meta["encoder_candidates"]
         self.pooling = meta.get("pooling", "max")  # a copy written before pooling was a choice
+        self.category_cues = bool(meta.get("category_cues", False))
         self.thresholds_ = arrays["thresholds"]
         self.head_weights_ = arrays["head"] if meta["head"] else None
         self.weights_ = arrays["weights"]
@@ -341,6 +342,7 @@ def export_compact(model: WorkforceClassifier, path: Path, source_sha256: str) -
         "passage_words": model.passage_words,
         "encoder_candidates": model.encoder_candidates,
         "pooling": getattr(model, "pooling", "max"),
+        "category_cues": bool(getattr(model, "category_cues", False)),
         "head": getattr(model, "head_weights_", None) is not None,
         "blocks": blocks,
         "flag": _calibrated_spec("flag", flag, arrays, CalibratedClassifierCV),

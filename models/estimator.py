@@ -48,6 +48,7 @@ class WorkforceClassifier(PassageScoring, ClassifierMixin, BaseEstimator):
         head_C: float = 1.0,
         encoder_candidates: int = ENCODER_CANDIDATES,
         pooling: str = "soft",
+        category_cues: bool = True,
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
@@ -59,6 +60,7 @@ class WorkforceClassifier(PassageScoring, ClassifierMixin, BaseEstimator):
         self.head_C = head_C
         self.encoder_candidates = encoder_candidates
         self.pooling = pooling
+        self.category_cues = category_cues
 
     def fit(
         self,

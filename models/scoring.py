@@ -7,7 +7,7 @@ scores with (`models.compact.CompactModel`), which must not import scikit-learn:
 needs NumPy and SciPy's sparse matrices only. A model gives `transform` (the feature rows of
 an item table), `flag_proba` (the calibrated probability of workforce impact of feature
 rows), `proba_from_features` (all seven outputs of feature rows) and the fitted attributes
-`head_weights_`, `passage_words`, `encoder_candidates` and `pooling`.
+`head_weights_`, `passage_words`, `encoder_candidates`, `pooling` and `category_cues`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from extractors.types import CATEGORIES
+from models.cues import with_cues
 from models.genre import genre_offset
 from models.passages import (
     Passage,
@@ -205,6 +206,7 @@ class PassageScoring:
                 sentence_logits[owner][sentence] = impact[c]
         # A model saved before pooling was a parameter judged an item on its best candidate.
         soft = getattr(self, "pooling", "max") == "soft"
+        cues = getattr(self, "category_cues", False)
         category_probabilities = _sigmoid(logits[:, 1:])
         candidates_of: dict[int, list[int]] = {}
         for c, owner in enumerate(candidate_owner):
@@ -214,8 +216,11 @@ class PassageScoring:
             if soft:
                 # What kind of change: every candidate that points to one (log-odds at least
                 # 0) says its kinds, so an item that merges teams and freezes posts is both.
-                pointing = [k for k in candidates_of[owner] if impact[k] >= 0.0]
-                given[owner] = category_probabilities[pointing or [c]].max(axis=0)
+                pointing = [k for k in candidates_of[owner] if impact[k] >= 0.0] or [c]
+                given[owner] = category_probabilities[pointing].max(axis=0)
+                if cues:
+                    # The kinds those sentences name outright (`models.cues`) come first.
+                    given[owner] = with_cues(given[owner], [candidate_texts[k] for k in pointing])
             else:
                 given[owner] = category_probabilities[c]
             chosen[owner] = candidate_passage[c]

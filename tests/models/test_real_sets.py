@@ -74,7 +74,7 @@ def test_real_recall_and_precision_hold(scored) -> None:
     assert on_passages.precision >= 0.46
     assert on_papers.recall == 1.0 and on_papers.precision >= 0.55
     kinds = category_f1(passages + papers)  # over the labelled changes that were flagged
-    assert sum(kinds.values()) / len(kinds) >= 0.44
+    assert sum(kinds.values()) / len(kinds) >= 0.6
 
 
 def test_no_procedural_one_liner_is_flagged(scored) -> None:
