@@ -14,6 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.action_columns import table_columns
+from extractors.dates import MONTH as _MONTH
+from extractors.dates import MONTHS, safe_date
 from extractors.entities import ROLE_RE, text_of
 from extractors.linking import get_context
 from extractors.types import Action, LoggedAction
@@ -21,16 +23,6 @@ from extractors.types import Action, LoggedAction
 if not Doc.has_extension("actions"):
     Doc.set_extension("actions", default=())
 
-MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
-MONTHS["sept"] = 9
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
 # NHS financial year quarters end on these (month, day); Q4 falls in the following year.
 QUARTER_ENDS = {1: (6, 30), 2: (9, 30), 3: (12, 31), 4: (3, 31)}
 NO_DUE_WORDS = ("asap", "ongoing", "complete", "closed", "tbc", "tbd", "n/a", "immediate")
@@ -156,11 +148,11 @@ def resolve_due(
 def _iso_or_numeric(text: str, meeting: date | None, _: date | None) -> tuple[bool, date | None]:
     match = re.search(r"\b(20\d\d)-(\d\d)-(\d\d)\b", text)
     if match:
-        return True, _safe_date(int(match[1]), int(match[2]), int(match[3]))
+        return True, safe_date(int(match[1]), int(match[2]), int(match[3]))
     match = re.search(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b", text)
     if match:
         year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
-        return True, _safe_date(year, int(match[2]), int(match[1]))
+        return True, safe_date(year, int(match[2]), int(match[1]))
     return False, None
 
 
@@ -204,7 +196,7 @@ def _day_month(text: str, meeting: date | None, _: date | None) -> tuple[bool, d
         return False, None
     day, month = int(match[1]), MONTHS[match[2]]
     if match[3]:
-        return True, _safe_date(int(match[3]), month, day)
+        return True, safe_date(int(match[3]), month, day)
     return True, next_day_month(day, month, meeting) if meeting else None
 
 
@@ -232,13 +224,6 @@ def _relative(text: str, meeting: date | None, _: date | None) -> tuple[bool, da
     if match[2] == "month":
         return True, meeting + relativedelta(months=count)
     return True, meeting + timedelta(days=count * (7 if match[2] == "week" else 1))
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 # --- Tables -----------------------------------------------------------------------------

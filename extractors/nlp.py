@@ -21,7 +21,8 @@ import extractors.actions
 import extractors.entities
 import extractors.linking
 import extractors.person_ner  # noqa: F401
-from extractors.actions import MONTHS, logged_actions
+from extractors.actions import logged_actions
+from extractors.dates import FULL_MONTH_TITLE, month_number, safe_date
 from extractors.entities import ORG_SPANS
 from extractors.errors import NosurprisesError
 from extractors.linking import DocContext, PersonRole, set_context
@@ -61,8 +62,7 @@ MEETING_RE = re.compile(
     r"|(?:[A-Z][a-z]+\s+){1,3}Committee|Integrated\s+Care\s+Board)\b"
 )
 FULL_DATE_RE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\s+(20\d\d)\b"
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({FULL_MONTH_TITLE})\s+(20\d\d)\b"
 )
 # spaCy's tokenizer strips a prefix or suffix at a time from a run without spaces, which
 # costs time in the square of the run's length when it keeps finding them: 100,000 "("
@@ -337,8 +337,4 @@ def next_meeting_date(texts: Iterable[str]) -> date | None:
 
 def _date_of(parts: Sequence[str]) -> date | None:
     day, month_name, year = parts
-    month = MONTHS[month_name.lower()]
-    try:
-        return date(int(year), month, int(day))
-    except ValueError:
-        return None
+    return safe_date(int(year), month_number(month_name), int(day))

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from extractors.action_columns import table_columns
+from extractors.dates import MONTH_START
 
 _MIN_COLUMNS = 3
 # A gap wider than this many word heights parts two cells; a word space is about a third.
@@ -34,7 +35,7 @@ _ROW_PITCH = 1.3
 _RULE_SHARE = 0.5
 _DARK = 128
 # A cell of an action log's due column, and the mean length of a column of paragraphs.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_MONTH = MONTH_START + "[a-z]*"
 _DUE_CELL_RE = re.compile(
     rf"\b\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b"
     rf"|\b{_MONTH}[\s.'-]*\d{{2,4}}\b|\bq[1-4]\b|\b(?:next\s+meeting|end\s+of|tbc|ongoing|asap)\b",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.dates import MONTH_START
 from extractors.segment.text import clean_heading, purpose_from_text
 from extractors.types import Block, Purpose
 
@@ -34,7 +35,7 @@ _PURPOSE_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_RE = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4}|\s*$)", re.I
+    rf"{MONTH_START}[a-z]*\.?(?:\s+\d{{4}}|\s*$)", re.I
 )
 _PRESENTER_PAREN_RE = re.compile(r"(?<!\s)\s*+\((?P<who>[^()]{2,80})\)\s*$")
 _ROLE_HINT_RE = re.compile(

@@ -8,6 +8,7 @@ from datetime import date
 
 from dateutil import parser as date_parser
 
+from extractors.dates import MONTH
 from extractors.types import Block, Purpose
 
 _PURPOSE_WORDS: tuple[tuple[str, Purpose], ...] = (
@@ -35,10 +36,7 @@ _PURPOSE_OF = dict(_PURPOSE_WORDS)
 # A tick box marked in the source: "Assurance X", "Approval √", "Decision ☒".
 _TICK_RE = re.compile(r"^\s*(?:x|√|✓|✔|☒|☑|■|yes|y)\s*$", re.IGNORECASE)
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_MONTHS = MONTH
 DATE_RE = re.compile(
     rf"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+(\d{{4}})\b"
