@@ -1,15 +1,15 @@
 """The entity and flag stages of one document in a limited child process, so that a hostile
 paper's text costs at most its time and memory limits, never the run.
 
-Each worker thread has a child of its own (`IsolatedReader` with this module's target): it
-loads spaCy and the workforce model once, before it says it is ready, and serves document
-after document. A document that passes a limit has its child killed and gets a
-`resource_limit` reason; a fresh child loads the models for the next document.
+Each worker thread has a child of its own (`IsolatedReader` with this module's target, kept
+in the run's `pipelines.children.ChildPools`): it loads spaCy and the workforce model once,
+before it says it is ready, and serves document after document. A document that passes a
+limit has its child killed and gets a `resource_limit` reason; a fresh child loads the
+models for the next document.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from datetime import date
@@ -20,7 +20,8 @@ from extractors import codec
 from extractors.errors import CorruptError, ReadError
 from extractors.types import DocumentAnnotations
 from pipelines.budget import ENTITIES
-from pipelines.isolation import IsolatedReader, Stage, WorkerStartError
+from pipelines.children import ChildPools, process_pool
+from pipelines.isolation import IsolatedReader, Stage
 
 if TYPE_CHECKING:
     from extractors.linking import DocContext
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from pipelines.budget import Hold
     from pipelines.config import Limits, Settings  # the child imports no settings
     from pipelines.enrich import Enriched, EnrichedPart, PartRunner
-
-log = logging.getLogger(__name__)
 
 ENRICH_TARGET = "pipelines.enrich_process:enrich_in_child"
 LOAD_MODELS = "pipelines.enrich_process:load_models"
@@ -143,77 +142,12 @@ def new_enricher(settings: Settings, flags: bool = True) -> IsolatedReader:
     return enricher
 
 
-_local = threading.local()
-_lock = threading.Lock()
-_spare: list[IsolatedReader] = []  # started ahead of the run's first document
-_started: list[IsolatedReader] = []
-_helpers: list[IsolatedReader] = []  # idle children that find a large paper's entities
-
-
-def _thread_enricher(settings: Settings) -> IsolatedReader:
-    enricher = getattr(_local, "enricher", None)
-    if enricher is None:
-        with _lock:
-            enricher = _spare.pop() if _spare else None
-        if enricher is None:
-            enricher = new_enricher(settings)
-            with _lock:
-                _started.append(enricher)
-        _local.enricher = enricher
-    return enricher
-
-
-def start_spare(settings: Settings, count: int = 1) -> None:
-    """Have `count` children loading the models before the run's first documents need them."""
-    with _lock:
-        missing = count - len(_spare)
-    for _ in range(missing):
-        try:
-            enricher = new_enricher(settings)
-        except WorkerStartError:  # tried again, and reported, by the first document
-            log.warning("the entity stage's child could not start ahead of the run",
-                        exc_info=True)
-            return
-        with _lock:
-            _spare.append(enricher)
-            _started.append(enricher)
-
-
-def start_helpers(settings: Settings, count: int) -> None:
-    """Have `count` idle helper children loading the models, for a run of one large paper
-    whose entities they find beside its flags (see `enrich_beside`)."""
-    with _lock:
-        missing = count - len(_helpers)
-    for _ in range(missing):
-        try:
-            helper = new_enricher(settings, flags=False)
-        except WorkerStartError:  # the paper's entities are then found in one child
-            log.warning("a helper of the entity stage could not start", exc_info=True)
-            return
-        with _lock:
-            _helpers.append(helper)
-            _started.append(helper)
-
-
-def start_for_thread(settings: Settings) -> None:
-    """Start this thread's child now, if it has none, so that its models load while the
-    thread reads its first file. Raises WorkerStartError."""
-    _thread_enricher(settings)
-
-
-def close_enrichers() -> None:
-    """Stop every entity-stage child this process started (a later run starts afresh)."""
-    with _lock:
-        _spare.clear()
-        _helpers.clear()
-        while _started:
-            _started.pop().close()
-    _local.__dict__.clear()
-
-
 def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path,
-                    hold: Hold | None = None, threads: int = 1) -> Enriched:
-    """The document's entities and flags, from this thread's child, within the limits; with
+                    hold: Hold | None = None, threads: int = 1,
+                    children: ChildPools | None = None) -> Enriched:
+    """The document's entities and flags, from this thread's child of `children` (the
+    process's pool when none is given, see `pipelines.children.process_pool`), within the
+    limits; with
     `hold`, the answer takes its room in the paper's hold of the run's budget before it is
     read (`too_long` when it cannot have any). `threads`: how many cores the child's sentence
     encoder may use (more than one only where nothing else of the run wants them).
@@ -223,7 +157,7 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
     that cannot be loaded fails the run, as it did in process)."""
     from pipelines.enrich import Enriched
 
-    enricher = _thread_enricher(settings)
+    enricher = _pool(children).enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
     outcome = enricher.call(path, (segmented, threads), seconds_for(settings.limits, segmented),
                             room)
@@ -232,14 +166,14 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
 
 
 def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path: Path,
-                          parts: int, run_parts: PartRunner, hold: Hold | None = None
-                          ) -> Enriched:
+                          parts: int, run_parts: PartRunner, hold: Hold | None = None,
+                          children: ChildPools | None = None) -> Enriched:
     """What `enrich_isolated` gives, with the items cut into `parts` runs that `run_parts`
     spreads over a cluster (each run in a limited child there, see `enrich_part_isolated`);
     the paper's context is worked out once, in this thread's child."""
     from pipelines.enrich import join_parts, split_items
 
-    enricher = _thread_enricher(settings)
+    enricher = _pool(children).enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
     outcome = enricher.call(path, ("context", segmented), seconds_for(settings.limits, segmented),
                             room)
@@ -257,10 +191,12 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
 
 
 def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
-                  hold: Hold | None = None, threads: int = 1) -> tuple[Enriched, int]:
-    """What `enrich_isolated` gives, bit for bit, using an idle helper child beside this
-    thread's (see `start_helpers`); with how many children worked on it. Without an idle
-    helper, `enrich_isolated` with `threads` cores for the encoder.
+                  hold: Hold | None = None, threads: int = 1,
+                  children: ChildPools | None = None) -> tuple[Enriched, int]:
+    """What `enrich_isolated` gives, bit for bit, using an idle helper child of `children`
+    beside this thread's (see `ChildPools.start_helper_enrichers`); with how many children
+    worked on it. Without an idle helper, `enrich_isolated` with `threads` cores for the
+    encoder.
 
     This thread's child finds the flags of the whole paper in one pass, as `Enricher.enrich`
     does (the sentence encoder batches a paper's sentences together, and other batches would
@@ -268,25 +204,24 @@ def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
     take its items one by one, the longest first, for spaCy's entities, people and actions
     (this thread's child once its flags are done), so that both end together. Raises as
     `enrich_isolated` does; a failure in either child fails the paper."""
-    with _lock:
-        helper = _helpers.pop() if _helpers else None
+    children = _pool(children)
+    helper = children.take_helper_enricher()
     if helper is None:
-        return enrich_isolated(settings, segmented, path, hold, threads), 1
+        return enrich_isolated(settings, segmented, path, hold, threads, children), 1
     try:
-        return _enrich_beside(settings, segmented, path, hold, helper), 2
+        return _enrich_beside(settings, segmented, path, hold, helper, children), 2
     finally:
-        with _lock:
-            if helper in _started:  # not closed meanwhile
-                _helpers.append(helper)
+        children.give_back_enricher(helper)
 
 
 def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
-                   hold: Hold | None, helper: IsolatedReader) -> Enriched:
+                   hold: Hold | None, helper: IsolatedReader, children: ChildPools
+                   ) -> Enriched:
     from collections import deque
 
     from pipelines.enrich import Enriched
 
-    own = _thread_enricher(settings)
+    own = children.enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
     runs = [(item,) for item in segmented.items]
     waiting = deque(sorted(range(len(runs)), key=lambda n: -len(runs[n][0].text)))
@@ -354,6 +289,10 @@ def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
     return Enriched(notes, flags, version)
 
 
+def _pool(children: ChildPools | None) -> ChildPools:
+    return process_pool() if children is None else children
+
+
 def _seconds_for_items(limits: Limits, items: tuple[Item, ...]) -> float:
     chars = sum(len(item.text) for item in items)
     return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
@@ -380,9 +319,9 @@ def _decode_context(row: Any) -> DocContext:
 def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
                          ) -> EnrichedPart:
     """What a cluster's worker runs for a run of a split paper's items (`name` is the paper's
-    file name, for the log): their entities and flags, from this thread's child, within the
-    entity stage's limits for that much text. Raises the ReadError of a failure, which fails
-    the paper."""
+    file name, for the log): their entities and flags, from this thread's child of the
+    worker's pool, within the entity stage's limits for that much text. Raises the ReadError
+    of a failure, which fails the paper."""
     from pipelines.config import get_settings
     from pipelines.enrich import EnrichedPart
 
@@ -390,7 +329,7 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     limits = settings.limits
     chars = sum(len(item.text) for item in items)
     seconds = limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
-    enricher = _thread_enricher(settings)
+    enricher = process_pool().enricher(settings)
     outcome = enricher.call(Path(name), ("part", items, context), seconds)
     annotations, flags, _ = _checked_answer(enricher, outcome, len(items))
     return EnrichedPart(annotations.items, flags)

@@ -1,5 +1,5 @@
-"""The files of an ingest run, without Prefect: which the store already has, and their
-readers (children started ahead of the run, helpers for long PDFs).
+"""The files of an ingest run, without Prefect: which the store already has, and how each
+is read in the run's reader children (`pipelines.children` owns them).
 
 Kept apart from the flow (`pipelines.ingest`) so that a command can start a reader and the
 models' loading before it imports Prefect.
@@ -7,8 +7,6 @@ models' loading before it imports Prefect.
 
 from __future__ import annotations
 
-import atexit
-import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ReadError
 from pipelines import runs
+from pipelines.children import ChildPools, process_pool
 from pipelines.config import Settings
 from pipelines.runs import FileOutcome, Target, sha256_of
 from pipelines.safety import printable_path
@@ -39,50 +38,35 @@ class InternalError(ReadError):
 
 
 # ---------------------------------------------------------------------------------------
-# Per-process resources: a child reader per worker thread, models and store per process.
+# Reading a file in the run's reader children (see `pipelines.children`).
 
-log = logging.getLogger(__name__)
-_readers = threading.local()
-_all_readers: list[Any] = []
-_readers_lock = threading.Lock()
-_spare_readers: list[Any] = []  # started ahead of the first file by prepare() or warm_up()
-_helper_readers: list[Any] = []  # idle children that help read a long PDF in ranges of pages
-_starting_helpers = 0  # helpers being started by some thread
 # Smaller files are read by one child: a PDF this small has too few pages to be worth ranges.
 _MIN_BYTES_TO_SPLIT = 100 * 1024
 
 
-def _isolated_reader(settings: Settings) -> Any:
-    reader = getattr(_readers, "reader", None)
-    if reader is None:
-        with _readers_lock:
-            reader = _spare_readers.pop() if _spare_readers else None
-        if reader is None:
-            reader = _start_reader(settings)
-        _readers.reader = reader
-    return reader
-
-
 def read_file(
     settings: Settings, path: Path, readers: int = 1, start_missing: bool = False,
-    hold: Hold | None = None,
+    hold: Hold | None = None, children: ChildPools | None = None,
 ) -> Any:
-    """Read one file in this thread's reader child; a long PDF with up to `readers` children
-    at once, when the run would otherwise leave cores idle (see `reading_children`). With
-    `hold`, each answer takes its room in the paper's hold of the run's budget before it is
-    read (see `pipelines.budget`).
+    """Read one file in this thread's reader child of `children` (the process's pool when
+    none is given, see `pipelines.children.process_pool`); a long PDF with up to `readers`
+    children at once, when the run would otherwise leave cores idle (see
+    `reading_children`). With `hold`, each answer takes its room in the paper's hold of the
+    run's budget before it is read (see `pipelines.budget`).
 
-    Only helper children already started are used (`warm_up` starts them for a run of one
-    large file): a fresh one spends longer starting than its range saves. With
+    Only helper children already started are used (`ChildPools.warm_up` starts them for a run
+    of one large file): a fresh one spends longer starting than its range saves. With
     `start_missing`, missing helpers are started for the files after this one, which a
     long-lived process (a Dask worker) will read with them."""
     from pipelines.budget import PAPER
 
-    reader = _isolated_reader(settings)
+    if children is None:
+        children = process_pool()
+    reader = children.reader(settings)
     room = hold.at(PAPER) if hold is not None else None
     if readers < 2 or settings.split_read_pages <= 0:
         return reader.run(path, room=room)
-    helpers = _idle_helpers(settings, readers - 1, start_missing)
+    helpers = children.take_helper_readers(settings, readers - 1, start_missing)
     if not helpers:
         return reader.run(path, room=room)
     from pipelines.isolation import read_in_ranges
@@ -90,8 +74,7 @@ def read_file(
     try:
         return read_in_ranges([reader, *helpers], path, settings.split_read_pages, hold)
     finally:
-        with _readers_lock:
-            _helper_readers.extend(helpers)
+        children.give_back_readers(helpers)
 
 
 def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -> int:
@@ -103,29 +86,6 @@ def reading_children(files_in_run: int, threads: Callable[[], int], size: int) -
     if spare < 2 or size < _MIN_BYTES_TO_SPLIT:
         return 1
     return max(1, min(spare, threads() // max(1, files_in_run)))
-
-
-def _idle_helpers(settings: Settings, count: int, start_missing: bool) -> list[Any]:
-    """Up to `count` idle helper children to use now; with `start_missing`, those missing
-    start for later files."""
-    with _readers_lock:
-        helpers = [_helper_readers.pop() for _ in range(min(count, len(_helper_readers)))]
-    if start_missing:
-        _ensure_helpers(settings, count - len(helpers))
-    return helpers
-
-
-def _ensure_helpers(settings: Settings, count: int) -> None:
-    """At least `count` idle helper children, or being started by some thread."""
-    global _starting_helpers
-    with _readers_lock:
-        missing = max(0, count - len(_helper_readers) - _starting_helpers)
-        _starting_helpers += missing
-    for _ in range(missing):
-        started = _start_reader(settings)
-        with _readers_lock:
-            _starting_helpers -= 1
-            _helper_readers.append(started)
 
 
 def helpers_for(targets: list[str], settings: Settings) -> int:
@@ -141,100 +101,8 @@ def helpers_for(targets: list[str], settings: Settings) -> int:
     return reading_children(1, lambda: LOCAL_THREADS, size) - 1
 
 
-def _start_reader(settings: Settings) -> Any:
-    from pipelines.isolation import IsolatedReader, WorkerStartError
-
-    reader = IsolatedReader(settings.limits)
-    try:
-        reader.start()  # the child loads its readers in its own time
-    except WorkerStartError:  # tried again, and reported, by the reader's first file
-        log.warning("a reader child could not start ahead of its first file", exc_info=True)
-    with _readers_lock:
-        _all_readers.append(reader)
-    return reader
-
-
-_warming: threading.Thread | None = None  # the warm-up of this process's current run
-
-
-def prepare(settings: Settings, helpers: int = 0) -> None:
-    """What a command does before it imports Prefect, when it has files to read: start a
-    spare reader child (and `helpers` more, see `helpers_for`), and import skops. skops'
-    import looks for every SciPy ufunc in each module loaded so far: about two seconds once
-    Prefect is loaded, a fifth of that before."""
-    _ensure_spare_reader(settings)
-    _ensure_helpers(settings, helpers)
-    try:
-        from models.persistence import skops_io
-
-        skops_io()
-    except Exception:  # reported by the first file's own load
-        log.debug("skops could not be imported ahead of the run", exc_info=True)
-
-
-def warm_up(settings: Settings, helpers: int = 0) -> threading.Thread:
-    """Have a reader child ready and the models loading, for a run here.
-
-    Prefect takes seconds to start a flow run (longer when it starts its temporary server);
-    meanwhile the reader child imports its readers and a child of the entity and flag stages
-    loads spaCy and the workforce model, so the first file finds both ready; `helpers` more
-    reader children start too (see `helpers_for`), and a helper of the entity stage for that
-    long file (see `pipelines.enrich_process.enrich_beside`). Called again before the run's
-    readers are closed, it returns the warm-up already under way. A child that cannot start
-    here is left to the first file, which starts one again and reports the fault as a run
-    would."""
-    global _warming
-    with _readers_lock:
-        if _warming is not None:
-            return _warming
-        _warming = thread = threading.Thread(
-            target=_load_models, args=(settings, helpers), name="nosurprises-warm-up",
-            daemon=True,
-        )
-    thread.start()  # first: the models take longer to load than a reader to start
-    _ensure_spare_reader(settings)
-    _ensure_helpers(settings, helpers)
-    return thread
-
-
-def _ensure_spare_reader(settings: Settings) -> None:
-    with _readers_lock:
-        if _spare_readers:
-            return
-    spare = _start_reader(settings)
-    with _readers_lock:
-        _spare_readers.append(spare)
-
-
-def _load_models(settings: Settings, helpers: int = 0) -> None:
-    # The entity and flag stages run in a child of their own, which loads the models; a run
-    # of one long PDF has as many helper children find its entities beside its flags as it
-    # has helpers reading it.
-    from pipelines.enrich_process import start_helpers, start_spare
-
-    start_spare(settings)
-    if helpers:
-        start_helpers(settings, min(helpers, 1))
-
-
 def model_path(settings: Settings) -> str | None:
     return str(settings.model_path) if settings.model_path else None
-
-
-@atexit.register
-def close_readers() -> None:
-    """Stop every child reader this process started (a later run warms up afresh)."""
-    global _warming
-    from pipelines.enrich_process import close_enrichers
-
-    close_enrichers()
-    with _readers_lock:
-        _warming = None
-        _spare_readers.clear()
-        _helper_readers.clear()
-        while _all_readers:
-            _all_readers.pop().__exit__(None, None, None)
-    _readers.__dict__.clear()
 
 
 # ---------------------------------------------------------------------------------------

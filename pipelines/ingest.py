@@ -21,15 +21,14 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
+from pipelines.children import ChildPools, serving
 from pipelines.config import get_settings
 from pipelines.files import (
     LOCAL_THREADS,
     _store,
-    close_readers,
     discover_targets,
     helpers_for,
     hide_credentials,
-    warm_up,
 )
 from pipelines.local import in_given_order
 from pipelines.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
@@ -189,12 +188,15 @@ def _cluster_on_this_host(address: str | None) -> bool:
 
 def run_ingest(targets: list[str], source_name: str | None = None, db: str | None = None,
                workers: int = 1, retry_quarantined: bool = False, checked: bool = False,
-               observe: Observer = ignore_progress) -> RunSummary:
+               observe: Observer = ignore_progress, children: ChildPools | None = None
+               ) -> RunSummary:
     """Run the ingest flow with the task runner that fits the number of workers.
 
     A run in which every file is known is answered from the store without a flow run;
     `checked` says the caller has already asked (`pipelines.unchanged.unchanged_run`) and
-    found something to read."""
+    found something to read. `children`: the pool of child processes the caller made (and
+    may have prepared) for this run, else one made here; the flow's tasks in this process
+    use it, and the run closes it at its end."""
     global _observe
     from prefect.settings import temporary_settings
 
@@ -204,8 +206,10 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
         if summary is not None:
             return summary
 
+    if children is None:
+        children = ChildPools()
     if workers <= 1:  # files are read and enriched in this process (threads)
-        warm_up(get_settings(), helpers_for(targets, get_settings()))
+        children.warm_up(get_settings(), helpers_for(targets, get_settings()))
     runner = task_runner_for(workers)
     # No heartbeat thread for this flow run: joining it at the end costs up to a second, more
     # than a whole unchanged rerun. A deployment's parent run (nightly) keeps its heartbeats.
@@ -214,11 +218,11 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
         updates.update(_api_for_workers())  # a cluster elsewhere cannot reach a loopback server
     _observe = observe
     try:
-        with temporary_settings(updates=updates):
+        with temporary_settings(updates=updates), serving(children):
             return ingest_flow.with_options(task_runner=runner)(
                 [hide_credentials(target) for target in targets], source_name=source_name,
                 db=db, workers=workers, retry_quarantined=retry_quarantined,
             )
     finally:
         _observe = ignore_progress
-        close_readers()
+        children.close()

@@ -18,6 +18,7 @@ from pipelines.runs import FileOutcome, Observer, RunSummary, Target, ignore_pro
 from pipelines.unchanged import unchanged_run
 
 if TYPE_CHECKING:
+    from pipelines.children import ChildPools
     from pipelines.config import Settings
 
 log = logging.getLogger("pipelines.ingest")
@@ -39,58 +40,63 @@ def ingest_once(targets: list[str], source_name: str | None = None, db: str | No
         summary = unchanged_run(targets, source_name, db, observe)
         if summary is not None:
             return summary
+    from pipelines.children import ChildPools
     from pipelines.config import get_settings, prefect_api_url
 
     settings = get_settings()
-    if prefect_api_url() is None:
-        _start_early(settings, targets, models=True)
-        return run_in_process(targets, source_name, db, workers, retry_quarantined, observe,
-                              checked=True)
-    if workers <= 1:
-        # A reader child starts, and skops is imported, before Prefect (see `prepare`).
-        _start_early(settings, targets, models=False)
-    from pipelines.ingest import run_ingest
+    # The run's children, made here so that some start before anything heavy is imported;
+    # the run closes them at its end (closed here too should it never get them).
+    with ChildPools() as children:
+        if prefect_api_url() is None:
+            _start_early(children, settings, targets, models=True)
+            return run_in_process(targets, source_name, db, workers, retry_quarantined,
+                                  observe, checked=True, children=children)
+        if workers <= 1:
+            # A reader child starts, and skops is imported, before Prefect (see
+            # `ChildPools.prepare`).
+            _start_early(children, settings, targets, models=False)
+        from pipelines.ingest import run_ingest
 
-    return run_ingest(targets, source_name=source_name, db=db, workers=workers,
-                      retry_quarantined=retry_quarantined, checked=True, observe=observe)
+        return run_ingest(targets, source_name=source_name, db=db, workers=workers,
+                          retry_quarantined=retry_quarantined, checked=True, observe=observe,
+                          children=children)
 
 
-def _start_early(settings: Settings, targets: list[str], models: bool) -> None:
+def _start_early(children: ChildPools, settings: Settings, targets: list[str],
+                 models: bool) -> None:
     """Start what the run's first file will wait for, before anything else is imported.
 
     With `models` (a run in this process): the entity and flag stage's child first, whose
     loading of the models is the longest wait of a small paper, then the reader child (and
     helpers for one long PDF). The models load in that child, so this process imports
     neither scikit-learn nor skops: their import would only take a core from the children.
-    Without (a Prefect flow run): the reader child and skops' import (see `prepare`)."""
-    from pipelines.files import helpers_for, prepare, warm_up
+    Without (a Prefect flow run): the reader child and skops' import (see
+    `ChildPools.prepare`)."""
+    from pipelines.files import helpers_for
 
     helpers = helpers_for(targets, settings)
     if models:
-        warm_up(settings, helpers)
+        children.warm_up(settings, helpers)
     else:
-        prepare(settings, helpers)
+        children.prepare(settings, helpers)
 
 
 def run_in_process(targets: list[str], source_name: str | None = None, db: str | None = None,
                    workers: int = 1, retry_quarantined: bool = False,
-                   observe: Observer = ignore_progress, checked: bool = False) -> RunSummary:
+                   observe: Observer = ignore_progress, checked: bool = False,
+                   children: ChildPools | None = None) -> RunSummary:
     """Ingest files, folders and URLs into the store as the flow does, in threads of this
     process (each file still read in a child), and return the run's summary.
 
     `workers` is how many files are handled at once (at least two: one is analysed while the
     next is read); a long PDF is read in ranges by as many children as the cores allow, and
     its entities and flags found in as many processes. `checked` says the caller has already
-    asked `unchanged_run` and found something to read."""
+    asked `unchanged_run` and found something to read. `children`: the pool of child
+    processes the caller made (and may have warmed) for this run, else one made here; the run
+    closes it at its end."""
+    from pipelines.children import ChildPools
     from pipelines.config import get_settings
-    from pipelines.files import (
-        LOCAL_THREADS,
-        _store,
-        close_readers,
-        discover_targets,
-        helpers_for,
-        warm_up,
-    )
+    from pipelines.files import LOCAL_THREADS, _store, discover_targets, helpers_for
     from pipelines.steps import sort_targets
     from pipelines.store.repository import finish_run, start_run
 
@@ -105,8 +111,10 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
     run_id = start_run(store, "ingest")
     started = time.perf_counter()
     outcomes: list[FileOutcome] = []
+    if children is None:
+        children = ChildPools()
     try:
-        warm_up(settings, helpers_for(targets, settings))
+        children.warm_up(settings, helpers_for(targets, settings))
         found = discover_targets(targets, source_name)
         observe("total", len(found))
         known = sort_targets(found, run_id, db_url, log, retry_quarantined)
@@ -114,13 +122,13 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
             outcomes.append(outcome)
             observe("file", outcome)
         outcomes += _read_all(known.to_read, run_id, db_url, retry_quarantined, threads,
-                              observe)
+                              observe, children)
     except BaseException:
         summary = RunSummary.of(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", summary.counts(), summary.as_dict())
         raise
     finally:
-        close_readers()
+        children.close()
     summary = RunSummary.of(in_given_order(outcomes, targets), run_id,
                             time.perf_counter() - started, source_name)
     finish_run(store, run_id, "completed", summary.counts(), summary.as_dict())
@@ -136,7 +144,7 @@ def in_given_order(outcomes: list[FileOutcome], targets: list[str]) -> list[File
 
 
 def _read_all(to_read: list[Target], run_id: str, db_url: str, retry_quarantined: bool,
-              threads: int, observe: Observer) -> list[FileOutcome]:
+              threads: int, observe: Observer, children: ChildPools) -> list[FileOutcome]:
     from pipelines.steps import ingest_target
 
     if not to_read:
@@ -144,7 +152,7 @@ def _read_all(to_read: list[Target], run_id: str, db_url: str, retry_quarantined
     outcomes: list[FileOutcome] = []
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="nosurprises") as pool:
         futures = [pool.submit(ingest_target, target, run_id, db_url, log, retry_quarantined,
-                               len(to_read), threads) for target in to_read]
+                               len(to_read), threads, children) for target in to_read]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError, error_for
+from pipelines.children import ChildPools, process_pool
 from pipelines.config import Settings, get_settings
 from pipelines.files import (
     _UNKNOWN_SIZE,
@@ -52,18 +53,23 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
                   retry_quarantined: bool = False, files_in_run: int = 1,
-                  threads: int = LOCAL_THREADS) -> FileOutcome:
+                  threads: int = LOCAL_THREADS, children: ChildPools | None = None
+                  ) -> FileOutcome:
     """Read, segment, enrich and store one file or URL; every failure is recorded, none is
     raised (but a model that cannot be loaded, which fails the run).
 
     `files_in_run` is how many files the run reads and `threads` how many it reads at once
-    in this process: together they decide how many reader children a long PDF may use."""
+    in this process: together they decide how many reader children a long PDF may use.
+    `children` is the run's pool of child processes; a step called by Prefect or Dask, which
+    cannot be handed it, uses the process's (`pipelines.children.process_pool`)."""
+    if children is None:
+        children = process_pool()
     settings = get_settings()
     store = _store(db_url)
     started = time.perf_counter()
     if target.is_url:
         outcome = _ingest_url(target, run_id, settings, store, log, retry_quarantined,
-                              files_in_run, threads)
+                              files_in_run, threads, children)
     elif target.refused is not None:
         error = error_for(*target.refused)
         save_quarantined(store, None, target.source, error, run_id)
@@ -80,7 +86,7 @@ def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
                                   reason_code=error.code, message=error.message)
         else:
             outcome = _process_bytes(path, facts, run_id, settings, store, log,
-                                     retry_quarantined, files_in_run, threads)
+                                     retry_quarantined, files_in_run, threads, children)
     seconds = time.perf_counter() - started
     log_outcome(log, outcome, seconds)
     from pipelines.enrich import model_loads
@@ -127,8 +133,8 @@ def log_outcome(log: Logger, outcome: FileOutcome, seconds: float) -> None:
 
 
 def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings, store: Store,
-                   log: Logger, retry_quarantined: bool, files_in_run: int = 1,
-                   threads: int = LOCAL_THREADS) -> FileOutcome:
+                   log: Logger, retry_quarantined: bool, files_in_run: int,
+                   threads: int, children: ChildPools) -> FileOutcome:
     settled, known = _settled(store, facts, run_id, retry_quarantined)
     if settled is not None:
         return settled
@@ -140,20 +146,19 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
                            run_id)
 
     from pipelines.budget import paper_hold
-    from pipelines.enrich_process import start_for_thread
 
     # This thread's entity-stage child loads its models while the file is read.
-    start_for_thread(settings)
+    children.enricher(settings)
     # The paper's room in the run's budget of answers held at once is given back only once
     # it is stored (or quarantined) and `_read_enrich_store` has dropped it.
     with paper_hold(settings.limits.answer_budget_bytes) as hold:
         return _read_enrich_store(path, facts, run_id, settings, store, log, files_in_run,
-                                  threads, hold)
+                                  threads, hold, children)
 
 
 def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Settings,
                        store: Store, log: Logger, files_in_run: int, threads: int,
-                       hold: Hold) -> FileOutcome:
+                       hold: Hold, children: ChildPools) -> FileOutcome:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     dask = on_dask_worker()
@@ -161,7 +166,7 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
     # A Dask worker keeps its children between runs: it starts helpers for its later files.
     outcome = read_file(settings, path,
                         reading_children(files_in_run, cluster_threads, facts.size),
-                        start_missing=dask, hold=hold)
+                        start_missing=dask, hold=hold, children=children)
     timings["read"] = time.perf_counter() - started
     reader, read_parts = outcome.worker_pid or 0, outcome.readers
     if outcome.error is not None:
@@ -170,7 +175,7 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
 
     started = time.perf_counter()
     try:
-        enriched, parts = _enrich(segmented, path, settings, files_in_run, hold)
+        enriched, parts = _enrich(segmented, path, settings, files_in_run, hold, children)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except NosurprisesError:
@@ -203,7 +208,8 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
 
 
 def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
-            files_in_run: int = 1, hold: Hold | None = None) -> tuple[Enriched, int]:
+            files_in_run: int = 1, hold: Hold | None = None,
+            children: ChildPools | None = None) -> tuple[Enriched, int]:
     """Enrich in this thread's limited child (`pipelines.enrich_process`), with a helper
     child finding a large paper's entities beside its flags when the run has cores to spare;
     or, for a large paper on a Dask worker, spread its items over the cluster when the run's
@@ -220,13 +226,13 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
         threads = _encoder_threads(files_in_run)
         if threads >= 2 and chars >= settings.split_enrich_chars:
             # A large paper with cores to spare: its entities found by a helper child beside
-            # its flags (when the run started one, see `pipelines.files.warm_up`).
+            # its flags (when the run started one, see `ChildPools.warm_up`).
             from pipelines.enrich_process import enrich_beside
 
-            return enrich_beside(settings, segmented, path, hold, threads)
-        return enrich_isolated(settings, segmented, path, hold, threads), 1
+            return enrich_beside(settings, segmented, path, hold, threads, children)
+        return enrich_isolated(settings, segmented, path, hold, threads, children), 1
     if chars < settings.split_enrich_chars:
-        return enrich_isolated(settings, segmented, path, hold), 1
+        return enrich_isolated(settings, segmented, path, hold, children=children), 1
     from distributed import worker_client
 
     threads = _cluster_threads()
@@ -234,7 +240,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
     if files_in_run >= threads or parts < 2:
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
         # would start another file meanwhile, beyond its threads and with a reader of its own.
-        return enrich_isolated(settings, segmented, path, hold), 1
+        return enrich_isolated(settings, segmented, path, hold, children=children), 1
     from pipelines.enrich_process import enrich_part_isolated, enrich_split_isolated
 
     # Leaves this worker's thread slot free while waiting, so a part can run here too. Each
@@ -246,7 +252,8 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
                                      pure=False, priority=10) for run in runs]
             return client.gather(futures)
 
-        return enrich_split_isolated(settings, segmented, path, parts, run_parts, hold), parts
+        return enrich_split_isolated(settings, segmented, path, parts, run_parts, hold,
+                                     children), parts
 
 
 def _encoder_threads(files_in_run: int) -> int:
@@ -287,7 +294,8 @@ def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
 
 
 def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store, log: Logger,
-                retry_quarantined: bool, files_in_run: int, threads: int) -> FileOutcome:
+                retry_quarantined: bool, files_in_run: int, threads: int,
+                children: ChildPools) -> FileOutcome:
     from pipelines.fetch import FetchError, FetchState, fetch_url
     from pipelines.observability import redact_url
 
@@ -311,7 +319,7 @@ def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store, l
             # A board's papers page, not a paper: its links are what the user wants read.
             return _quarantine(store, facts, _web_page_error(), run_id)
         outcome = _process_bytes(fetched.path, facts, run_id, settings, store, log,
-                                 retry_quarantined, files_in_run, threads)
+                                 retry_quarantined, files_in_run, threads, children)
         save_fetch_state(store, source, fetched.etag, fetched.last_modified,
                          facts.sha256, outcome.document_id)
         return outcome

@@ -15,13 +15,14 @@ SPARE_CHILDREN = 2
 
 def dask_setup(worker: Any) -> None:
     """Called by Dask in each new worker process; returns at once, the start runs behind."""
+    from pipelines.children import process_pool
     from pipelines.config import get_settings
-    from pipelines.enrich_process import start_spare
 
-    # A child that cannot start is reported by the thread and tried again, with its error,
-    # by the first task that needs one.
+    # The worker's tasks are called by Dask, so they use the process's pool, which keeps its
+    # children for the worker's life. A child that cannot start is reported by the thread and
+    # tried again, with its error, by the first task that needs one.
     threading.Thread(
-        target=start_spare,
+        target=process_pool().start_spare_enrichers,
         args=(get_settings(), SPARE_CHILDREN),
         name="nosurprises-models",
         daemon=True,

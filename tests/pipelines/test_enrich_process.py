@@ -166,15 +166,14 @@ def test_a_stage_that_runs_out_of_memory_is_a_resource_limit(tmp_path: Path) -> 
 
 @pytest.mark.slow  # loads the models in a child and in this process: about 15 s
 def test_the_child_gives_what_the_stage_gives_in_process(tmp_path: Path) -> None:
+    from pipelines.children import ChildPools
     from pipelines.enrich import get_enricher
-    from pipelines.enrich_process import close_enrichers
 
     settings = _settings(tmp_path)
     segmented = _segmented(BOARD_TEXT, "Apologies were received from the Director of Finance.")
-    try:
-        isolated = enrich_isolated(settings, segmented, tmp_path / "pack.pdf")
-    finally:
-        close_enrichers()
+    with ChildPools() as children:
+        isolated = enrich_isolated(settings, segmented, tmp_path / "pack.pdf",
+                                   children=children)
     here = get_enricher(settings.spacy_model, None).enrich(segmented)
     assert _content(isolated.annotations) == _content(here.annotations)
     assert isolated.annotations.organisation == here.annotations.organisation
@@ -188,13 +187,10 @@ def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
     tmp_path: Path, home: Path
 ) -> None:
     """The path of a paper split over a cluster: its context and each run of its items in a
-    limited child (here this thread's, as a worker's thread would)."""
+    limited child (here this thread's of the process's pool, as a worker's thread would)."""
+    from pipelines.children import process_pool
     from pipelines.config import get_settings
-    from pipelines.enrich_process import (
-        close_enrichers,
-        enrich_part_isolated,
-        enrich_split_isolated,
-    )
+    from pipelines.enrich_process import enrich_part_isolated, enrich_split_isolated
 
     settings = get_settings()
     segmented = _segmented(BOARD_TEXT, "Apologies were received from the Director of Finance.",
@@ -209,7 +205,7 @@ def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
         whole = enrich_isolated(settings, segmented, tmp_path / "pack.pdf")
         split = enrich_split_isolated(settings, segmented, tmp_path / "pack.pdf", 2, in_turn)
     finally:
-        close_enrichers()
+        process_pool().close()
     assert runs_seen == [2, 1] or runs_seen == [1, 2]
     assert _content(split.annotations) == _content(whole.annotations)
     assert split.annotations.organisation == whole.annotations.organisation
@@ -221,19 +217,19 @@ def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
 def test_a_paper_past_its_time_limit_is_a_resource_limit_and_the_next_is_enriched(
     tmp_path: Path,
 ) -> None:
-    from pipelines.enrich_process import close_enrichers
+    from pipelines.children import ChildPools
 
     settings = _settings(tmp_path, enrich_seconds=1.0, enrich_seconds_per_million_chars=0.0)
     long_paper = _segmented(*[BOARD_TEXT * 400] * 4)  # 520,000 characters: tens of seconds
-    try:
-        before = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf")
+    with ChildPools() as children:
+        before = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf",
+                                 children=children)
         started = time.monotonic()  # the child is ready: its model load is not timed
         with pytest.raises(ResourceLimitError) as stopped:
-            enrich_isolated(settings, long_paper, tmp_path / "long.pdf")
+            enrich_isolated(settings, long_paper, tmp_path / "long.pdf", children=children)
         elapsed = time.monotonic() - started
-        after = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf")
-    finally:
-        close_enrichers()
+        after = enrich_isolated(settings, _segmented(BOARD_TEXT), tmp_path / "short.pdf",
+                                children=children)
     assert str(stopped.value) == "resource_limit: finding entities and flags took longer than 1 s"
     assert elapsed < 4
     assert after == before and after.annotations.items[0].entities

@@ -140,44 +140,45 @@ def test_warm_up_hands_its_reader_and_entity_child_to_the_first_file(tmp_path: P
     import os
     import threading
 
-    from pipelines import enrich_process, files
+    from pipelines.children import ChildPools
     from pipelines.config import get_settings
     from pipelines.enrich import model_loads
 
     settings = get_settings()
     loads_before = model_loads()
+    children = ChildPools()
     try:
-        files.prepare(settings)  # what the command does before it imports Prefect
-        assert len(files._spare_readers) == 1
-        assert files._spare_readers[0].worker_pid is not None  # started ahead, not on first use
-        warming = files.warm_up(settings)
+        children.prepare(settings)  # what the command does before it imports Prefect
+        assert len(children.spare_readers) == 1
+        assert children.spare_readers[0].worker_pid is not None  # started ahead, not on use
+        warming = children.warm_up(settings)
         warming.join(timeout=300)
         # Asked again during the same run: the same warm-up, no second reader.
-        assert files.warm_up(settings) is warming and len(files._spare_readers) == 1
+        assert children.warm_up(settings) is warming and len(children.spare_readers) == 1
         # The models load in a child of their own, started ahead; none in this process.
         assert model_loads() == loads_before
-        assert len(enrich_process._spare) == 1
-        entity_child = enrich_process._spare[0]
+        assert len(children.spare_enrichers) == 1
+        entity_child = children.spare_enrichers[0]
         assert entity_child.worker_pid not in (None, os.getpid())
         taken_child: list[object] = []
-        worker = threading.Thread(
-            target=lambda: taken_child.append(enrich_process._thread_enricher(settings)))
+        worker = threading.Thread(target=lambda: taken_child.append(children.enricher(settings)))
         worker.start()
         worker.join()
-        assert taken_child == [entity_child] and not enrich_process._spare
-        spare = files._spare_readers[-1]
+        assert taken_child == [entity_child] and not children.spare_enrichers
+        spare = children.spare_readers[-1]
         taken: list[object] = []
-        worker = threading.Thread(target=lambda: taken.append(files._isolated_reader(settings)))
+        worker = threading.Thread(target=lambda: taken.append(children.reader(settings)))
         worker.start()
         worker.join()
-        assert taken == [spare] and not files._spare_readers
+        assert taken == [spare] and not children.spare_readers
         paper = _pdf(tmp_path / "paper.pdf", PAPER_LINES)
         outcome = spare.run(paper)  # type: ignore[attr-defined]
         assert outcome.error is None
         assert outcome.result[0].page_count == 2
     finally:
-        files.close_readers()
-    assert not files._spare_readers and entity_child.worker_pid is None
+        children.close()
+    assert not children.spare_readers and entity_child.worker_pid is None
+    assert spare.worker_pid is None  # type: ignore[attr-defined]
 
 
 def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(

@@ -101,30 +101,32 @@ def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
     long_pdf: Path,
 ) -> None:
     from pipelines import files
+    from pipelines.children import ChildPools
     from pipelines.config import get_settings
 
     settings = get_settings().model_copy(update={"split_read_pages": 3})
-    try:
-        alone = files.read_file(settings, long_pdf, readers=2)
-        assert alone.ok and alone.readers == 1 and not files._helper_readers  # none started
-        first = files.read_file(settings, long_pdf, readers=2, start_missing=True)
+    with ChildPools() as children:
+        alone = files.read_file(settings, long_pdf, readers=2, children=children)
+        assert alone.ok and alone.readers == 1 and not children.helper_readers  # none started
+        first = files.read_file(settings, long_pdf, readers=2, start_missing=True,
+                                children=children)
         assert first.ok and first.readers == 1  # no helper yet: read whole, one started
-        assert len(files._helper_readers) == 1
-        assert files._helper_readers[0].worker_pid is not None  # its child is starting
-        second = files.read_file(settings, long_pdf, readers=2, start_missing=True)
+        assert len(children.helper_readers) == 1
+        assert children.helper_readers[0].worker_pid is not None  # its child is starting
+        second = files.read_file(settings, long_pdf, readers=2, start_missing=True,
+                                 children=children)
         assert second.ok and second.readers == 2 and second.result == first.result
-        assert len(files._helper_readers) == 1  # given back for the next file
+        assert len(children.helper_readers) == 1  # given back for the next file
         never = settings.model_copy(update={"split_read_pages": 0})
-        assert files.read_file(never, long_pdf, readers=2).readers == 1
-    finally:
-        files.close_readers()
-    assert not files._helper_readers
+        assert files.read_file(never, long_pdf, readers=2, children=children).readers == 1
+    assert not children.helper_readers
 
 
 def test_helpers_are_started_ahead_only_for_one_large_file(
     tmp_path: Path, long_pdf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pipelines import files
+    from pipelines.children import ChildPools
     from pipelines.config import get_settings
 
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
@@ -140,19 +142,18 @@ def test_helpers_are_started_ahead_only_for_one_large_file(
     assert files.helpers_for(["https://example.org/pack.pdf"], settings) == 0
     never = settings.model_copy(update={"split_read_pages": 0})
     assert files.helpers_for([str(large)], never) == 0
-    try:
-        files.prepare(settings, helpers=1)
-        helper = files._helper_readers[0]
+    with ChildPools() as children:
+        children.prepare(settings, helpers=1)
+        helper = children.helper_readers[0]
         assert helper.worker_pid is not None
-        files.warm_up(settings, helpers=1).join(timeout=300)
-        assert files._helper_readers == [helper]  # asked again, none more started
-        assert len(files._spare_readers) == 1
+        children.warm_up(settings, helpers=1).join(timeout=300)
+        assert children.helper_readers == [helper]  # asked again, none more started
+        assert len(children.spare_readers) == 1
         ranged = files.read_file(settings.model_copy(update={"split_read_pages": 3}), long_pdf,
-                                 readers=2)
+                                 readers=2, children=children)
         assert ranged.ok and ranged.readers == 2
-    finally:
-        files.close_readers()
-    assert not files._helper_readers and not files._spare_readers
+    assert not children.helper_readers and not children.spare_readers
+    assert helper.worker_pid is None
 
 
 def test_a_range_out_of_form_fails_the_file_and_its_child_is_replaced(

@@ -86,23 +86,17 @@ def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
 ) -> None:
     """The 255-page pack, its flags found whole beside its entities found item by item in two
     children: the same answer, encoded, as its whole stage in one child."""
-    from pipelines.enrich_process import (
-        close_enrichers,
-        enrich_beside,
-        enrich_isolated,
-        start_helpers,
-    )
+    from pipelines.children import ChildPools
+    from pipelines.enrich_process import enrich_beside, enrich_isolated
     from pipelines.isolation import read_and_segment, read_limits_from
 
     settings = get_settings()
     path = shared_dir / "real-papers" / REAL_PACK
     _, segmented = read_and_segment(path, read_limits_from(settings.limits))
-    try:
-        whole = enrich_isolated(settings, segmented, path)
-        start_helpers(settings, 1)
-        beside, children = enrich_beside(settings, segmented, path)
-    finally:
-        close_enrichers()
+    with ChildPools() as pool:
+        whole = enrich_isolated(settings, segmented, path, children=pool)
+        pool.start_helper_enrichers(settings, 1)
+        beside, children = enrich_beside(settings, segmented, path, children=pool)
     assert children == 2
     assert len(beside.flags) == len(segmented.items) > 8
 
