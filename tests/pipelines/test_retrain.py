@@ -20,8 +20,12 @@ def test_retrain_flow_summarises_and_promotes_by_the_rule(
     from pipelines import retrain
 
     monkeypatch.setenv("NOSURPRISES_HOME", str(tmp_path / "home"))
+    # The flow's train-compare-promote rule is under test; the encoder's head is trained in
+    # tests/models/test_estimator.py, so word features alone keep this quick.
     monkeypatch.setattr(
-        retrain, "TRAINING", {"folds": 2, "C": 12.0, "char_features": 3000, "calibration_folds": 2}
+        retrain,
+        "TRAINING",
+        {"folds": 2, "C": 12.0, "char_features": 3000, "calibration_folds": 2, "encoder": False},
     )
     get_settings.cache_clear()
     try:
