@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.entities import ORG_SPANS, PATTERN_SPANS, text_of
+from extractors.types import DocContext
 
 CONTEXT_KEY = "nosurprises.context"
 
@@ -55,19 +55,6 @@ PERSON_ROLE_GAP_RE = re.compile(
 # between two runs of blanks would cost its length squared.
 ROLE_PERSON_GAP_RE = re.compile(r"^[ \t]*+(?:[:,–—]|-)?[ \t]*+$")
 PAIRING_BRIDGES = {"UNION", "TRUST", "ICB"}  # "Jane Doe, UNISON Branch Secretary"
-
-
-@dataclass(frozen=True, slots=True)
-class DocContext:
-    """What the linker and action extractor need to know about the paper a text comes from."""
-
-    organisation_id: str | None = None  # ods:CODE of the paper's own organisation
-    organisation_label: str | None = None  # TRUST | ICB
-    meeting_date: date | None = None
-    next_meeting: date | None = None
-    document_genre: str | None = None  # the paper's genre, for the flag (models.genre)
-    # Keys of the lines every paper of the document repeats (models.passages.template_sentences)
-    templates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,3 +176,17 @@ class Flag:
     consultation: Consultation = "unknown"
     evidence_spans: tuple[EvidenceSpan, ...] = ()
     top_terms: tuple[str, ...] = ()  # features that pushed the score most (not quotations)
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """What the linker and action extractor need to know about the paper a text comes from.
+    Here, not beside the linker, so that a process that only passes it on never imports spaCy."""
+
+    organisation_id: str | None = None  # ods:CODE of the paper's own organisation
+    organisation_label: str | None = None  # TRUST | ICB
+    meeting_date: date | None = None
+    next_meeting: date | None = None
+    document_genre: str | None = None  # the paper's genre, for the flag (models.genre)
+    # Keys of the lines every paper of the document repeats (models.passages.template_sentences)
+    templates: frozenset[str] = frozenset()

@@ -26,7 +26,7 @@ from extractors.types import (
 )
 
 if TYPE_CHECKING:  # spaCy is imported only where the models run, never in the ingest parent
-    from extractors.linking import DocContext
+    from extractors.types import DocContext
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ class Enricher:
     ) -> tuple[Organisation, MeetingInfo, DocContext]:
         """The paper's own organisation, its meeting, and the context its items' entities and
         flags are found in."""
-        from extractors.linking import DocContext
         from extractors.nlp import next_meeting_date
+        from extractors.types import DocContext
         from models.flagger import document_templates
         # The same context `EntityPipeline.annotate` builds for the whole document (a test holds
         # the two paths to the same output); the parts then only run the per-item components.

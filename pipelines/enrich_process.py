@@ -24,8 +24,7 @@ from pipelines.children import ChildPools, process_pool
 from pipelines.isolation import IsolatedReader, Stage
 
 if TYPE_CHECKING:
-    from extractors.linking import DocContext
-    from extractors.types import Item, SegmentedDocument
+    from extractors.types import DocContext, Item, SegmentedDocument
     from pipelines.budget import Hold
     from pipelines.config import Limits, Settings  # the child imports no settings
     from pipelines.enrich import Enriched, EnrichedPart, PartRunner
@@ -299,7 +298,7 @@ def _seconds_for_items(limits: Limits, items: tuple[Item, ...]) -> float:
 
 
 def _decode_context(row: Any) -> DocContext:
-    from extractors.linking import DocContext
+    from extractors.types import DocContext
 
     organisation_id, label, meeting_date, next_meeting, genre, templates = row
     texts = (organisation_id, label, meeting_date, next_meeting, genre)

@@ -42,8 +42,7 @@ from pipelines.store.repository import (
 )
 
 if TYPE_CHECKING:
-    from extractors.linking import DocContext
-    from extractors.types import Item, SegmentedDocument
+    from extractors.types import DocContext, Item, SegmentedDocument
     from pipelines.budget import Hold
     from pipelines.enrich import Enriched, EnrichedPart
 

@@ -219,6 +219,7 @@ assert '"workforce_impacting"' in classified.stdout, classified.output
     assert "pipelines.steps" in modules  # the run did happen here
     assert "prefect" not in modules
     assert "distributed" not in modules
+    assert "spacy" not in modules  # entities are found in the children only
 
 
 def test_a_read_only_command_imports_neither_the_models_nor_the_digest(tmp_path: Path) -> None:
