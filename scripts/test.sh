@@ -19,4 +19,6 @@ if [ -z "${NOSURPRISES_TEST_PG_URL:-}" ] && command -v pg_ctlcluster >/dev/null 
 fi
 
 export NOSURPRISES_HOME="$(mktemp -d)"
-python3 -m pytest -q -n 2 --dist loadfile "$@"
+# Files go out in the order the suite's conftest gives them (those with slow tests first), not
+# by how many tests each holds, so that no long file is left running alone at the end.
+python3 -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder "$@"
