@@ -10,9 +10,9 @@ are job security. So a sentence that points to a change and names a kind says th
 
 Each pattern is written from the category's description (pay, banding and job evaluation,
 allowances, unsocial hours ...; reorganising teams, consolidating services, closing a ward ...)
-and is deliberately narrow: "shift" alone is not a working pattern ("the three shifts of the
-plan"), an Integrated Care Board is not an integration, a post's "band" is a term but "a band
-of" is not. A sentence may name several kinds.
+and narrowed where it misread real or written papers: "shift" alone is not a working pattern
+("the three shifts of the plan"), an Integrated Care Board is not an integration, a post's
+"band" is a term but "a band of" is not. A sentence may name several kinds.
 """
 
 from __future__ import annotations
