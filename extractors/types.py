@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -176,6 +176,27 @@ class Flag:
     consultation: Consultation = "unknown"
     evidence_spans: tuple[EvidenceSpan, ...] = ()
     top_terms: tuple[str, ...] = ()  # features that pushed the score most (not quotations)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichedItem:
+    """An item of a paper with what the entity and flag stages found in it: the record that
+    is stored as one item row."""
+
+    item: Item
+    annotations: ItemAnnotations
+    flag: Flag
+
+
+def enriched_items(items: Sequence[Item], annotations: Sequence[ItemAnnotations],
+                   flags: Sequence[Flag]) -> tuple[EnrichedItem, ...]:
+    """Each item with its own annotations and flag. The stages return them in the items'
+    order, one each; a stage that returned a different count is a fault, raised here rather
+    than stored against the wrong items."""
+    if not len(items) == len(annotations) == len(flags):
+        raise ValueError(f"{len(items)} items but {len(annotations)} annotations and "
+                         f"{len(flags)} flags")
+    return tuple(EnrichedItem(*parts) for parts in zip(items, annotations, flags, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from extractors.errors import ReadError
 from extractors.types import Document as ReadDocument
-from extractors.types import DocumentAnnotations, Flag, SegmentedDocument
+from extractors.types import (
+    DocumentAnnotations,
+    EnrichedItem,
+    Flag,
+    SegmentedDocument,
+    enriched_items,
+)
 from pipelines.store.db import Store
 from pipelines.store.same_paper import link_meetings, lock_meetings
 from pipelines.store.schema import (
@@ -199,10 +205,9 @@ def save_processed(
             )
             session.add(document)
             session.flush()  # the unique sha256 decides races between workers here
-            for seq, (item, notes, flag) in enumerate(
-                zip(segmented.items, annotations.items, flags, strict=True), start=1
-            ):
-                session.add(_item_row(document_id, seq, item, notes, flag, stamp, model_version))
+            paired = enriched_items(segmented.items, annotations.items, flags)
+            for seq, enriched in enumerate(paired, start=1):
+                session.add(_item_row(document_id, seq, enriched, stamp, model_version))
             if previous is not None:
                 session.execute(update(Document).where(Document.id == previous.id)
                                 .values(superseded_by_id=document_id))
@@ -216,8 +221,9 @@ def save_processed(
                  flagged=document.flagged_count)
 
 
-def _item_row(document_id: str, seq: int, item, notes, flag: Flag, stamp: datetime,
-              model_version: str | None) -> Item:  # type: ignore[no-untyped-def]
+def _item_row(document_id: str, seq: int, enriched: EnrichedItem, stamp: datetime,
+              model_version: str | None) -> Item:
+    item, notes, flag = enriched.item, enriched.annotations, enriched.flag
     item_id = item_id_for(document_id, seq)
     row = Item(
         id=item_id, document_id=document_id, seq=seq, number=item.number,
