@@ -213,16 +213,16 @@ class PassageScoring:
             candidates_of.setdefault(owner, []).append(c)
         for owner, c in best_of.items():
             final[owner] = _soft_maximum(impact[candidates_of[owner]]) if soft else impact[c]
+            # What kind of change: with soft pooling every candidate that points to one
+            # (log-odds at least 0) says its kinds, so an item that merges teams and freezes
+            # posts is both; otherwise the best candidate alone.
+            pointing = [c]
             if soft:
-                # What kind of change: every candidate that points to one (log-odds at least
-                # 0) says its kinds, so an item that merges teams and freezes posts is both.
                 pointing = [k for k in candidates_of[owner] if impact[k] >= 0.0] or [c]
-                given[owner] = category_probabilities[pointing].max(axis=0)
-                if cues:
-                    # The kinds those sentences name outright (`models.cues`) come first.
-                    given[owner] = with_cues(given[owner], [candidate_texts[k] for k in pointing])
-            else:
-                given[owner] = category_probabilities[c]
+            given[owner] = category_probabilities[pointing].max(axis=0)
+            if cues:
+                # The kinds those sentences name outright (`models.cues`) come first.
+                given[owner] = with_cues(given[owner], [candidate_texts[k] for k in pointing])
             chosen[owner] = candidate_passage[c]
             judged[owner] = candidate_texts[c]
         return _HeadReading(final, given, sentence_logits, chosen, judged)
