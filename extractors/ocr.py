@@ -254,11 +254,6 @@ def _split_paragraph(lines: list[_OcrLine]) -> list[list[_OcrLine]]:
     return parts
 
 
-def ocr_page_image(image: Image.Image) -> str:
-    """All text on a page image, one paragraph a line."""
-    return "\n".join(paragraph.text for paragraph in ocr_paragraphs(image))
-
-
 def _join_lines(lines: list[str]) -> str:
     text = lines[0]
     for line in lines[1:]:

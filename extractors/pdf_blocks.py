@@ -48,13 +48,6 @@ class RunningText:
     headers: tuple[str | None, ...] = ()  # the line set apart at the top of each page, if any
 
 
-def remove_running_lines(
-    pages: Sequence[Sequence[Line]], heights: Sequence[float]
-) -> list[list[Line]]:
-    """Drop page numbers and header/footer lines repeated at the edges of neighbouring pages."""
-    return split_running_lines(pages, heights).pages
-
-
 def split_running_lines(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> RunningText:
     """Pages without running lines, keeping the removed header and footer texts.
 

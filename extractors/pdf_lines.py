@@ -120,20 +120,6 @@ def point_to_display(x: float, y: float, geo: PageGeometry) -> tuple[float, floa
     return x, geo.height - y
 
 
-def box_to_user(
-    box: tuple[float, float, float, float], geo: PageGeometry
-) -> tuple[float, float, float, float]:
-    """A displayed (x0, top, x1, bottom) box in PDF user space as (left, bottom, right, top)."""
-    x0, top, x1, bottom = box
-    if geo.rotation == 90:
-        return top, x0, bottom, x1
-    if geo.rotation == 180:
-        return geo.width - x1, top, geo.width - x0, bottom
-    if geo.rotation == 270:
-        return geo.height - bottom, geo.width - x1, geo.height - top, geo.width - x0
-    return x0, geo.height - bottom, x1, geo.height - top
-
-
 class _CharStyles:
     """Printed size and boldness of characters, asked of PDFium once per text object.
 

@@ -28,20 +28,6 @@ from models.table import (  # noqa: F401  (the input table's names, as before)
     word_counts,
 )
 
-PASSAGE_STRIDE = 75  # half a window: a proposal that straddles two windows is whole in one
-
-
-def text_passages(text: str, size: int = PASSAGE_WORDS, stride: int = PASSAGE_STRIDE) -> list[str]:
-    """Overlapping windows of `size` words over a long text; [] when the text fits in one.
-
-    Long reports mix a workforce section with pages of other business; scoring windows lets
-    that section be seen instead of being diluted by the rest of the text."""
-    words = text.split()
-    if len(words) <= size:
-        return []
-    starts = range(0, max(1, len(words) - size + stride), stride)
-    return [" ".join(words[start : start + size]) for start in starts]
-
 
 def build_features(char_features: int = 30_000, text_chars: str = "chars") -> ColumnTransformer:
     """TF-IDF of words and of word prefixes (or character n-grams) on the text, words of the

@@ -81,21 +81,6 @@ def read_labels(path: Path) -> list[LabelledItem]:
     return labelled
 
 
-def labelled_to_record(labelled: LabelledItem) -> dict[str, Any]:
-    return {
-        "id": labelled.id,
-        "group": labelled.group,
-        "genre": labelled.genre,
-        "heading": labelled.item.heading,
-        "text": labelled.item.text,
-        "purpose": labelled.item.purpose,
-        "fields": dict(labelled.item.fields),
-        "workforce_impacting": labelled.workforce_impacting,
-        "categories": list(labelled.categories),
-        "split": labelled.split,
-    }
-
-
 def label_matrix(labelled: Sequence[LabelledItem]) -> np.ndarray:
     """(n, 7) 0/1 matrix: the flag, then one column per category in CATEGORIES order."""
     rows = [
@@ -103,10 +88,6 @@ def label_matrix(labelled: Sequence[LabelledItem]) -> np.ndarray:
         for item in labelled
     ]
     return np.asarray(rows, dtype=int).reshape(len(rows), 1 + len(CATEGORIES))
-
-
-def by_split(labelled: Iterable[LabelledItem], split: str) -> list[LabelledItem]:
-    return [item for item in labelled if item.split == split]
 
 
 CATEGORY_CODES = {  # the letters of the hand-written parts files

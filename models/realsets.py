@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from extractors.types import CATEGORIES, Item
-from models.features import ItemText
-from models.labels import DATA, LabelledItem
+from models.labels import DATA
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PAPERS = SHARED / "real-papers"
@@ -237,15 +236,6 @@ def by_source(examples: Iterable[RealExample]) -> dict[str, list[RealExample]]:
     return grouped
 
 
-def genres_of(examples: Sequence[RealExample]) -> list[str | None]:
-    from models.genre import item_genre
-
-    return [
-        item_genre(e.item.heading, e.item.kind, e.document_genre) if e.document_genre else None
-        for e in examples
-    ]
-
-
 # One-line procedural sentences that must never be flagged (DOMAIN.md: routine business).
 PROCEDURAL_ONE_LINERS: tuple[str, ...] = (
     "Lunch will be served.",
@@ -333,46 +323,6 @@ def counts_by(pairs, key) -> dict[str, Counts]:
 
 
 SENTENCES_PER_DOCUMENT = 800  # real negative sentences kept per paper (evenly spread)
-
-
-def training_examples(
-    passages: Sequence[RealExample], papers: Sequence[RealExample]
-) -> list[LabelledItem]:
-    """Real text to train on: the labelled passages whole, and the sentences of paper items
-    labelled as no staff change (every sentence of such an item is a real negative in the
-    genre's own wording). Groups are source documents, so calibration never mixes them."""
-    from models.passages import sentence_spans
-
-    labelled = [
-        LabelledItem(
-            id=f"real-{e.id}",
-            group=f"real-{e.source}",
-            item=ItemText(text=e.item.text),
-            workforce_impacting=e.workforce_impacting,
-            categories=e.categories,
-            genre="real_passage",
-        )
-        for e in passages
-    ]
-    for source, own in by_source(papers).items():
-        sentences = [
-            e.item.text[s.start : s.end]
-            for e in own
-            if not e.workforce_impacting
-            for s in sentence_spans(e.item.text)
-        ]
-        step = max(1, len(sentences) // SENTENCES_PER_DOCUMENT)
-        labelled.extend(
-            LabelledItem(
-                id=f"real-{source}-{index}",
-                group=f"real-{source}",
-                item=ItemText(text=text),
-                workforce_impacting=False,
-                genre="real_sentence",
-            )
-            for index, text in enumerate(sentences[::step])
-        )
-    return labelled
 
 
 SCORE_HALF_STEP = 5e-5  # half the last place of a Flag's rounded score

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extractors.action_columns import TableColumns, table_columns
 from extractors.segment.minutes import MinuteStart, find_action_logs
-from extractors.segment.text import block_text, number_key
+from extractors.segment.text import number_key
 from extractors.types import Block, LoggedAction
 
 # A heading over a list of actions: "Action log", "Actions arising", "Summary of actions".
@@ -219,6 +219,3 @@ def _bare_key(text: str) -> str:
     """A reference without its letters in front: "JSCC 26/02", "26/02" and "2602" agree."""
     return re.sub(r"^(?:minute|item|min)?[a-z]*", "", number_key(text.strip()))
 
-
-def entry_text(blocks: Sequence[Block], entry: LogEntry) -> str:
-    return "\n".join(block_text(blocks[index]) for index in entry.blocks)
