@@ -164,7 +164,7 @@ def test_results_pass_through_and_one_child_serves_many_files(file_saying) -> No
     assert second.result[1] == "second"
     assert first.result[0] == second.result[0] == first.worker_pid != os.getpid()
     assert first.peak_rss_bytes > 1024 * 1024  # a Python interpreter is at least a few MiB
-    assert first.seconds >= 0
+    assert 0 < first.seconds < 30  # the time of the call is measured, not left at zero
 
 
 def test_record_types_cross_the_process_boundary(file_saying) -> None:
