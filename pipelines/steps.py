@@ -188,8 +188,8 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
     timings["enrich"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    saved = save_processed(store, facts, read, segmented, enriched.annotations,
-                           enriched.flags, run_id, enriched.model_version)
+    saved = save_processed(store, facts, read, segmented, enriched.paper(segmented.items),
+                           run_id)
     timings["store"] = time.perf_counter() - started
     if saved.duplicate:
         # A worker storing the same bytes from another path won the race: remember this path

@@ -31,14 +31,16 @@ def test_own_failures_are_retried_and_file_faults_are_not(db_url: str) -> None:
 def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
     from pipelines.store.repository import save_processed
     from pipelines.unchanged import unchanged_run
-    from tests.pipelines.store_fixtures import paper
+    from tests.pipelines.store_fixtures import enriched_paper, paper
 
     known, new = tmp_path / "known.pdf", tmp_path / "new.pdf"
     known.write_bytes(b"known paper")
     new.write_bytes(b"new paper")
     store = open_store(db_url)
     run_id = start_run(store, "ingest")
-    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]), run_id)
+    read, segmented, annotations, flags = paper(["Item"])
+    save_processed(store, facts(str(known), b"known paper"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), run_id)
 
     summary = unchanged_run([str(known)], "nightly", db_url)
     assert summary is not None
@@ -74,15 +76,16 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
     from pathlib import Path
 
     from pipelines.store.repository import save_processed
-    from tests.pipelines.store_fixtures import paper
+    from tests.pipelines.store_fixtures import enriched_paper, paper
 
     folder = tmp_path / "papers"
     folder.mkdir()
     known = folder / "known.pdf"
     known.write_bytes(b"known paper")
     store = open_store(db_url)
-    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]),
-                   start_run(store, "ingest"))
+    read, segmented, annotations, flags = paper(["Item"])
+    save_processed(store, facts(str(known), b"known paper"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), start_run(store, "ingest"))
     store.dispose()
 
     repo = Path(__file__).resolve().parents[2]
