@@ -200,6 +200,23 @@ def enriched_items(items: Sequence[Item], annotations: Sequence[ItemAnnotations]
 
 
 @dataclass(frozen=True, slots=True)
+class EnrichedPaper:
+    """What the entity and flag stages found in a whole paper: its own organisation, its
+    meeting and each of its items enriched, the record stored as one document row and its
+    item rows."""
+
+    organisation: Organisation
+    meeting: MeetingInfo
+    items: tuple[EnrichedItem, ...]
+    model_version: str | None = None
+
+    @property
+    def flagged(self) -> int:
+        """How many of the paper's items the flag stage found workforce-impacting."""
+        return sum(1 for enriched in self.items if enriched.flag.workforce_impacting)
+
+
+@dataclass(frozen=True, slots=True)
 class DocContext:
     """What the linker and action extractor need to know about the paper a text comes from.
     Here, not beside the linker, so that a process that only passes it on never imports spaCy."""

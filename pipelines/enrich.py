@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 
 from extractors.types import (
     DocumentAnnotations,
+    EnrichedPaper,
     Flag,
     Item,
     ItemAnnotations,
     MeetingInfo,
     Organisation,
     SegmentedDocument,
+    enriched_items,
 )
 
 if TYPE_CHECKING:  # spaCy is imported only where the models run, never in the ingest parent
@@ -36,6 +38,17 @@ class Enriched:
     annotations: DocumentAnnotations
     flags: tuple[Flag, ...]
     model_version: str | None
+
+    def paper(self, items: Sequence[Item]) -> EnrichedPaper:
+        """The paper whose `items` these are, each with its own annotations and flag; a stage
+        that returned a different count raises ValueError (see `enriched_items`)."""
+        annotations = self.annotations
+        return EnrichedPaper(
+            organisation=annotations.organisation,
+            meeting=annotations.meeting,
+            items=enriched_items(items, annotations.items, self.flags),
+            model_version=self.model_version,
+        )
 
 
 @dataclass(frozen=True, slots=True)

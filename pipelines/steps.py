@@ -175,6 +175,9 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
     started = time.perf_counter()
     try:
         enriched, parts = _enrich(segmented, path, settings, files_in_run, hold, children)
+        # Each item paired with its own annotations and flag: stages that returned counts
+        # that differ are a bug of ours on this paper, quarantined below like any other.
+        paper = enriched.paper(segmented.items)
     except ReadError as exc:
         return _quarantine(store, facts, exc, run_id, timings)
     except NosurprisesError:
@@ -188,8 +191,7 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
     timings["enrich"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    saved = save_processed(store, facts, read, segmented, enriched.annotations,
-                           enriched.flags, run_id, enriched.model_version)
+    saved = save_processed(store, facts, read, segmented, paper, run_id)
     timings["store"] = time.perf_counter() - started
     if saved.duplicate:
         # A worker storing the same bytes from another path won the race: remember this path

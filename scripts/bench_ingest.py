@@ -129,7 +129,7 @@ def bare_pdftotext(path: Path, pages: int) -> Timing:
 
 def read_segment_store(path: Path, pages: int, db_url: str) -> Timing:
     """The issue's 'ingest' without the entity and flag stages: isolated read, segment, store."""
-    from extractors.types import DocumentAnnotations, Flag, ItemAnnotations
+    from extractors.types import EnrichedItem, EnrichedPaper, Flag, ItemAnnotations, Organisation
     from pipelines.config import get_settings
     from pipelines.files import sha256_of
     from pipelines.isolation import IsolatedReader
@@ -144,11 +144,13 @@ def read_segment_store(path: Path, pages: int, db_url: str) -> Timing:
         outcome = reader.run(path)
         read, segmented = outcome.result
         facts = FileFacts(str(path), path.name, sha256_of(path), path.stat().st_size)
-        notes = DocumentAnnotations(
-            items=tuple(ItemAnnotations() for _ in segmented.items), meeting=segmented.meeting
+        paper = EnrichedPaper(
+            organisation=Organisation(),
+            meeting=segmented.meeting,
+            items=tuple(EnrichedItem(item, ItemAnnotations(), Flag(False, 0.0))
+                        for item in segmented.items),
         )
-        flags = [Flag(False, 0.0)] * len(segmented.items)
-        save_processed(store, facts, read, segmented, notes, flags, run_id)
+        save_processed(store, facts, read, segmented, paper, run_id)
         seconds = time.perf_counter() - started
     store.dispose()
     return Timing("read + segment + store", seconds, pages)

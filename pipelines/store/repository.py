@@ -16,13 +16,7 @@ from sqlalchemy.orm import Session
 
 from extractors.errors import ReadError
 from extractors.types import Document as ReadDocument
-from extractors.types import (
-    DocumentAnnotations,
-    EnrichedItem,
-    Flag,
-    SegmentedDocument,
-    enriched_items,
-)
+from extractors.types import EnrichedItem, EnrichedPaper, SegmentedDocument
 from pipelines.store.db import Store
 from pipelines.store.same_paper import link_meetings, lock_meetings
 from pipelines.store.schema import (
@@ -175,15 +169,13 @@ def save_processed(
     facts: FileFacts,
     read: ReadDocument,
     segmented: SegmentedDocument,
-    annotations: DocumentAnnotations,
-    flags: Sequence[Flag],
+    paper: EnrichedPaper,
     run_id: str,
-    model_version: str | None = None,
 ) -> Saved:
     """Store a document and its items in one transaction; a concurrent twin makes it a duplicate."""
     document_id = document_id_for(facts.sha256)
     stamp = now()
-    meeting = annotations.meeting
+    meeting = paper.meeting
     try:
         with store.session() as session:
             previous = _previous_version(session, facts.source, facts.sha256)
@@ -195,19 +187,17 @@ def save_processed(
                 format=read.format, pages=read.page_count, ocr=read.ocr,
                 title=meeting.title or segmented.meeting.title or read.metadata.get("title"),
                 document_type=segmented.document_type,
-                organisation_name=annotations.organisation.name or meeting.organisation,
-                organisation_ods=annotations.organisation.ods_code,
+                organisation_name=paper.organisation.name or meeting.organisation,
+                organisation_ods=paper.organisation.ods_code,
                 meeting=meeting.meeting, meeting_date=meeting.meeting_date,
                 supersedes_id=previous.id if previous else None,
                 source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
-                items_count=len(segmented.items),
-                flagged_count=sum(1 for flag in flags if flag.workforce_impacting),
+                items_count=len(segmented.items), flagged_count=paper.flagged,
             )
             session.add(document)
             session.flush()  # the unique sha256 decides races between workers here
-            paired = enriched_items(segmented.items, annotations.items, flags)
-            for seq, enriched in enumerate(paired, start=1):
-                session.add(_item_row(document_id, seq, enriched, stamp, model_version))
+            for seq, enriched in enumerate(paper.items, start=1):
+                session.add(_item_row(document_id, seq, enriched, stamp, paper.model_version))
             if previous is not None:
                 session.execute(update(Document).where(Document.id == previous.id)
                                 .values(superseded_by_id=document_id))

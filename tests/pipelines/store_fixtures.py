@@ -10,6 +10,7 @@ from extractors.types import (
     CategoryScore,
     Document,
     DocumentAnnotations,
+    EnrichedPaper,
     Entity,
     Flag,
     Item,
@@ -18,12 +19,19 @@ from extractors.types import (
     Organisation,
     SegmentedDocument,
 )
+from pipelines.enrich import Enriched
 from pipelines.store.repository import FileFacts
 
 
 def facts(source: str, content: bytes) -> FileFacts:
     return FileFacts(source=source, filename=source.rsplit("/", 1)[-1],
                      sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+
+
+def enriched_paper(segmented: SegmentedDocument, annotations: DocumentAnnotations,
+                   flags: list[Flag], version: str | None = None) -> EnrichedPaper:
+    """What the entity and flag stages found in `segmented`, as the enrich step stores it."""
+    return Enriched(annotations, tuple(flags), version).paper(segmented.items)
 
 
 def paper(headings: list[str]) -> tuple[Document, SegmentedDocument, DocumentAnnotations,

@@ -17,7 +17,7 @@ from pipelines.cli import main
 from pipelines.store import open_store
 from pipelines.store.repository import save_processed, start_run
 from pipelines.store.schema import Label, ModelVersion
-from tests.pipelines.store_fixtures import facts, paper
+from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 
 @pytest.fixture()
@@ -29,10 +29,8 @@ def stored_items(db_url: str) -> list[str]:
         facts("/papers/pack.pdf", b"pack"),
         read,
         segmented,
-        annotations,
-        flags,
+        enriched_paper(segmented, annotations, flags, "test"),
         start_run(store, "ingest"),
-        "test",
     )
     store.dispose()
     return [f"{saved.document_id}-001", f"{saved.document_id}-002"]

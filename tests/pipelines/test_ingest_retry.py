@@ -28,17 +28,54 @@ def test_own_failures_are_retried_and_file_faults_are_not(db_url: str) -> None:
     store.dispose()
 
 
+def test_stages_that_lost_an_item_quarantine_the_paper_to_be_read_again(
+    db_url: str, tmp_path, monkeypatch
+) -> None:
+    import logging
+    from types import SimpleNamespace
+
+    from sqlalchemy import func, select
+
+    from pipelines import steps
+    from pipelines.config import get_settings
+    from pipelines.enrich import Enriched
+    from pipelines.store.schema import Document, Item
+    from tests.pipelines.store_fixtures import paper
+
+    read, segmented, annotations, flags = paper(["Ward closure", "Minutes"])
+    answer = SimpleNamespace(worker_pid=1, readers=1, error=None, result=(read, segmented))
+    monkeypatch.setattr(steps, "read_file", lambda *args, **kwargs: answer)
+    monkeypatch.setattr(steps, "_enrich", lambda *args, **kwargs: (
+        Enriched(annotations, tuple(flags[:1]), "test"), 1))
+    store = open_store(db_url)
+    run_id = start_run(store, "ingest")
+    pack = facts(str(tmp_path / "pack.pdf"), b"pack")
+
+    outcome = steps._read_enrich_store(tmp_path / "pack.pdf", pack, run_id, get_settings(),
+                                       store, logging.getLogger(__name__), 1, 1, None, None)
+    assert (outcome.status, outcome.reason_code) == ("quarantined", "internal_error")
+    assert outcome.message == "entity or flag stage failed (ValueError)"
+    with store.session() as session:
+        assert session.get(Document, outcome.document_id).status == "quarantined"
+        assert session.scalar(select(func.count()).select_from(Item)) == 0
+    settled, known = _settled(store, pack, run_id, retry_quarantined=False)
+    assert settled is None and known is not None and known.reason_code == "internal_error"
+    store.dispose()
+
+
 def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
     from pipelines.store.repository import save_processed
     from pipelines.unchanged import unchanged_run
-    from tests.pipelines.store_fixtures import paper
+    from tests.pipelines.store_fixtures import enriched_paper, paper
 
     known, new = tmp_path / "known.pdf", tmp_path / "new.pdf"
     known.write_bytes(b"known paper")
     new.write_bytes(b"new paper")
     store = open_store(db_url)
     run_id = start_run(store, "ingest")
-    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]), run_id)
+    read, segmented, annotations, flags = paper(["Item"])
+    save_processed(store, facts(str(known), b"known paper"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), run_id)
 
     summary = unchanged_run([str(known)], "nightly", db_url)
     assert summary is not None
@@ -74,15 +111,16 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
     from pathlib import Path
 
     from pipelines.store.repository import save_processed
-    from tests.pipelines.store_fixtures import paper
+    from tests.pipelines.store_fixtures import enriched_paper, paper
 
     folder = tmp_path / "papers"
     folder.mkdir()
     known = folder / "known.pdf"
     known.write_bytes(b"known paper")
     store = open_store(db_url)
-    save_processed(store, facts(str(known), b"known paper"), *paper(["Item"]),
-                   start_run(store, "ingest"))
+    read, segmented, annotations, flags = paper(["Item"])
+    save_processed(store, facts(str(known), b"known paper"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), start_run(store, "ingest"))
     store.dispose()
 
     repo = Path(__file__).resolve().parents[2]

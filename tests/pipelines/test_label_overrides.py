@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.store import open_store
 from pipelines.store.repository import save_processed, start_run
-from tests.pipelines.store_fixtures import facts, paper
+from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 
 @pytest.fixture()
@@ -21,7 +21,8 @@ def items(db_url: str, home: Path) -> list[str]:
     store = open_store(db_url)
     read, segmented, annotations, flags = paper(["Ward closure", "Finance report"])
     saved = save_processed(store, facts("/papers/pack.pdf", b"pack"), read, segmented,
-                           annotations, flags, start_run(store, "ingest"), "test")
+                           enriched_paper(segmented, annotations, flags, "test"),
+                           start_run(store, "ingest"))
     store.dispose()
     return [f"{saved.document_id}-001", f"{saved.document_id}-002"]
 

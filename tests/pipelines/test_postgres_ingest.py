@@ -41,7 +41,7 @@ from tests.pipelines.crash_harness import (
     store_problems,
     wait_until_gone,
 )
-from tests.pipelines.store_fixtures import facts, paper
+from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 flow_test = pytest.mark.usefixtures("prefect_harness")
 
@@ -198,7 +198,8 @@ def test_copy_recorded_by_a_concurrent_run_is_not_an_error(racing_store) -> None
     run_id = start_run(store, "ingest")
     read, segmented, annotations, flags = paper(["Corporate restructure"])
     original = facts("/papers/a/pack.pdf", b"same bytes")
-    save_processed(store, original, read, segmented, annotations, flags, run_id)
+    save_processed(store, original, read, segmented,
+                   enriched_paper(segmented, annotations, flags), run_id)
     copy = facts("/papers/b/pack.pdf", b"same bytes")
     known = find_known(store, copy.sha256, copy.source)
     assert known is not None

@@ -42,6 +42,7 @@ from pipelines.store.repository import (
 from pipelines.store.same_paper import PaperUnit, same_paper, title_agreement
 from pipelines.store.schema import Document as DocumentRow
 from pipelines.store.schema import Item as ItemRow
+from tests.pipelines.store_fixtures import enriched_paper
 
 ORG = Organisation("Calderdale and Huddersfield NHS Foundation Trust", "RWY")
 DAY = date(2026, 5, 14)
@@ -87,12 +88,12 @@ def _save(store: Store, name: str, kind: DocumentType, entries: Sequence[tuple[s
     content = (name + version).encode()
     facts = FileFacts(source=f"/papers/{name}", filename=name,
                       sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+    segmented = SegmentedDocument(kind, meeting, items)
+    annotations = DocumentAnnotations(items=tuple(ItemAnnotations() for _ in items),
+                                      organisation=organisation, meeting=meeting)
     saved = save_processed(
-        store, facts, Document(format="pdf", blocks=(), page_count=len(items)),
-        SegmentedDocument(kind, meeting, items),
-        DocumentAnnotations(items=tuple(ItemAnnotations() for _ in items),
-                            organisation=organisation, meeting=meeting),
-        flags, run_id or start_run(store, "ingest"))
+        store, facts, Document(format="pdf", blocks=(), page_count=len(items)), segmented,
+        enriched_paper(segmented, annotations, flags), run_id or start_run(store, "ingest"))
     return saved.document_id
 
 

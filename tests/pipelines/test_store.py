@@ -22,7 +22,7 @@ from pipelines.store.repository import (
     start_run,
 )
 from pipelines.store.schema import Document, EntityMention, Item, Quarantine
-from tests.pipelines.store_fixtures import facts, paper
+from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -54,7 +54,7 @@ def test_a_stage_that_lost_an_item_stores_nothing(store_url: str) -> None:
     read, segmented, annotations, flags = paper(["Ward closure", "Minutes"])
     with pytest.raises(ValueError, match="2 items but 2 annotations and 1 flags"):
         save_processed(store, facts("/papers/short.pdf", b"short"), read, segmented,
-                       annotations, flags[:1], run_id)
+                       enriched_paper(segmented, annotations, flags[:1]), run_id)
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 0
         assert session.scalar(select(func.count()).select_from(Item)) == 0
@@ -67,7 +67,7 @@ def test_saved_document_round_trips_to_export(store_url: str) -> None:
     read, segmented, annotations, flags = paper(["Corporate restructure", "Finance report",
                                                  "Rota change"])
     saved = save_processed(store, facts("/papers/pack.pdf", b"v1"), read, segmented,
-                           annotations, flags, run_id, "test-model")
+                           enriched_paper(segmented, annotations, flags, "test-model"), run_id)
     assert (saved.items, saved.flagged, saved.duplicate) == (3, 2, False)
     with store.session() as session:
         records = list(item_records(session))
@@ -93,10 +93,10 @@ def test_same_bytes_twice_is_a_duplicate_not_a_new_row(store_url: str) -> None:
     store = open_store(store_url)
     run_id = start_run(store, "ingest")
     read, segmented, annotations, flags = paper(["Only item"])
-    save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, annotations, flags,
-                   run_id)
-    again = save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, annotations,
-                           flags, run_id)
+    enriched = enriched_paper(segmented, annotations, flags)
+    save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, enriched, run_id)
+    again = save_processed(store, facts("/a/pack.pdf", b"same"), read, segmented, enriched,
+                           run_id)
     assert again.duplicate is True
     known = find_known(store, facts("/b/copy.pdf", b"same").sha256, "/b/copy.pdf")
     assert known is not None and not known.same_source
@@ -114,10 +114,9 @@ def test_new_version_at_same_source_supersedes_the_old(store_url: str) -> None:
     store = open_store(store_url)
     run_id = start_run(store, "ingest")
     read, segmented, annotations, flags = paper(["Item"])
-    old = save_processed(store, facts("/a/pack.pdf", b"v1"), read, segmented, annotations,
-                         flags, run_id)
-    new = save_processed(store, facts("/a/pack.pdf", b"v2"), read, segmented, annotations,
-                         flags, run_id)
+    enriched = enriched_paper(segmented, annotations, flags)
+    old = save_processed(store, facts("/a/pack.pdf", b"v1"), read, segmented, enriched, run_id)
+    new = save_processed(store, facts("/a/pack.pdf", b"v2"), read, segmented, enriched, run_id)
     with store.session() as session:
         by_id = {r["document_id"]: r for r in document_records(session)}
         assert session.get(Document, old.document_id).superseded_by_id == new.document_id
@@ -143,7 +142,8 @@ def test_exports_write_jsonl_and_formula_safe_csv(db_url: str) -> None:
     store = open_store(db_url)
     run_id = start_run(store, "ingest")
     read, segmented, annotations, flags = paper(["=HYPERLINK(\"http://x\")"])
-    save_processed(store, facts("/a/p.pdf", b"1"), read, segmented, annotations, flags, run_id)
+    save_processed(store, facts("/a/p.pdf", b"1"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), run_id)
     with store.session() as session:
         out = io.StringIO()
         assert write_jsonl(item_records(session), out) == 1

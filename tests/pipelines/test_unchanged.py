@@ -17,7 +17,7 @@ from pipelines.store import open_store
 from pipelines.store.repository import save_processed, save_quarantined, start_run
 from pipelines.store.sqlite_file import SCHEMA_HEAD, revision_of, sqlite_path, stored_time
 from pipelines.unchanged import _settle_with_orm, unchanged_run
-from tests.pipelines.store_fixtures import facts, paper
+from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 
 def test_the_schema_head_is_alembics() -> None:
@@ -53,7 +53,9 @@ def _known_folder(tmp_path: Path, db_url: str) -> Path:
         (folder / name).write_bytes(content)
     store = open_store(db_url)
     run_id = start_run(store, "ingest")
-    save_processed(store, facts(str(folder / "paper.pdf"), b"paper"), *paper(["Item"]), run_id)
+    read, segmented, annotations, flags = paper(["Item"])
+    save_processed(store, facts(str(folder / "paper.pdf"), b"paper"), read, segmented,
+                   enriched_paper(segmented, annotations, flags), run_id)
     locked = facts(str(tmp_path / "elsewhere" / "locked.pdf"), b"locked")
     save_quarantined(store, locked, locked.source, EncryptedError("password required"), run_id)
     store.dispose()
