@@ -192,7 +192,7 @@ def save_processed(
                 meeting=meeting.meeting, meeting_date=meeting.meeting_date,
                 supersedes_id=previous.id if previous else None,
                 source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
-                items_count=len(segmented.items), flagged_count=paper.flagged,
+                items_count=len(paper.items), flagged_count=paper.flagged,
             )
             session.add(document)
             session.flush()  # the unique sha256 decides races between workers here
@@ -207,7 +207,7 @@ def save_processed(
             link_meetings(session, (document_id, *([previous.id] if previous else [])))
     except IntegrityError:
         return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
-    return Saved(document_id=document_id, items=len(segmented.items),
+    return Saved(document_id=document_id, items=len(paper.items),
                  flagged=document.flagged_count)
 
 
