@@ -45,6 +45,28 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_papers_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of the real papers' items as ingest segments them (`models.realsets`), read
+    once for the whole run: the processes of a parallel run share it, and the first to ask
+    reads the papers while the others wait for it."""
+    import fcntl
+
+    from models.realsets import available, paper_examples
+
+    if not available():
+        pytest.skip("../shared is not beside the project")
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's, shared by its worker processes
+    cache = root / "real-paper-items"
+    with open(root / "real-paper-items.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cache.mkdir(exist_ok=True)
+        paper_examples(cache)  # reads and keeps the papers not kept yet
+    return cache
+
+
+@pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """A temporary Prefect server and database for flow tests (started once per session)."""
     from prefect.testing.utilities import prefect_test_harness

@@ -103,16 +103,16 @@ def test_the_base_ner_runs_only_through_the_candidate_step(built) -> None:
 
 
 @pytest.mark.slow
-def test_entities_equal_the_whole_text_ner_on_real_papers(built, whole_text, shared_dir) -> None:
-    from extractors.read import read_document
-    from extractors.segment import segment_document
+def test_entities_equal_the_whole_text_ner_on_real_papers(
+    built, whole_text, real_papers_cache
+) -> None:
+    from models.realsets import by_source, paper_examples
 
-    papers = sorted((shared_dir / "real-papers").glob("*.pdf"))
-    papers += sorted((shared_dir / "real-papers").glob("*.docx"))
-    assert papers
-    for paper in papers:
-        texts = [item.text for item in segment_document(read_document(paper)).items]
-        assert built.annotate_texts(texts) == whole_text.annotate_texts(texts), paper.name
+    papers = by_source(paper_examples(real_papers_cache))
+    assert len(papers) == 5
+    for name, examples in papers.items():
+        texts = [example.item.text for example in examples]
+        assert built.annotate_texts(texts) == whole_text.annotate_texts(texts), name
 
 
 def test_a_saved_pipeline_keeps_the_candidate_step(tmp_path: Path, built) -> None:

@@ -33,8 +33,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("papers")
+def cache(real_papers_cache):
+    return real_papers_cache
 
 
 @pytest.fixture(scope="module")

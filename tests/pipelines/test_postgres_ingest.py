@@ -104,10 +104,11 @@ def test_samples_on_postgres_match_sqlite_and_a_second_run_adds_nothing(
 
 
 def _ingest_twice_at_once(
-    db_url: str, corpus: Corpus, folder: Path, prefect_api_url: str
+    db_url: str, corpus: Corpus, folder: Path, prefect_api_url: str | None
 ) -> list[dict]:
     """Two `nosurprises ingest` processes over the same folder into one store, started
-    together; returns their summaries."""
+    together (as Prefect flows when given the server's address, else as the command runs by
+    default, in process); returns their summaries."""
     env = command_env(folder / "home", new_tag(), prefect_api_url)
     args = ["ingest", str(corpus.root), "--db", db_url, "--json"]
     outputs = [folder / f"out-{n}.json" for n in range(2)]
@@ -150,12 +151,12 @@ def test_two_ingests_at_once_into_postgres_store_each_paper_once(
 
 
 @pytest.mark.slow
-@flow_test
 def test_two_ingests_at_once_into_sqlite_store_each_paper_once(
-    corpus: Corpus, corpus_once: dict, prefect_api_url: str, tmp_path: Path
+    corpus: Corpus, corpus_once: dict, tmp_path: Path
 ) -> None:
+    # The command's default way, without Prefect (the PostgreSQL test above runs flows).
     db_url = f"sqlite:///{tmp_path / 'store.db'}"
-    summaries = _ingest_twice_at_once(db_url, corpus, tmp_path, prefect_api_url)
+    summaries = _ingest_twice_at_once(db_url, corpus, tmp_path, None)
     _check_concurrent(db_url, corpus, corpus_once, summaries)
 
 
