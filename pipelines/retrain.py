@@ -8,7 +8,7 @@ same steps as tasks for the weekly deployment.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger, task
 
 from models.evaluate import Evaluation, evaluate_model, not_worse
 from models.labels import LabelledItem, read_labels
-from models.persistence import ModelRecord, new_version, save_model
+from models.persistence import ModelRecord, check_hash, new_version, save_model
 from models.train import DEFAULT_PARAMS, fixed_test_set, train_model, training_set
 from pipelines.config import get_settings
 from pipelines.labelling import stored_labels, training_items
@@ -74,9 +74,14 @@ def compare(
     candidate: ModelRecord, current: ModelRecord, test: list[LabelledItem] | None = None
 ) -> Comparison:
     items = test or fixed_test_set()
-    return Comparison(
-        candidate, current, evaluate_record(candidate, items), evaluate_record(current, items)
-    )
+    candidate_eval = evaluate_record(candidate, items)
+    if current.sha256 != candidate.sha256:
+        return Comparison(candidate, current, candidate_eval, evaluate_record(current, items))
+    # The same model under another name, or itself when there is no candidate: the same
+    # bytes score the same, so its file is only checked, not scored a second time.
+    check_hash(Path(current.path), current.sha256)
+    return Comparison(candidate, current, candidate_eval,
+                      replace(candidate_eval, version=current.version))
 
 
 def promote_if_not_worse(
