@@ -3,13 +3,16 @@ to, never items of their own, and no word of the log is lost on the way."""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pytest
 
 from extractors.coverage import pdf_text_layer, word_coverage
 from extractors.nlp import EntityPipeline
 from extractors.read import read_document
 from extractors.segment import segment_document
-from extractors.types import Action, SegmentedDocument
+from extractors.types import Action, Document, SegmentedDocument
 from tests.extractors.minutes_layouts import LAYOUTS, SCANNED_LAYOUTS, Expected, Layout
 
 MIN_ACCURACY = 0.9
@@ -32,14 +35,20 @@ def pipeline() -> EntityPipeline:
     return EntityPipeline.load()
 
 
+@functools.cache
+def _read(path: Path) -> Document:
+    """A layout read once for the module: a scanned one costs seconds of OCR each time."""
+    return read_document(path)
+
+
 def _segment(layout: Layout) -> SegmentedDocument:
-    return segment_document(read_document(layout.path))
+    return segment_document(_read(layout.path))
 
 
 @pytest.mark.parametrize("name", [build.__name__ for build in LAYOUTS])
 def test_each_minute_is_an_item_and_the_log_is_none(layouts: dict[str, Layout], name: str) -> None:
     layout = layouts[name]
-    document = read_document(layout.path)
+    document = _read(layout.path)
     result = segment_document(document)
     assert result.document_type == "minutes"
     assert tuple(i.number for i in result.items if i.kind == "minute") == layout.minutes
@@ -93,7 +102,7 @@ def test_log_entries_sit_in_their_minute_text(layouts: dict[str, Layout]) -> Non
 @pytest.mark.slow
 def test_scanned_minutes_keep_their_log_as_actions(scanned: dict[str, Layout]) -> None:
     for name, layout in scanned.items():
-        document = read_document(layout.path)
+        document = _read(layout.path)
         assert document.ocr, name
         result = segment_document(document)
         assert result.document_type == "minutes", name

@@ -72,11 +72,12 @@ def _encrypted_pdf(path: Path) -> None:
     pdf.save()
 
 
-def build_corpus(samples: Path, root: Path, duplicates: int = 4, variants: int = 3) -> Corpus:
-    """Every sample; exact copies of a few in another folder (the same bytes at a second
-    path); a few PDFs with bytes appended after %%EOF (new documents with the same content);
-    and bad files that must each be quarantined."""
-    originals = sample_files(samples)
+def build_corpus(samples: Path, root: Path, duplicates: int = 4, variants: int = 3,
+                 scanned: bool = True) -> Corpus:
+    """Every sample (without the scanned ones when not `scanned`); exact copies of a few in
+    another folder (the same bytes at a second path); a few PDFs with bytes appended after
+    %%EOF (new documents with the same content); and bad files that must each be quarantined."""
+    originals = [p for p in sample_files(samples) if scanned or "scanned" not in p.name]
     for folder in ("a", "b", "c", "bad"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     for path in originals:
