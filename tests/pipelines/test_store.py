@@ -161,19 +161,22 @@ def test_processes_opening_a_new_sqlite_store_together_all_get_it(tmp_path: Path
     import sys
     import time
 
+    # Four processes open six new stores, all of them the first at the same moment, then the
+    # second a second later, and so on: six races of four, for four interpreters' imports.
     opener = (
         "import sys, time\n"
         "from pipelines.store.db import open_store\n"
-        "while time.time() < float(sys.argv[2]): pass\n"
-        "open_store(sys.argv[1]).dispose()\n"
+        "start = float(sys.argv[1])\n"
+        "for n, url in enumerate(sys.argv[2:]):\n"
+        "    time.sleep(max(0.0, start + n - time.time()))\n"
+        "    open_store(url).dispose()\n"
     )
-    for round_ in range(6):
-        url = f"sqlite:///{tmp_path / f'store-{round_}.db'}"
-        start = str(time.time() + 2.0)  # after every interpreter has imported the store
-        processes = [
-            subprocess.Popen([sys.executable, "-c", opener, url, start],
-                             stderr=subprocess.PIPE, text=True)
-            for _ in range(4)
-        ]
-        errors = [p.communicate(timeout=120)[1] for p in processes]
-        assert [p.returncode for p in processes] == [0] * 4, errors
+    urls = [f"sqlite:///{tmp_path / f'store-{round_}.db'}" for round_ in range(6)]
+    start = str(time.time() + 2.0)  # after every interpreter has imported the store
+    processes = [
+        subprocess.Popen([sys.executable, "-c", opener, start, *urls],
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0] * 4, errors
