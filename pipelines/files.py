@@ -164,10 +164,11 @@ def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
                      source_name=target.source_name)
 
 
-def _settled(store: Store, facts: FileFacts, run_id: str,
-             retry_quarantined: bool) -> tuple[FileOutcome | None, Known | None]:
+def _settled(store: Store, facts: FileFacts, run_id: str, retry_quarantined: bool,
+             quarantined: str = "quarantined in an earlier run"
+             ) -> tuple[FileOutcome | None, Known | None]:
     """The outcome for bytes the store already has (None when they must be read) and what
-    the store knows of them."""
+    the store knows of them; `quarantined` is the message of a copy of quarantined bytes."""
     from pipelines.store.repository import find_known, record_copy
 
     known = find_known(store, facts.sha256, facts.source)
@@ -180,7 +181,6 @@ def _settled(store: Store, facts: FileFacts, run_id: str,
     retry = retry_quarantined or (known is not None and known.reason_code == InternalError.code)
     if known is not None and not retry:  # quarantined before
         record_copy(store, known, facts, run_id)  # this path, too, has its record
-        return FileOutcome(facts.source, facts.filename, "duplicate",
-                           message="quarantined in an earlier run",
+        return FileOutcome(facts.source, facts.filename, "duplicate", message=quarantined,
                            document_id=known.document_id), known
     return None, known

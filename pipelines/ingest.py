@@ -32,7 +32,7 @@ from pipelines.files import (
 )
 from pipelines.local import in_given_order
 from pipelines.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
-from pipelines.steps import ingest_target, sort_targets
+from pipelines.steps import ingest_target, settle_copies, sort_targets
 from pipelines.store.repository import finish_run, start_run
 from pipelines.unchanged import unchanged_run
 
@@ -139,12 +139,12 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
         for outcome in known.settled:
             outcomes.append(outcome)
             observe("file", outcome)
-        futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined, len(known.to_read))
-                   for t in known.to_read]
-        for future in as_completed(futures):
-            outcome = future.result()
+        outcomes += _read_files(known.to_read, run_id, db_url, retry_quarantined, observe)
+        copies, left = settle_copies(known.copies, run_id, db_url, _run_logger())
+        for outcome in copies:
             outcomes.append(outcome)
             observe("file", outcome)
+        outcomes += _read_files(left, run_id, db_url, retry_quarantined, observe)
     except BaseException:
         summary = RunSummary.of(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", summary.counts(), summary.as_dict())
@@ -155,6 +155,19 @@ def ingest_flow(targets: list[str], source_name: str | None = None, db: str | No
     create_markdown_artifact(_summary_markdown(summary), key="ingest-summary",
                              description="Files processed, quarantined and flagged")
     return summary
+
+
+def _read_files(to_read: list[Target], run_id: str, db_url: str, retry_quarantined: bool,
+                observe: Observer) -> list[FileOutcome]:
+    """One task per file, as many at once as the task runner runs; their outcomes."""
+    outcomes: list[FileOutcome] = []
+    futures = [ingest_file.submit(t, run_id, db_url, retry_quarantined, len(to_read))
+               for t in to_read]
+    for future in as_completed(futures):
+        outcome = future.result()
+        outcomes.append(outcome)
+        observe("file", outcome)
+    return outcomes
 
 
 def _api_for_workers() -> dict[str, str]:

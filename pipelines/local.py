@@ -97,7 +97,7 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
     from pipelines.children import ChildPools
     from pipelines.config import get_settings
     from pipelines.files import LOCAL_THREADS, _store, discover_targets, helpers_for
-    from pipelines.steps import sort_targets
+    from pipelines.steps import settle_copies, sort_targets
     from pipelines.store.repository import finish_run, start_run
 
     settings = get_settings()
@@ -123,6 +123,12 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
             observe("file", outcome)
         outcomes += _read_all(known.to_read, run_id, db_url, retry_quarantined, threads,
                               observe, children)
+        copies, left = settle_copies(known.copies, run_id, db_url, log)
+        for outcome in copies:
+            outcomes.append(outcome)
+            observe("file", outcome)
+        outcomes += _read_all(left, run_id, db_url, retry_quarantined, threads, observe,
+                              children)
     except BaseException:
         summary = RunSummary.of(outcomes, run_id, time.perf_counter() - started, source_name)
         finish_run(store, run_id, "failed", summary.counts(), summary.as_dict())

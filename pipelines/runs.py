@@ -66,10 +66,12 @@ class FileOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Sorted:
-    """The pre-pass's answer: files the store already knows, settled, and the rest to read."""
+    """The pre-pass's answer: files the store already knows, settled; the rest to read; and
+    files with the same bytes as one of those, to settle once it is stored (`copies`)."""
 
     settled: list[FileOutcome]
     to_read: list[Target]
+    copies: list[Target] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 Logger = logging.Logger | logging.LoggerAdapter
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+QUARANTINED_TWIN = "quarantined in this run (the same bytes as another file)"
 
 
 def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
@@ -98,10 +99,13 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
                  retry_quarantined: bool = False) -> Sorted:
     """Hash the local files and settle those the store already has: on a rerun nothing is
     read. URLs and unreadable paths are left to `ingest_target`, which fetches or
-    quarantines them; the files to read come largest first."""
+    quarantines them; the files to read come largest first, each bytes once: the same bytes
+    at another path wait as a copy (`settle_copies`)."""
     store = _store(db_url)
     settled: list[FileOutcome] = []
     to_read: list[tuple[int, Target]] = []
+    copies: list[Target] = []
+    first_of: set[str] = set()  # the bytes this run will read, by SHA-256
     for target in targets:
         if target.is_url or target.refused:  # fetched, or recorded as refused, by the step
             to_read.append((_UNKNOWN_SIZE, target))
@@ -112,7 +116,10 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
             to_read.append((_UNKNOWN_SIZE, target))
             continue
         outcome, _ = _settled(store, facts, run_id, retry_quarantined)
-        if outcome is None:
+        if outcome is None and facts.sha256 in first_of:
+            copies.append(target)  # the same bytes at another path: read once
+        elif outcome is None:
+            first_of.add(facts.sha256)
             to_read.append((facts.size, target))
         else:
             log_outcome(log, outcome, 0.0)
@@ -120,7 +127,31 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
     # Largest first: the workers then end together instead of one of them finishing a big
     # pack alone at the end. URLs, of unknown size until fetched, go before everything.
     to_read.sort(key=lambda pair: -pair[0])
-    return Sorted(settled, [target for _, target in to_read])
+    return Sorted(settled, [target for _, target in to_read], copies)
+
+
+def settle_copies(copies: list[Target], run_id: str, db_url: str, log: Logger
+                  ) -> tuple[list[FileOutcome], list[Target]]:
+    """Once the run has read the files to read, the copies of their bytes at other paths:
+    each recorded as a copy of the stored paper (or of its quarantine, which was this run's
+    attempt), and those left to read, whose twin a failure of our own left unsettled."""
+    store = _store(db_url)
+    settled: list[FileOutcome] = []
+    left: list[Target] = []
+    for target in copies:
+        try:
+            facts = _local_facts(target, Path(target.location), target.location)
+        except OSError:  # gone since it was hashed: its own read quarantines it
+            left.append(target)
+            continue
+        outcome, _ = _settled(store, facts, run_id, retry_quarantined=False,
+                              quarantined=QUARANTINED_TWIN)
+        if outcome is None:
+            left.append(target)
+        else:
+            log_outcome(log, outcome, 0.0)
+            settled.append(outcome)
+    return settled, left
 
 
 def log_outcome(log: Logger, outcome: FileOutcome, seconds: float) -> None:

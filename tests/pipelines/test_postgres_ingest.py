@@ -251,8 +251,8 @@ def test_quarantine_racing_a_concurrent_run_keeps_one_document_and_both_attempts
 def test_same_bytes_at_two_paths_read_at_once_are_one_document_and_one_copy(
     samples_dir: Path, tmp_path: Path
 ) -> None:
-    # The two worker threads start on both files together; the store's unique key makes the
-    # slower one a duplicate, and its path must still be recorded as a copy.
+    # The run reads the bytes once, and records the other path as a copy of what it stored
+    # (two runs storing the same bytes at once are the store's unique key's to settle, below).
     folder = tmp_path / "papers"
     folder.mkdir()
     paper_bytes = (samples_dir / "sth-board-agenda-2025-11-12.docx").read_bytes()
@@ -264,3 +264,19 @@ def test_same_bytes_at_two_paths_read_at_once_are_one_document_and_one_copy(
     records = export_records(db_url, "documents")
     assert sorted(Path(r["source"]).name for r in records) == ["agenda-copy.docx", "agenda.docx"]
     assert sorted(r["status"] for r in records) == ["duplicate", "processed"]
+    observed: list = []
+    again = tmp_path / "again"
+    again.mkdir()
+    for name in ("one.docx", "two.docx", "three.docx"):
+        (again / name).write_bytes(paper_bytes + b"\0")  # new bytes, three paths
+    from pipelines.local import ingest_once
+
+    def observe(event: str, value: object) -> None:
+        if event == "file":
+            observed.append(value)
+
+    run = ingest_once([str(again)], db=db_url, observe=observe)
+    assert (run.processed, run.duplicate) == (1, 2)
+    read = [o for o in observed if o.timings]
+    assert len(read) == 1 and read[0].status == "processed"
+    assert {o.document_id for o in observed} == {read[0].document_id}

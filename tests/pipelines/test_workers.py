@@ -171,8 +171,9 @@ def test_files_to_read_come_largest_first(tmp_path: Path) -> None:
     from pipelines.ingest import sort_known
 
     sizes = {"small.pdf": 10, "large.pdf": 3000, "middle.pdf": 700, "also-middle.pdf": 700}
-    for name, size in sizes.items():
-        (tmp_path / name).write_bytes(b"%PDF-1.4\n" + bytes(size))
+    for number, (name, size) in enumerate(sizes.items()):
+        # Bytes of their own (one run reads the same bytes once), of the sizes given.
+        (tmp_path / name).write_bytes(b"%PDF-1.4\n%" + bytes([number]) + bytes(size))
     targets = [Target(str(tmp_path / name)) for name in sizes]
     targets.append(Target("https://example.org/papers/board.pdf", is_url=True))
     sorted_ = sort_known.fn(targets, "run", f"sqlite:///{tmp_path / 'store.db'}")
