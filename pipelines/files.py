@@ -165,7 +165,7 @@ def _local_facts(target: Target, path: Path, source: str) -> FileFacts:
 
 
 def _settled(store: Store, facts: FileFacts, run_id: str, retry_quarantined: bool,
-             quarantined: str = "quarantined in an earlier run"
+             quarantined: str = runs.QUARANTINED_BEFORE
              ) -> tuple[FileOutcome | None, Known | None]:
     """The outcome for bytes the store already has (None when they must be read) and what
     the store knows of them; `quarantined` is the message of a copy of quarantined bytes."""

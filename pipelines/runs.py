@@ -12,11 +12,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipelines.folders import walk_path
 from pipelines.safety import printable_path
+
+if TYPE_CHECKING:
+    from pipelines.store.repository import FileFacts
 
 _HASH_CHUNK = 1024 * 1024
 URL_PREFIXES = ("http://", "https://")
@@ -64,14 +67,21 @@ class FileOutcome:
     reader: int = 0  # the reader child that read the file
 
 
+# The message of a path whose bytes were quarantined: by an earlier run, or by this one
+# reading the same bytes at another path.
+QUARANTINED_BEFORE = "quarantined in an earlier run"
+QUARANTINED_TWIN = "quarantined in this run (the same bytes as another file)"
+
+
 @dataclass(frozen=True, slots=True)
 class Sorted:
     """The pre-pass's answer: files the store already knows, settled; the rest to read; and
-    files with the same bytes as one of those, to settle once it is stored (`copies`)."""
+    files with the same bytes as one of those, with the facts the pre-pass found, to settle
+    once it is stored (`copies`)."""
 
     settled: list[FileOutcome]
     to_read: list[Target]
-    copies: list[Target] = field(default_factory=list)
+    copies: list[tuple[Target, FileFacts]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

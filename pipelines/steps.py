@@ -28,7 +28,7 @@ from pipelines.files import (
     read_file,
     reading_children,
 )
-from pipelines.runs import FileOutcome, Sorted, Target
+from pipelines.runs import QUARANTINED_TWIN, FileOutcome, Sorted, Target
 from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
 Logger = logging.Logger | logging.LoggerAdapter
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-QUARANTINED_TWIN = "quarantined in this run (the same bytes as another file)"
 
 
 def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
@@ -104,7 +103,7 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
     store = _store(db_url)
     settled: list[FileOutcome] = []
     to_read: list[tuple[int, Target]] = []
-    copies: list[Target] = []
+    copies: list[tuple[Target, FileFacts]] = []
     first_of: set[str] = set()  # the bytes this run will read, by SHA-256
     for target in targets:
         if target.is_url or target.refused:  # fetched, or recorded as refused, by the step
@@ -117,7 +116,7 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
             continue
         outcome, _ = _settled(store, facts, run_id, retry_quarantined)
         if outcome is None and facts.sha256 in first_of:
-            copies.append(target)  # the same bytes at another path: read once
+            copies.append((target, facts))  # the same bytes at another path: read once
         elif outcome is None:
             first_of.add(facts.sha256)
             to_read.append((facts.size, target))
@@ -130,20 +129,15 @@ def sort_targets(targets: list[Target], run_id: str, db_url: str, log: Logger,
     return Sorted(settled, [target for _, target in to_read], copies)
 
 
-def settle_copies(copies: list[Target], run_id: str, db_url: str, log: Logger
-                  ) -> tuple[list[FileOutcome], list[Target]]:
+def settle_copies(copies: list[tuple[Target, FileFacts]], run_id: str, db_url: str,
+                  log: Logger) -> tuple[list[FileOutcome], list[Target]]:
     """Once the run has read the files to read, the copies of their bytes at other paths:
     each recorded as a copy of the stored paper (or of its quarantine, which was this run's
     attempt), and those left to read, whose twin a failure of our own left unsettled."""
     store = _store(db_url)
     settled: list[FileOutcome] = []
     left: list[Target] = []
-    for target in copies:
-        try:
-            facts = _local_facts(target, Path(target.location), target.location)
-        except OSError:  # gone since it was hashed: its own read quarantines it
-            left.append(target)
-            continue
+    for target, facts in copies:  # hashed by the pre-pass
         outcome, _ = _settled(store, facts, run_id, retry_quarantined=False,
                               quarantined=QUARANTINED_TWIN)
         if outcome is None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.runs import (
+    QUARANTINED_BEFORE,
     FileOutcome,
     Observer,
     RunSummary,
@@ -29,7 +30,6 @@ from pipelines.store.sqlite_file import Copy, SqliteStore, sqlite_path
 # A file quarantined for a fault of our own stages is read again on every run (see
 # `pipelines.files.InternalError`): a run that meets one has something to do.
 INTERNAL_ERROR = "internal_error"
-QUARANTINED_BEFORE = "quarantined in an earlier run"
 
 
 def unchanged_run(inputs: list[str], source_name: str | None, db_url: str,
