@@ -100,7 +100,7 @@ def test_batches_on_several_threads_give_the_same_vectors_bit_for_bit(
 
     labels = Path(encoder.__file__).parent / "data" / "labels.jsonl"
     texts = [json.loads(line)["text"] for line in labels.read_text().splitlines()[:40]]
-    # Two batches, the first of 32 texts of unlike lengths (each padded to its longest)
+    # Texts of unlike lengths: several batches, each padded to its longest
     texts = [" ".join(text.split()[: 5 + 7 * (n % 9)]) for n, text in enumerate(texts)]
     model = sentence_encoder()
     one = model.encode(texts)
@@ -121,6 +121,22 @@ def test_batches_on_several_threads_give_the_same_vectors_bit_for_bit(
         two = model.encode(texts)
     assert len(threads) == 2
     assert np.array_equal(one, two)
+
+
+def test_batches_group_like_lengths_and_pad_less_than_fixed_cuts() -> None:
+    # A short paper's candidate sentences: many short lines and a few long paragraphs.
+    lengths = sorted([5] * 7 + [9] * 5 + [12, 17, 17, 18, 19, 20, 22] + [25] * 4
+                     + [28, 29, 30, 31, 35, 41, 81, 96, 96])
+    runs = encoder.length_batches(lengths)
+    assert [start for start, _ in runs] == [0, *(end for _, end in runs[:-1])]
+    assert runs[-1][1] == len(lengths)
+    assert all(0 < end - start <= encoder.BATCH for start, end in runs)
+    padded = sum((end - start) * lengths[end - 1] for start, end in runs)
+    assert padded < len(lengths) * max(lengths) / 2  # one fixed batch of 32 pads all to 96
+    assert len(runs) < 6  # not a pass per length: each pass streams all the weights
+    # Texts of one length take as few passes as the batch size allows.
+    assert len(encoder.length_batches([20] * 70)) == 3
+    assert encoder.length_batches([]) == []
 
 
 def test_meaning_is_closer_than_vocabulary() -> None:
