@@ -16,9 +16,9 @@ stage's time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
@@ -59,14 +59,14 @@ def candidate_regions(doc: Doc, margin: int) -> list[tuple[int, int]]:
     """Token ranges [start, end) covering every candidate line plus `margin` tokens either
     side, merged where they touch."""
     text = text_of(doc)
-    starts = [token.idx for token in doc]
+    starts = doc.to_array("IDX")  # each token's first character, without making the tokens
     regions: list[tuple[int, int]] = []
     position = 0
     for line in text.split("\n"):
         end_char = position + len(line)
         if candidate_line(line):
-            first = bisect_right(starts, position) - 1
-            last = bisect_left(starts, end_char)
+            first = int(np.searchsorted(starts, position, side="right")) - 1
+            last = int(np.searchsorted(starts, end_char, side="left"))
             start, end = max(0, first - margin), min(len(doc), last + margin)
             if regions and start <= regions[-1][1]:
                 regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
@@ -121,9 +121,18 @@ class CandidateLineNer:
         # overlap, so the fixes `as_doc` makes to its slice of the shared array stay apart.
         head = doc._get_array_attrs()
         array = doc.to_array(head)
-        return [
-            (start, doc[start:end].as_doc(array_head=head, array=array)) for start, end in regions
-        ]
+        # `as_doc` also gives each piece its span's mean word vector, a lookup per token; the
+        # NER reads no static vectors, so the pieces get an empty one (spaCy's hook for it).
+        hooks = doc.user_span_hooks
+        had_hook = "vector" in hooks
+        empty = np.zeros((doc.vocab.vectors_length,), dtype="f")
+        hooks.setdefault("vector", lambda span: empty)
+        try:
+            return [(start, doc[start:end].as_doc(array_head=head, array=array))
+                    for start, end in regions]
+        finally:
+            if not had_hook:
+                hooks.pop("vector", None)
 
 
 @Language.factory(
