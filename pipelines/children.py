@@ -46,7 +46,6 @@ class ChildPools:
         self._starting_helpers = 0  # helper readers being started by some thread
         self._enrichers: list[IsolatedReader] = []  # every entity-stage child, to be closed
         self._spare_enrichers: list[IsolatedReader] = []  # started ahead of the first paper
-        self._helper_enrichers: list[IsolatedReader] = []  # idle, for a large paper's entities
         self._warming: threading.Thread | None = None
         self._closes_at_exit = False
 
@@ -78,30 +77,21 @@ class ChildPools:
         Prefect takes seconds to start a flow run (longer when it starts its temporary
         server); meanwhile the reader child imports its readers and a child of the entity and
         flag stages loads spaCy and the workforce model, so the first file finds both ready;
-        `helpers` more reader children start too (see `pipelines.files.helpers_for`), and a
-        helper of the entity stage for that long file (see
-        `pipelines.enrich_process.enrich_beside`). Called again before the pool is closed, it
+        `helpers` more reader children start too (see `pipelines.files.helpers_for`). Called
+        again before the pool is closed, it
         returns the warm-up already under way. A child that cannot start here is left to the
         first file, which starts one again and reports the fault as a run would."""
         with self._lock:
             if self._warming is not None:
                 return self._warming
             self._warming = thread = threading.Thread(
-                target=self._load_models, args=(settings, helpers), name="nosurprises-warm-up",
+                target=self.start_spare_enrichers, args=(settings,), name="nosurprises-warm-up",
                 daemon=True,
             )
         thread.start()  # first: the models take longer to load than a reader to start
         self.start_spare_reader(settings)
         self.start_helper_readers(settings, helpers)
         return thread
-
-    def _load_models(self, settings: Settings, helpers: int) -> None:
-        # The entity and flag stages run in a child of their own, which loads the models; a
-        # run of one long PDF has as many helper children find its entities beside its flags
-        # as it has helpers reading it.
-        self.start_spare_enrichers(settings)
-        if helpers:
-            self.start_helper_enrichers(settings, min(helpers, 1))
 
     # ----------------------------------------------------------------------------- readers
 
@@ -200,36 +190,6 @@ class ChildPools:
                 self._spare_enrichers.append(enricher)
                 self._keep(self._enrichers, enricher)
 
-    def start_helper_enrichers(self, settings: Settings, count: int) -> None:
-        """Have `count` idle helper children loading the models, for a run of one large paper
-        whose entities they find beside its flags (`enrich_beside` in
-        `pipelines.enrich_process`)."""
-        from pipelines.enrich_process import new_enricher
-        from pipelines.isolation import WorkerStartError
-
-        with self._lock:
-            missing = count - len(self._helper_enrichers)
-        for _ in range(missing):
-            try:
-                helper = new_enricher(settings, flags=False)
-            except WorkerStartError:  # the paper's entities are then found in one child
-                _enriching_log.warning("a helper of the entity stage could not start",
-                                       exc_info=True)
-                return
-            with self._lock:
-                self._helper_enrichers.append(helper)
-                self._keep(self._enrichers, helper)
-
-    def take_helper_enricher(self) -> IsolatedReader | None:
-        """An idle helper of the entity stage (given back with `give_back_enricher`), if any."""
-        with self._lock:
-            return self._helper_enrichers.pop() if self._helper_enrichers else None
-
-    def give_back_enricher(self, helper: IsolatedReader) -> None:
-        with self._lock:
-            if helper in self._enrichers:  # not closed meanwhile
-                self._helper_enrichers.append(helper)
-
     # ------------------------------------------------------------------------------- state
 
     @property
@@ -259,7 +219,6 @@ class ChildPools:
         """Stop every child this pool started; a later run with it starts and warms afresh."""
         with self._lock:
             self._spare_enrichers.clear()
-            self._helper_enrichers.clear()
             enrichers, self._enrichers = self._enrichers, []
             self._warming = None
             self._spare_readers.clear()

@@ -11,7 +11,6 @@ models for the next document.
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,26 +43,20 @@ ENRICHING = Stage(
 _models: dict[str, Any] = {}
 
 
-def load_models(spacy_model: str | None, model_path: str | None, home: str,
-                flags: bool = True) -> None:
+def load_models(spacy_model: str | None, model_path: str | None, home: str) -> None:
     """Load the models in the child before it says it is ready. The child's environment has
-    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in.
-    Without `flags` (a helper that only finds entities), the workforce model is not loaded."""
+    no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in."""
     os.environ["NOSURPRISES_HOME"] = home
     from extractors.types import Item, MeetingInfo, SegmentedDocument
-    from pipelines.enrich import Enricher, get_enricher
+    from pipelines.enrich import get_enricher
 
     # The first document through spaCy and the classifier pays for their lazy set-up; a
     # two-sentence one pays it here, before the child is ready, instead of a paper's limit.
     opening = Item("Workforce", "The Board agreed to consult UNISON on 3 March 2025. Action: "
                                 "the Chief People Officer to report by 1 April 2025.")
     document = SegmentedDocument("board_papers", MeetingInfo(), (opening,))
-    if flags:
-        enricher = get_enricher(spacy_model, model_path)
-        enricher.enrich(document)
-    else:
-        enricher = Enricher(spacy_model, None, flags=False)
-        enricher.entities.annotate(document)
+    enricher = get_enricher(spacy_model, model_path)
+    enricher.enrich(document)
     _models["enricher"] = enricher
 
 
@@ -72,10 +65,9 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
 
     For a paper split over a cluster, ("context", document) gives its organisation, meeting
     and the context of its items, and ("part", items, context) the entities and flags of a
-    run of its items. For a paper whose entities are found beside its flags (see
-    `enrich_beside`), ("flags", document, cores) gives the flags of all its items and
-    ("entities", items, context) the entities of a run of them. A whole document comes with
-    how many cores its sentence encoder may use (see `enrich_isolated`)."""
+    run of its items. ("beside", document) answers for the whole document with a fork of this
+    child at work beside it (see `enrich_beside`). A whole document comes with how many cores
+    its sentence encoder may use (see `enrich_isolated`)."""
     enricher = _models["enricher"]
     if request[0] == "context":
         organisation, meeting, context = enricher.document_context(request[1])
@@ -90,21 +82,89 @@ def enrich_in_child(*request: Any) -> dict[str, Any]:
         part = enricher.enrich_part(request[1], request[2])
         return codec.encode_enrichment(DocumentAnnotations(items=part.annotations), part.flags,
                                        None)
-    if request[0] == "entities":  # a run of a paper's items, whose flags are found whole
-        annotations = enricher.part_entities(request[1], request[2])
-        return codec.encode_enrichment(DocumentAnnotations(items=annotations), (), None)
+    if request[0] == "beside":  # a large paper, its entities found by a fork beside its flags
+        return _enrich_beside_fork(enricher, request[1])
     from models.encoder import encoder_threads
-
-    if request[0] == "flags":  # every item of the paper, with its sentences batched whole
-        with encoder_threads(int(request[2])):
-            flags = enricher.flags(request[1])
-        return codec.encode_enrichment(DocumentAnnotations(items=()), flags,
-                                       enricher.flagger.version)
 
     threads = int(request[1]) if len(request) > 1 else 1
     with encoder_threads(threads):
         enriched = enricher.enrich(request[0])
     return codec.encode_enrichment(enriched.annotations, enriched.flags, enriched.model_version)
+
+
+_FORK_OUT_OF_MEMORY = 3  # the fork's exit status when it ran out of memory
+
+
+def _enrich_beside_fork(enricher: Any, document: SegmentedDocument) -> dict[str, Any]:
+    """What `enrich_in_child` answers for the whole document, with a fork of this child finding
+    the entities of items beside this process, which flags the paper in one pass and then
+    takes items too: the longest first, each from a counter the two share, so that both end
+    together. The fork shares the loaded models with this process (no second load of spaCy)
+    and is in its process group, so a limit that kills this child kills it too. Its items'
+    entities come back down a pipe when it is done; a fork that fails fails the paper."""
+    import json
+    import multiprocessing
+    import signal
+
+    from models.encoder import encoder_threads
+
+    items = document.items
+    organisation, meeting, context = enricher.document_context(document)
+    order = sorted(range(len(items)), key=lambda n: -len(items[n].text))
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def next_item() -> int | None:
+        with taken.get_lock():
+            position = taken.value
+            taken.value += 1
+        return order[position] if position < len(order) else None
+
+    def entities_of(index: int) -> Any:
+        return enricher.part_entities((items[index],), context)[0]
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the fork: entities only, then all of them down the pipe at once
+        status = 1
+        try:
+            os.close(read_end)
+            found = {}
+            while (index := next_item()) is not None:
+                found[str(index)] = codec.encode_enrichment(
+                    DocumentAnnotations(items=(entities_of(index),)), (), None)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(json.dumps(found).encode())
+            status = 0
+        except MemoryError:
+            status = _FORK_OUT_OF_MEMORY
+        finally:
+            os._exit(status)  # never back into the caller's code
+    os.close(write_end)
+    annotations: dict[int, Any] = {}
+    try:
+        with encoder_threads(1):  # the other core is the fork's
+            flags = enricher.flags(document)
+        while (index := next_item()) is not None:
+            annotations[index] = entities_of(index)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        raise
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == _FORK_OUT_OF_MEMORY:
+        raise MemoryError
+    if code != 0:
+        raise RuntimeError(f"the entity stage's fork ended with status {code}")
+    for key, answer in json.loads(payload).items():
+        found_items = codec.decode_enrichment(answer)[0].items
+        annotations[int(key)] = found_items[0]
+    whole = DocumentAnnotations(items=tuple(annotations[n] for n in range(len(items))),
+                                organisation=organisation, meeting=meeting)
+    return codec.encode_enrichment(whole, flags, enricher.flagger.version)
 
 
 def _date_text(value: date | None) -> str | None:
@@ -126,16 +186,15 @@ def seconds_for(limits: Limits, segmented: SegmentedDocument) -> float:
     return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
 
 
-def new_enricher(settings: Settings, flags: bool = True) -> IsolatedReader:
+def new_enricher(settings: Settings) -> IsolatedReader:
     """A child for the entity and flag stages, started at once (it loads the models while the
-    caller goes on); without `flags`, for the entity stage only. Raises WorkerStartError when
-    it cannot even be started."""
+    caller goes on). Raises WorkerStartError when it cannot even be started."""
     model_path = str(settings.model_path) if settings.model_path else None
     enricher = IsolatedReader(
         enrichment_limits(settings.limits),
         target=ENRICH_TARGET,
         stage=ENRICHING,
-        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home), flags)),
+        setup=(LOAD_MODELS, (settings.spacy_model, model_path, str(settings.home))),
     )
     enricher.start()
     return enricher
@@ -192,100 +251,24 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
 def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
                   hold: Hold | None = None, threads: int = 1,
                   children: ChildPools | None = None) -> tuple[Enriched, int]:
-    """What `enrich_isolated` gives, bit for bit, using an idle helper child of `children`
-    beside this thread's (see `ChildPools.start_helper_enrichers`); with how many children
-    worked on it. Without an idle helper, `enrich_isolated` with `threads` cores for the
-    encoder.
-
-    This thread's child finds the flags of the whole paper in one pass, as `Enricher.enrich`
-    does (the sentence encoder batches a paper's sentences together, and other batches would
-    change a score in its last bits); the helper works out the paper's context, then both
-    take its items one by one, the longest first, for spaCy's entities, people and actions
-    (this thread's child once its flags are done), so that both end together. Raises as
-    `enrich_isolated` does; a failure in either child fails the paper."""
-    children = _pool(children)
-    helper = children.take_helper_enricher()
-    if helper is None:
-        return enrich_isolated(settings, segmented, path, hold, threads, children), 1
-    try:
-        return _enrich_beside(settings, segmented, path, hold, helper, children), 2
-    finally:
-        children.give_back_enricher(helper)
-
-
-def _enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
-                   hold: Hold | None, helper: IsolatedReader, children: ChildPools
-                   ) -> Enriched:
-    from collections import deque
-
+    """What `enrich_isolated` gives, bit for bit, with two processes at work on it: this
+    thread's child flags the paper in one pass, as `Enricher.enrich` does (the sentence
+    encoder batches a paper's sentences together, and other batches would change a score in
+    its last bits), while a fork of it, which shares its loaded models, finds the entities,
+    people and actions of the items one by one, the longest first; the child takes items too
+    once its flags are done, so that both end together. With how many processes worked on it.
+    Where the system cannot fork, `enrich_isolated` with `threads` cores for the encoder.
+    Raises as `enrich_isolated` does; a failure of the fork fails the paper."""
     from pipelines.enrich import Enriched
 
-    own = children.enricher(settings)
+    if not hasattr(os, "fork"):
+        return enrich_isolated(settings, segmented, path, hold, threads, children), 1
+    enricher = _pool(children).enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
-    runs = [(item,) for item in segmented.items]
-    waiting = deque(sorted(range(len(runs)), key=lambda n: -len(runs[n][0].text)))
-    done: list[Any] = [None] * len(runs)
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    context_known = threading.Event()
-    shared: dict[str, Any] = {}
-
-    def next_run() -> int | None:
-        with lock:
-            if errors or not waiting:
-                return None
-            return waiting.popleft()
-
-    def entities_of(child: IsolatedReader) -> None:
-        while (index := next_run()) is not None:
-            items = runs[index]
-            outcome = child.call(path, ("entities", items, shared["context"]),
-                                 _seconds_for_items(settings.limits, items), room)
-            annotations, _, _ = _checked_answer(child, outcome, len(items), flags=False)
-            done[index] = annotations.items
-
-    def helper_side() -> None:
-        try:
-            outcome = helper.call(path, ("context", segmented),
-                                  seconds_for(settings.limits, segmented), room)
-            if outcome.error is not None:
-                raise outcome.error
-            try:
-                answer = outcome.result
-                annotations, _, _ = codec.decode_enrichment(answer)
-                shared["context"] = _decode_context(answer["context"])
-            except (codec.DecodeError, KeyError, TypeError, ValueError):
-                helper.discard()
-                raise _unexpected() from None
-            shared["organisation"] = annotations.organisation
-            shared["meeting"] = annotations.meeting
-            context_known.set()
-            entities_of(helper)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            context_known.set()
-
-    side = threading.Thread(target=helper_side, name="nosurprises-entities", daemon=True)
-    side.start()
-    try:
-        # Both children at work: the encoder has one core, which makes the same vectors.
-        outcome = own.call(path, ("flags", segmented, 1), seconds_for(settings.limits, segmented),
-                           room)
-        _, flags, version = _checked_answer(own, outcome, len(segmented.items), annotations=False)
-        context_known.wait()
-        if "context" in shared:
-            entities_of(own)
-    except BaseException as exc:
-        with lock:
-            errors.append(exc)
-    side.join()
-    if errors:
-        raise errors[0]
-    notes = DocumentAnnotations(items=tuple(a for run in done for a in run),
-                                organisation=shared["organisation"], meeting=shared["meeting"])
-    return Enriched(notes, flags, version)
+    outcome = enricher.call(path, ("beside", segmented), seconds_for(settings.limits, segmented),
+                            room)
+    annotations, flags, version = _checked_answer(enricher, outcome, len(segmented.items))
+    return Enriched(annotations, flags, version), 2
 
 
 def _pool(children: ChildPools | None) -> ChildPools:
@@ -334,11 +317,9 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     return EnrichedPart(annotations.items, flags)
 
 
-def _checked_answer(enricher: Any, outcome: Any, items: int, flags: bool = True,
-                    annotations: bool = True) -> tuple:
-    """(annotations, flags, model version) of a child's answer for `items` items (without
-    their `flags`, or their `annotations`, when the request asked for none); the child's own
-    error raised, and a child that answered nonsense discarded."""
+def _checked_answer(enricher: Any, outcome: Any, items: int) -> tuple:
+    """(annotations, flags, model version) of a child's answer for `items` items; the child's
+    own error raised, and a child that answered nonsense discarded."""
     if outcome.error is not None:
         raise outcome.error
     try:
@@ -346,8 +327,7 @@ def _checked_answer(enricher: Any, outcome: Any, items: int, flags: bool = True,
     except codec.DecodeError:
         enricher.discard()
         raise _unexpected() from None
-    if (len(found.items) != (items if annotations else 0)
-            or len(flagged) != (items if flags else 0)):
+    if len(found.items) != items or len(flagged) != items:
         enricher.discard()
         raise _unexpected()
     return found, flagged, version

@@ -80,6 +80,9 @@ _SINGLE_THREAD_ENV = {
     "MKL_NUM_THREADS": "1",
     "NUMEXPR_NUM_THREADS": "1",
     "VECLIB_MAXIMUM_THREADS": "1",
+    # The encoder's tokenizer (Rust) keeps a thread pool too; a child that forks (see
+    # `pipelines.enrich_process.enrich_beside`) must not have one running.
+    "TOKENIZERS_PARALLELISM": "false",
 }
 
 # The child parses untrusted files and needs none of our credentials: the store and SMTP

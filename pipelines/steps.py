@@ -236,8 +236,8 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
 def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             files_in_run: int = 1, hold: Hold | None = None,
             children: ChildPools | None = None) -> tuple[Enriched, int]:
-    """Enrich in this thread's limited child (`pipelines.enrich_process`), with a helper
-    child finding a large paper's entities beside its flags when the run has cores to spare;
+    """Enrich in this thread's limited child (`pipelines.enrich_process`), with a fork of it
+    finding a large paper's entities beside its flags when the run has cores to spare;
     or, for a large paper on a Dask worker, spread its items over the cluster when the run's
     own files cannot keep its threads busy (a run of one paper would otherwise leave the other
     workers idle), each run of items in a limited child of the worker that takes it; with the
@@ -251,8 +251,8 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
     if not on_dask_worker():
         threads = _encoder_threads(files_in_run)
         if threads >= 2 and chars >= settings.split_enrich_chars:
-            # A large paper with cores to spare: its entities found by a helper child beside
-            # its flags (when the run started one, see `ChildPools.warm_up`).
+            # A large paper with cores to spare: its entities found by a fork of its child
+            # beside its flags.
             from pipelines.enrich_process import enrich_beside
 
             return enrich_beside(settings, segmented, path, hold, threads, children)

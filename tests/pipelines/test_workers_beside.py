@@ -1,6 +1,6 @@
-"""A run of one large paper with cores to spare: a helper child finds its entities beside the
-child that flags the whole paper, and every stored record is the one a single child gives,
-scores to their last bit."""
+"""A run of one large paper with cores to spare: a fork of the child that flags the whole paper
+finds its entities beside it, and every stored record is the one a single child gives, scores
+to their last bit."""
 
 from __future__ import annotations
 
@@ -53,14 +53,14 @@ def _ingest(path: Path, db_url: str, workers: int, split_chars: int,
     return seen
 
 
-@pytest.mark.skipif(_cores() < 2, reason="a helper child is used only with a core to spare")
+@pytest.mark.skipif(_cores() < 2, reason="a fork works beside the child only with a core to spare")
 @pytest.mark.usefixtures("home")
-def test_a_large_paper_with_a_helper_child_stores_what_one_child_stores(
+def test_a_large_paper_with_a_fork_beside_its_child_stores_what_one_child_stores(
     tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import pipelines.files
 
-    # The sample pack stands in for a long one: helpers start for its size, its text is split.
+    # The sample pack stands in for a long one: helpers start for its size, its work is split.
     monkeypatch.setattr(pipelines.files, "_MIN_BYTES_TO_SPLIT", 0)
     folder = tmp_path / "papers"
     folder.mkdir()
@@ -79,13 +79,13 @@ def test_a_large_paper_with_a_helper_child_stores_what_one_child_stores(
         assert two == one, what
 
 
-@pytest.mark.skipif(_cores() < 2, reason="a helper child is used only with a core to spare")
+@pytest.mark.skipif(_cores() < 2, reason="a fork works beside the child only with a core to spare")
 @pytest.mark.usefixtures("home")
 def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
     shared_dir: Path, tmp_path: Path
 ) -> None:
     """The 255-page pack, its flags found whole beside its entities found item by item in two
-    children: the same answer, encoded, as its whole stage in one child."""
+    processes: the same answer, encoded, as its whole stage in one child."""
     from pipelines.children import ChildPools
     from pipelines.enrich_process import enrich_beside, enrich_isolated
     from pipelines.isolation import read_and_segment, read_limits_from
@@ -95,7 +95,6 @@ def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
     _, segmented = read_and_segment(path, read_limits_from(settings.limits))
     with ChildPools() as pool:
         whole = enrich_isolated(settings, segmented, path, children=pool)
-        pool.start_helper_enrichers(settings, 1)
         beside, children = enrich_beside(settings, segmented, path, children=pool)
     assert children == 2
     assert len(beside.flags) == len(segmented.items) > 8
@@ -105,3 +104,62 @@ def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
                                                   enriched.model_version), sort_keys=True)
 
     assert encoded(beside) == encoded(whole)
+
+
+def _fork_wrapped(monkeypatch: pytest.MonkeyPatch, samples_dir: Path, in_fork) -> tuple:
+    """The sample pack, and the process's enricher whose `part_entities` runs `in_fork(pid)`
+    first in whichever process takes an item."""
+    from pipelines.enrich import get_enricher
+    from pipelines.isolation import read_and_segment, read_limits_from
+
+    _, segmented = read_and_segment(samples_dir / PACK, read_limits_from(get_settings().limits))
+    enricher = get_enricher(None, None)
+    entities = enricher.part_entities
+
+    def part_entities(items, context):
+        in_fork(os.getpid())
+        return entities(items, context)
+
+    monkeypatch.setattr(enricher, "part_entities", part_entities)
+    return segmented, enricher
+
+
+@pytest.mark.usefixtures("home")
+def test_the_fork_takes_items_beside_the_child_and_the_answer_is_the_childs_alone(
+    monkeypatch: pytest.MonkeyPatch, samples_dir: Path, tmp_path: Path
+) -> None:
+    from pipelines.enrich_process import _enrich_beside_fork
+
+    takers = tmp_path / "takers"
+
+    def note(pid: int) -> None:
+        with takers.open("a") as handle:
+            handle.write(f"{pid}\n")
+
+    segmented, enricher = _fork_wrapped(monkeypatch, samples_dir, note)
+    answer = _enrich_beside_fork(enricher, segmented)
+    pids = takers.read_text().split()
+    assert len(pids) == len(segmented.items) > 4  # each item taken once
+    # The fork takes items while this process flags the paper (this one takes what is left).
+    assert len(set(pids) - {str(os.getpid())}) == 1
+    whole = enricher.enrich(segmented)
+    assert answer == codec.encode_enrichment(whole.annotations, whole.flags, whole.model_version)
+
+
+@pytest.mark.usefixtures("home")
+@pytest.mark.parametrize(("failure", "raised"), [(ValueError, RuntimeError),
+                                                  (MemoryError, MemoryError)])
+def test_a_fork_that_fails_fails_the_paper(
+    monkeypatch: pytest.MonkeyPatch, samples_dir: Path, failure: type, raised: type
+) -> None:
+    from pipelines.enrich_process import _enrich_beside_fork
+
+    parent = os.getpid()
+
+    def fail_in_fork(pid: int) -> None:
+        if pid != parent:
+            raise failure("the fork's item")
+
+    segmented, enricher = _fork_wrapped(monkeypatch, samples_dir, fail_in_fork)
+    with pytest.raises(raised):
+        _enrich_beside_fork(enricher, segmented)
