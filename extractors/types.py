@@ -5,21 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
-DocumentType = Literal["agenda", "board_papers", "minutes", "spf_paper", "report", "other"]
-Purpose = Literal["decision", "approval", "discussion", "assurance", "information"]
-Consultation = Literal["consulted", "not_consulted", "planned", "unknown"]
-
-PURPOSES: tuple[str, ...] = ("decision", "approval", "discussion", "assurance", "information")
-CATEGORIES: tuple[str, ...] = (
-    "terms_and_conditions",
-    "restructuring",
-    "job_security",
-    "staff_transfer",
-    "working_patterns",
-    "employment_policy",
+from extractors.vocabulary import (  # noqa: F401  (re-exported: the records' vocabulary)
+    CATEGORIES,
+    PURPOSES,
+    BlockKind,
+    Consultation,
+    DocumentType,
+    Purpose,
 )
 
 

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from extractors.types import CATEGORIES
+from extractors.vocabulary import CATEGORIES
 from pipelines.cli import database_url, db_option, main, open_existing_store
 
 if TYPE_CHECKING:
