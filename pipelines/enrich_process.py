@@ -108,10 +108,16 @@ def _enrich_beside_fork(enricher: Any, document: SegmentedDocument) -> dict[str,
 
     from models.encoder import encoder_threads
 
+    try:
+        taken = multiprocessing.get_context("fork").Value("i", 0)
+    except OSError:  # no shared semaphores on this host (no /dev/shm): the child does it all
+        with encoder_threads(2):
+            enriched = enricher.enrich(document)
+        return codec.encode_enrichment(enriched.annotations, enriched.flags,
+                                       enriched.model_version)
     items = document.items
     organisation, meeting, context = enricher.document_context(document)
     order = sorted(range(len(items)), key=lambda n: -len(items[n].text))
-    taken = multiprocessing.get_context("fork").Value("i", 0)
 
     def next_item() -> int | None:
         with taken.get_lock():

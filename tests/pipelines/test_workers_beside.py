@@ -163,3 +163,25 @@ def test_a_fork_that_fails_fails_the_paper(
     segmented, enricher = _fork_wrapped(monkeypatch, samples_dir, fail_in_fork)
     with pytest.raises(raised):
         _enrich_beside_fork(enricher, segmented)
+
+
+@pytest.mark.usefixtures("home")
+def test_without_shared_semaphores_the_child_does_the_paper_alone(
+    monkeypatch: pytest.MonkeyPatch, samples_dir: Path
+) -> None:
+    import multiprocessing
+
+    from pipelines.enrich_process import _enrich_beside_fork
+
+    def no_semaphores(*args, **kwargs):
+        raise OSError("no /dev/shm")
+
+    def no_fork() -> int:
+        raise AssertionError("forked without a shared counter")
+
+    segmented, enricher = _fork_wrapped(monkeypatch, samples_dir, lambda pid: None)
+    monkeypatch.setattr(multiprocessing.get_context("fork"), "Value", no_semaphores)
+    monkeypatch.setattr(os, "fork", no_fork)
+    answer = _enrich_beside_fork(enricher, segmented)
+    whole = enricher.enrich(segmented)
+    assert answer == codec.encode_enrichment(whole.annotations, whole.flags, whole.model_version)
