@@ -78,9 +78,9 @@ class ChildPools:
         server); meanwhile the reader child imports its readers and a child of the entity and
         flag stages loads spaCy and the workforce model, so the first file finds both ready;
         `helpers` more reader children start too (see `pipelines.files.helpers_for`). Called
-        again before the pool is closed, it
-        returns the warm-up already under way. A child that cannot start here is left to the
-        first file, which starts one again and reports the fault as a run would."""
+        again before the pool is closed, it returns the warm-up already under way. A child
+        that cannot start here is left to the first file, which starts one again and reports
+        the fault as a run would."""
         with self._lock:
             if self._warming is not None:
                 return self._warming

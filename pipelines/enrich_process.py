@@ -23,6 +23,8 @@ from pipelines.children import ChildPools, process_pool
 from pipelines.isolation import IsolatedReader, Stage
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from extractors.types import DocContext, Item, SegmentedDocument
     from pipelines.budget import Hold
     from pipelines.config import Limits, Settings  # the child imports no settings
@@ -188,7 +190,12 @@ def enrichment_limits(limits: Limits) -> Limits:
 def seconds_for(limits: Limits, segmented: SegmentedDocument) -> float:
     """The time a document's entity and flag stages may take: a base, and more for each
     million characters of its items' text."""
-    chars = sum(len(item.text) for item in segmented.items)
+    return seconds_for_items(limits, segmented.items)
+
+
+def seconds_for_items(limits: Limits, items: Sequence[Item]) -> float:
+    """As `seconds_for`, for some items of a document (a run of a paper split over a cluster)."""
+    chars = sum(len(item.text) for item in items)
     return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
 
 
@@ -281,11 +288,6 @@ def _pool(children: ChildPools | None) -> ChildPools:
     return process_pool() if children is None else children
 
 
-def _seconds_for_items(limits: Limits, items: tuple[Item, ...]) -> float:
-    chars = sum(len(item.text) for item in items)
-    return limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
-
-
 def _decode_context(row: Any) -> DocContext:
     from extractors.types import DocContext
 
@@ -314,9 +316,7 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     from pipelines.enrich import EnrichedPart
 
     settings = get_settings()
-    limits = settings.limits
-    chars = sum(len(item.text) for item in items)
-    seconds = limits.enrich_seconds + limits.enrich_seconds_per_million_chars * chars / 1e6
+    seconds = seconds_for_items(settings.limits, items)
     enricher = process_pool().enricher(settings)
     outcome = enricher.call(Path(name), ("part", items, context), seconds)
     annotations, flags, _ = _checked_answer(enricher, outcome, len(items))
