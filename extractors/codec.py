@@ -12,7 +12,7 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from extractors.pdf_types import Line, PagesRead
+from extractors.pdf.types import Line, PagesRead
 from extractors.types import (
     Action,
     Block,
@@ -131,7 +131,7 @@ def decode(data: bytes) -> tuple[Document, SegmentedDocument]:
     return document, segmented
 
 
-# A range of a PDF's pages read apart (extractors.pdf_types.PagesRead), as plain JSON values.
+# A range of a PDF's pages read apart (extractors.pdf.types.PagesRead), as plain JSON values.
 _LINE_FIELDS = ("text", "page", "x0", "x1", "top", "bottom", "size", "bold", "table", "cells",
                 "gapped", "pieces")
 

@@ -15,12 +15,12 @@ from extractors.errors import (
     ResourceLimitError,
     TooLargeError,
 )
-from extractors.legacy import read_legacy
 from extractors.limits import ReadLimits
-from extractors.pdf import assemble_pdf, pdf_page_count, read_pdf, read_pdf_pages
-from extractors.pdf_types import PagesRead
+from extractors.pdf.reader import assemble_pdf, pdf_page_count, read_pdf, read_pdf_pages
+from extractors.pdf.types import PagesRead
 from extractors.types import Document
-from extractors.word import read_docx
+from extractors.word.legacy import read_legacy
+from extractors.word.reader import read_docx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

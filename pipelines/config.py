@@ -39,7 +39,7 @@ class Limits(BaseModel):
     enrich_memory_bytes: int = 1536 * 1024 * 1024
     # Bytes of children's answers (papers as read, their entities and flags) the ingest
     # process holds at once across all its worker threads, until each paper is stored; an
-    # answer over a third of it is refused as too_long (see pipelines/budget.py). The process
+    # answer over a third of it is refused as too_long (see pipelines/ingest/budget.py). The process
     # grew by about 3 MiB for each MiB of answers it held, on top of what its threads' heaps
     # keep (docs/reliability.md): 64 MiB held would put six workers on 1,785-page packs near
     # 0.55 GiB, and a third of it takes a paper of 2,000 pages twice as dense as a board pack.

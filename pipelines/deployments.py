@@ -22,8 +22,8 @@ from prefect.schedules import Cron
 
 from extractors.errors import NosurprisesError
 from pipelines.config import Settings, get_settings
-from pipelines.runs import RunSummary
-from pipelines.sources import Expansion, expand_sources_report
+from pipelines.ingest.runs import RunSummary
+from pipelines.ingest.sources import Expansion, expand_sources_report
 
 TIMEZONE = "Europe/London"
 # UK clocks go forward 01:00->02:00 GMT on the last Sunday of March and back 02:00->01:00 BST
@@ -107,7 +107,7 @@ def send_digests(db: str | None = None, outbox_dir: str | None = None) -> dict[s
 def _ingest_sources(
     groups: dict[str, list[str]], db: str | None, workers: int
 ) -> tuple[dict[str, RunSummary], list[str]]:
-    from pipelines.ingest import run_ingest
+    from pipelines.ingest.flow import run_ingest
 
     logger = get_run_logger()
     summaries: dict[str, RunSummary] = {}
@@ -168,7 +168,7 @@ def _counts(summary: RunSummary) -> dict[str, int]:
 )
 def weekly_retrain_check(db: str | None = None) -> Any:
     """Retrain on the week's labels and promote only a candidate that is not worse."""
-    from pipelines.retrain import retrain_flow
+    from pipelines.analyst.retrain import retrain_flow
 
     return retrain_flow(db=db)
 

@@ -32,7 +32,7 @@ os.environ.setdefault("NOSURPRISES_HOME", tempfile.mkdtemp(prefix="nosurprises-b
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import pipelines.prefect_setup  # noqa: E402,F401
-from pipelines.runs import RunSummary  # noqa: E402
+from pipelines.ingest.runs import RunSummary  # noqa: E402
 
 SMALL_SAMPLES = [
     "sth-board-agenda-2025-11-12.docx",
@@ -87,7 +87,7 @@ class PeakMemory:
 
 
 def _is_reader(proc: psutil.Process) -> bool:
-    """An isolated reader child (pipelines.isolation starts them with this code line)."""
+    """An isolated reader child (pipelines.ingest.isolation starts them with this code line)."""
     return any("_worker_main" in part for part in proc.cmdline())
 
 
@@ -131,8 +131,8 @@ def read_segment_store(path: Path, pages: int, db_url: str) -> Timing:
     """The issue's 'ingest' without the entity and flag stages: isolated read, segment, store."""
     from extractors.types import EnrichedItem, EnrichedPaper, Flag, ItemAnnotations, Organisation
     from pipelines.config import get_settings
-    from pipelines.files import sha256_of
-    from pipelines.isolation import IsolatedReader
+    from pipelines.ingest.isolation import IsolatedReader
+    from pipelines.ingest.targets import sha256_of
     from pipelines.store import open_store
     from pipelines.store.repository import FileFacts, save_processed, start_run
 
@@ -170,7 +170,7 @@ def use_cluster(address: str | None) -> None:
 def ingest(
     inputs: list[Path], pages: int, db_url: str, workers: int, label: str
 ) -> tuple[Timing, RunSummary]:
-    from pipelines.ingest import run_ingest
+    from pipelines.ingest.flow import run_ingest
 
     started = time.perf_counter()
     summary = run_ingest([str(p) for p in inputs], db=db_url, workers=workers)
@@ -180,7 +180,7 @@ def ingest(
 def _load_models() -> int:
     """Runs in each Dask worker: load the models the way a first file would."""
     from pipelines.config import get_settings
-    from pipelines.enrich import get_enricher, model_loads
+    from pipelines.ingest.enrich import get_enricher, model_loads
 
     settings = get_settings()
     get_enricher(settings.spacy_model, str(settings.model_path) if settings.model_path else None)

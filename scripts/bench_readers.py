@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractors.pdf import read_pdf
+from extractors.pdf.reader import read_pdf
 
 DEFAULT_PDF = (
     Path(__file__).resolve().parents[1]

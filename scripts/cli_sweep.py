@@ -48,7 +48,7 @@ records = open(sys.argv[1], "w")
 class Records(logging.Handler):
     def emit(self, record):
         records.write(record.getMessage() + "\\n")
-log = logging.getLogger("pipelines.ingest")
+log = logging.getLogger("pipelines.ingest.flow")
 log.setLevel(logging.INFO)
 log.addHandler(Records())
 def report():

@@ -792,7 +792,7 @@ _RAW_TEXT_RE = re.compile(
 )
 
 
-# What pipelines.isolation says when it had to stop or bury a reader child (or the entity
+# What pipelines.ingest.isolation says when it had to stop or bury a reader child (or the entity
 # and flag stage's child).
 _ISOLATION_MESSAGES = (
     "the reader crashed",
@@ -842,7 +842,7 @@ def _document_text(result: object) -> str | None:
 def sweep(items: Iterator[tuple[str, str, Path, frozenset[str] | None, str | None]], tmp: Path):
     """Read every file in one IsolatedReader; a row per file and the count of parent crashes."""
     from pipelines.config import Limits
-    from pipelines.isolation import IsolatedReader
+    from pipelines.ingest.isolation import IsolatedReader
 
     rows: list[SweepRow] = []
     parent_crashes = 0

@@ -131,7 +131,7 @@ def label(
     db: str | None,
 ) -> None:
     """Record whether ITEM_ID is workforce-impacting; or import or export labels."""
-    from pipelines.labelling import add_label, export_labels, import_labels, stored_labels
+    from pipelines.analyst.labelling import add_label, export_labels, import_labels, stored_labels
     from pipelines.store import open_store
 
     if item_id is None and import_file is None and export_file is None:
@@ -173,8 +173,8 @@ def label(
 @db_option
 def train(labels_file: Path | None, promote: bool, db: str | None) -> None:
     """Train a candidate on the shipped and stored labels and record it."""
-    from pipelines import retrain
-    from pipelines.registry import current_record
+    from pipelines.analyst import retrain
+    from pipelines.analyst.registry import current_record
     from pipelines.store import open_store
 
     settings = get_settings()
@@ -218,8 +218,8 @@ def evaluate(labels_file: Path | None, model_path: Path | None, db: str | None) 
     """Per-category precision, recall, F1 and confusion: candidate beside the current model."""
     from models.labels import read_labels
     from models.persistence import record_for
-    from pipelines import retrain
-    from pipelines.registry import current_record, latest_candidate
+    from pipelines.analyst import retrain
+    from pipelines.analyst.registry import current_record, latest_candidate
     from pipelines.store import open_store
 
     test = read_labels(labels_file) if labels_file else None
@@ -288,8 +288,8 @@ def rescore(db: str | None) -> None:
     """Score every item in the store again with the current model (labelled items keep their
     label); run after changing the model by hand, promotion does it itself."""
     from models import load_flagger
+    from pipelines.analyst.rescore import rescore_store
     from pipelines.cli import open_existing_store
-    from pipelines.rescore import rescore_store
 
     settings = get_settings()
     store = open_existing_store(db)

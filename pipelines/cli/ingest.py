@@ -18,7 +18,7 @@ from pipelines.cli import database_url, db_option, main, open_existing_store
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from pipelines.runs import RunSummary
+    from pipelines.ingest.runs import RunSummary
 
 _URL_PREFIXES = ("http://", "https://")
 
@@ -52,7 +52,7 @@ def ingest(inputs: tuple[str, ...], source_name: str | None, workers: int,
     except click.BadParameter as exc:
         exc.param_hint = "PATH_OR_URL"
         raise
-    from pipelines.local import ingest_once
+    from pipelines.ingest.api import ingest_once
 
     store_url = database_url(db)
     _warnings_without_document_records()
@@ -185,7 +185,7 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
 @db_option
 def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
     """Export everything in the store, one record a line."""
-    from pipelines import export as records
+    from pipelines.queries import export as records
 
     store = open_existing_store(db)
     producers = {
@@ -221,7 +221,7 @@ def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
 def flagged(since: Any, trust: str | None, union: str | None, category: str | None,
             min_score: float | None, fmt: str, db: str | None) -> None:
     """Workforce-impacting items, newest meeting first, with page citations."""
-    from pipelines.flagged import FlaggedFilter, flagged_records
+    from pipelines.queries.flagged import FlaggedFilter, flagged_records
 
     filters = FlaggedFilter(since=since.date() if since else None, trust=trust, union=union,
                             category=category, min_score=min_score)
@@ -232,7 +232,7 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
     finally:
         store.dispose()
     if fmt == "jsonl":
-        from pipelines.export import write_jsonl
+        from pipelines.queries.export import write_jsonl
 
         write_jsonl(rows, sys.stdout)
         return
@@ -240,7 +240,7 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
 
 
 def _print_flagged(console: Console, rows: list[dict[str, Any]]) -> None:
-    from pipelines.flagged import citations
+    from pipelines.queries.flagged import citations
     from pipelines.safety import terminal_safe
 
     if not rows:

@@ -15,7 +15,7 @@ from pipelines.cli import db_option, main, open_existing_store
 from pipelines.config import get_settings
 
 if TYPE_CHECKING:
-    from pipelines.status import StatusReport
+    from pipelines.queries.status import StatusReport
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -121,7 +121,7 @@ def _sources_table(report: StatusReport) -> Table:
 
 
 def _oldest_line(report: StatusReport) -> str:
-    from pipelines.status import SourceStatus
+    from pipelines.queries.status import SourceStatus
 
     oldest = report.oldest_unprocessed
     if oldest is None:
@@ -146,7 +146,7 @@ def _oldest_line(report: StatusReport) -> str:
 )
 def status(db: str | None, as_json: bool, runs: int) -> None:
     """Recent runs, documents by status, quarantine by reason and the stalest source."""
-    from pipelines.status import collect_status, status_as_dict
+    from pipelines.queries.status import collect_status, status_as_dict
 
     settings = get_settings()
     store = open_existing_store(db)

@@ -74,7 +74,7 @@ class Copy:
 
 
 class SqliteStore:
-    """An open connection to a current SQLite store, for the few things `pipelines.unchanged`
+    """An open connection to a current SQLite store, for the few things `pipelines.ingest.unchanged`
     asks of it."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:

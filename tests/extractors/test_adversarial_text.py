@@ -13,8 +13,8 @@ import pytest
 
 import extractors
 import extractors.segment
-from extractors.docx_numbering import _format_number
 from extractors.nlp import tokenizable
+from extractors.word.numbering import _format_number
 
 N = 100_000
 # Runs that make a backtracking pattern or an affix-stripping tokenizer do work in the

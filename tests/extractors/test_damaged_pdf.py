@@ -81,7 +81,7 @@ def test_pdfplumber_is_not_opened_again_for_every_page_once_it_failed(
 ) -> None:
     """A damaged file pdfplumber cannot open costs one open, not one a page of ruled lines:
     each open parses the whole file again (a 67-page paper took 54 s, a second afterwards)."""
-    from extractors import pdf_tables
+    from extractors.pdf import tables as pdf_tables
 
     path = tmp_path / "tables.pdf"
     _ruled_pages(path, 4)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.ocr import paragraphs_from_data, without_rules
-from extractors.ocr_tables import find_tables
+from extractors.pdf.ocr import paragraphs_from_data, without_rules
+from extractors.pdf.ocr_tables import find_tables
 
 _HEIGHT = 30  # pixels of a word box, as for 10 pt text at 300 dpi
 _SPACE = 12
@@ -163,7 +163,7 @@ def test_header_labels_wrapped_onto_a_second_line() -> None:
 
 
 def test_a_page_fed_askew_is_levelled() -> None:
-    from extractors.ocr import skew_angle
+    from extractors.pdf.ocr import skew_angle
 
     image = Image.new("L", (1600, 1200), color=255)
     draw = ImageDraw.Draw(image)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 
-from extractors import legacy, soffice
 from extractors.detect import detect_format
 from extractors.errors import (
     CorruptError,
@@ -26,10 +25,11 @@ from extractors.errors import (
     ZipBombError,
 )
 from extractors.limits import ReadLimits
-from extractors.pdf_blocks import split_running_lines
-from extractors.pdf_types import Line
+from extractors.pdf.blocks import split_running_lines
+from extractors.pdf.types import Line
 from extractors.read import read_document
-from extractors.word import read_docx
+from extractors.word import legacy, soffice
+from extractors.word.reader import read_docx
 
 from .conftest import (
     COVER_SHEET,
@@ -321,7 +321,7 @@ def _word_table(lines: list[tuple[int, int, int, str]]) -> dict[str, list[object
 
 
 def test_ocr_paragraph_is_split_before_a_minute_number_and_after_a_heading() -> None:
-    from extractors.ocr import paragraphs_from_data
+    from extractors.pdf.ocr import paragraphs_from_data
 
     # Tesseract ran a minute's heading, its text and the next minute into one paragraph.
     table = _word_table(

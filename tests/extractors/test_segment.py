@@ -501,8 +501,8 @@ def test_bold_body_size_labels_do_not_outrank_headings_in_larger_type() -> None:
 
 
 def test_bold_body_size_line_in_a_pdf_is_a_heading_without_a_level() -> None:
-    from extractors.pdf_blocks import build_blocks
-    from extractors.pdf_types import Line
+    from extractors.pdf.blocks import build_blocks
+    from extractors.pdf.types import Line
 
     def line(text: str, top: float, size: float, bold: bool) -> Line:
         return Line(text, 1, 72.0, 500.0, top, top + size, size, bold)

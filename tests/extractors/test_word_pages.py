@@ -11,9 +11,9 @@ from docx.enum.text import WD_BREAK
 from extractors.limits import ReadLimits
 from extractors.read import read_document
 from extractors.segment import segment_document
-from extractors.soffice import find_soffice
 from extractors.types import Block
-from extractors.word_pages import block_pages
+from extractors.word.pages import block_pages
+from extractors.word.soffice import find_soffice
 
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice missing")
 
@@ -78,7 +78,7 @@ def test_a_paragraph_longer_than_an_item_may_be_is_refused_before_rendering(
 ) -> None:
     """Its item would be too long whatever the segmenter did: LibreOffice is not asked to lay
     out 300 pages of it first (85 s for 1.1 million characters)."""
-    import extractors.word as word
+    import extractors.word.reader as word
     from extractors.errors import TooLongError
 
     def no_rendering(*_args: object) -> None:

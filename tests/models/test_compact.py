@@ -110,8 +110,8 @@ def test_the_sample_papers_get_the_same_flags(
     samples_dir: Path, shipped: tuple[WorkforceClassifier, CompactModel],
 ) -> None:
     from pipelines.config import get_settings
-    from pipelines.enrich import genre_of
-    from pipelines.isolation import read_and_segment, read_limits_from
+    from pipelines.ingest.enrich import genre_of
+    from pipelines.ingest.isolation import read_and_segment, read_limits_from
 
     skops_model, compact = shipped
     limits = read_limits_from(get_settings().limits)
@@ -135,9 +135,9 @@ def test_the_sample_papers_get_the_same_flags(
 def test_ingest_loads_the_copy_and_never_imports_scikit_learn(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from pipelines.enrich_process import load_models\n"
+        "from pipelines.ingest.enrich_process import load_models\n"
         f"load_models(None, None, {str(tmp_path)!r})\n"
-        "from pipelines.enrich_process import _models\n"
+        "from pipelines.ingest.enrich_process import _models\n"
         "print(type(_models['enricher'].flagger.model).__name__)\n"
         "print(sorted(m for m in ('sklearn', 'skops') if m in sys.modules))\n"
     )

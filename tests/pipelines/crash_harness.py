@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from pipelines.cli import main
-from pipelines.files import sha256_of
+from pipelines.ingest.targets import sha256_of
 from pipelines.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from extractors.types import (
     Organisation,
     SegmentedDocument,
 )
-from pipelines.enrich import Enriched
+from pipelines.ingest.enrich import Enriched
 from pipelines.store.repository import FileFacts
 
 

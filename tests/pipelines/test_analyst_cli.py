@@ -172,7 +172,7 @@ def test_label_import_and_export_formats(
 
 def _register_copy(db_url: str, home: Path, version: str) -> ModelRecord:
     """A copy of the shipped model recorded as a trained version."""
-    from pipelines.registry import record_version
+    from pipelines.analyst.registry import record_version
 
     target = home / "models" / f"{version}.skops"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +197,7 @@ def test_evaluate_shows_candidate_beside_current(home: Path, db_url: str) -> Non
 
 def test_promotion_checks_the_hash_and_moves_load_flagger(home: Path, db_url: str) -> None:
     from models import load_flagger
-    from pipelines.registry import current_record, promote
+    from pipelines.analyst.registry import current_record, promote
 
     record = _register_copy(db_url, home, "wf-promoted")
     store = open_store(db_url)
@@ -218,7 +218,7 @@ def test_promotion_checks_the_hash_and_moves_load_flagger(home: Path, db_url: st
 
 @pytest.fixture()
 def quick_training(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import retrain
+    from pipelines.analyst import retrain
 
     # The command's record-and-promote rule is under test here, not the encoder's head, whose
     # training the retrain flow's test covers: word features alone train in seconds.

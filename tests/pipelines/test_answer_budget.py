@@ -13,10 +13,10 @@ import pytest
 
 from extractors.errors import TooLongError
 from extractors.limits import ReadLimits
-from pipelines import budget as budget_module
-from pipelines.budget import ENTITIES, PAPER, PARTS, AnswerBudget, Hold
 from pipelines.config import Limits, get_settings
-from pipelines.isolation import IsolatedReader
+from pipelines.ingest import budget as budget_module
+from pipelines.ingest.budget import ENTITIES, PAPER, PARTS, AnswerBudget, Hold
+from pipelines.ingest.isolation import IsolatedReader
 
 KIB = 1024
 
@@ -223,7 +223,7 @@ def budget_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_a_run_of_three_workers_keeps_its_papers_within_the_budget(
     tmp_path: Path, samples_dir: Path, budget_of
 ) -> None:
-    from pipelines.local import run_in_process
+    from pipelines.ingest.api import run_in_process
 
     folder = tmp_path / "papers"
     folder.mkdir()
@@ -264,7 +264,7 @@ def _rss_mib() -> float:
 
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc")
 def test_memory_a_worker_thread_freed_goes_back_to_the_system() -> None:
-    from pipelines.budget import _malloc_trim, return_freed_memory
+    from pipelines.ingest.budget import _malloc_trim, return_freed_memory
 
     if _malloc_trim() is None:
         pytest.skip("not glibc")

@@ -7,8 +7,8 @@ import threading
 
 import psutil
 
-from pipelines.children import ChildPools, process_pool, serving
 from pipelines.config import get_settings
+from pipelines.ingest.children import ChildPools, process_pool, serving
 
 
 def test_close_stops_every_reader_the_pool_started_and_a_later_run_starts_afresh() -> None:

@@ -216,7 +216,7 @@ classified = runner.invoke(main, ["classify"], input='{{"text": "Forty posts at 
 assert '"workforce_impacting"' in classified.stdout, classified.output
 """
     modules = _modules_after(tmp_path, script)
-    assert "pipelines.steps" in modules  # the run did happen here
+    assert "pipelines.ingest.steps" in modules  # the run did happen here
     assert "prefect" not in modules
     assert "distributed" not in modules
     assert "spacy" not in modules  # entities are found in the children only
@@ -234,6 +234,6 @@ assert result.exit_code == 0 and "No flagged items match." in result.output, res
 """
     modules = _modules_after(tmp_path, script)
     assert "sqlalchemy" in modules
-    assert "pipelines.flagged" in modules
+    assert "pipelines.queries.flagged" in modules
     assert not {"prefect", "spacy", "sklearn", "skops", "jinja2", "pipelines.digest",
-                "pipelines.cli.analyst", "pipelines.ingest"} & modules
+                "pipelines.cli.analyst", "pipelines.ingest.flow"} & modules

@@ -23,7 +23,7 @@ from pipelines.deployments import (
     group_by_source,
     next_runs,
 )
-from pipelines.sources import Expansion, SourceFailure, SourceTarget
+from pipelines.ingest.sources import Expansion, SourceFailure, SourceTarget
 
 LONDON = ZoneInfo("Europe/London")
 AGENDA = "papers/2026-11-27-agenda.pdf"

@@ -31,8 +31,8 @@ from extractors.types import (
     SegmentedDocument,
 )
 from pipelines.config import Limits, Settings
-from pipelines.enrich_process import ENRICHING, enrich_isolated, seconds_for
-from pipelines.isolation import IsolatedReader, WorkerStartError
+from pipelines.ingest.enrich_process import ENRICHING, enrich_isolated, seconds_for
+from pipelines.ingest.isolation import IsolatedReader, WorkerStartError
 
 REPO = Path(__file__).resolve().parents[2]
 BOARD_TEXT = (
@@ -166,8 +166,8 @@ def test_a_stage_that_runs_out_of_memory_is_a_resource_limit(tmp_path: Path) -> 
 
 @pytest.mark.slow  # loads the models in a child and in this process: about 15 s
 def test_the_child_gives_what_the_stage_gives_in_process(tmp_path: Path) -> None:
-    from pipelines.children import ChildPools
-    from pipelines.enrich import get_enricher
+    from pipelines.ingest.children import ChildPools
+    from pipelines.ingest.enrich import get_enricher
 
     settings = _settings(tmp_path)
     segmented = _segmented(BOARD_TEXT, "Apologies were received from the Director of Finance.")
@@ -188,9 +188,9 @@ def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
 ) -> None:
     """The path of a paper split over a cluster: its context and each run of its items in a
     limited child (here this thread's of the process's pool, as a worker's thread would)."""
-    from pipelines.children import process_pool
     from pipelines.config import get_settings
-    from pipelines.enrich_process import enrich_part_isolated, enrich_split_isolated
+    from pipelines.ingest.children import process_pool
+    from pipelines.ingest.enrich_process import enrich_part_isolated, enrich_split_isolated
 
     settings = get_settings()
     segmented = _segmented(BOARD_TEXT, "Apologies were received from the Director of Finance.",
@@ -217,7 +217,7 @@ def test_a_paper_split_into_parts_gives_in_children_what_it_gives_whole(
 def test_a_paper_past_its_time_limit_is_a_resource_limit_and_the_next_is_enriched(
     tmp_path: Path,
 ) -> None:
-    from pipelines.children import ChildPools
+    from pipelines.ingest.children import ChildPools
 
     settings = _settings(tmp_path, enrich_seconds=1.0, enrich_seconds_per_million_chars=0.0)
     long_paper = _segmented(*[BOARD_TEXT * 400] * 4)  # 520,000 characters: tens of seconds

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from pipelines import fetch
 from pipelines.config import Limits, Settings
-from pipelines.fetch import FetchError, FetchPolicy, FetchState, fetch_page, fetch_url
+from pipelines.ingest import fetch
+from pipelines.ingest.fetch import FetchError, FetchPolicy, FetchState, fetch_page, fetch_url
 from tests.pipelines.local_site import SITE, SiteHandler, SiteState, local_site
 
 FAST = FetchPolicy(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import Limits
-from pipelines.isolation import IsolatedReader
+from pipelines.ingest.isolation import IsolatedReader
 
 _SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hostile_corpus.py"
 

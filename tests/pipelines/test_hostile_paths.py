@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from pipelines.cli import main
+from pipelines.ingest.sources import walk_folder
 from pipelines.safety import path_from_printable, printable_path
-from pipelines.sources import walk_folder
 from pipelines.store import open_store
 
 SAMPLE = "sth-board-agenda-2025-11-12.docx"

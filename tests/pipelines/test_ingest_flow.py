@@ -140,9 +140,9 @@ def test_warm_up_hands_its_reader_and_entity_child_to_the_first_file(tmp_path: P
     import os
     import threading
 
-    from pipelines.children import ChildPools
     from pipelines.config import get_settings
-    from pipelines.enrich import model_loads
+    from pipelines.ingest.children import ChildPools
+    from pipelines.ingest.enrich import model_loads
 
     settings = get_settings()
     loads_before = model_loads()
@@ -192,7 +192,7 @@ def test_a_password_in_a_url_is_used_but_not_recorded_by_prefect(
     from prefect.client.schemas.sorting import FlowRunSort
 
     from pipelines.config import get_settings
-    from pipelines.ingest import run_ingest
+    from pipelines.ingest.flow import run_ingest
     from tests.pipelines.local_site import SiteHandler, local_site
 
     paper = _pdf(tmp_path / "pack.pdf", PAPER_LINES).read_bytes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.errors import EncryptedError
-from pipelines.files import InternalError, _settled
+from pipelines.ingest.targets import InternalError, _settled
 from pipelines.store import open_store
 from pipelines.store.repository import save_quarantined, start_run
 from tests.pipelines.store_fixtures import facts
@@ -36,9 +36,9 @@ def test_stages_that_lost_an_item_quarantine_the_paper_to_be_read_again(
 
     from sqlalchemy import func, select
 
-    from pipelines import steps
     from pipelines.config import get_settings
-    from pipelines.enrich import Enriched
+    from pipelines.ingest import steps
+    from pipelines.ingest.enrich import Enriched
     from pipelines.store.schema import Document, Item
     from tests.pipelines.store_fixtures import paper
 
@@ -64,8 +64,8 @@ def test_stages_that_lost_an_item_quarantine_the_paper_to_be_read_again(
 
 
 def test_nothing_new_is_answered_from_the_store(db_url: str, tmp_path) -> None:
+    from pipelines.ingest.unchanged import unchanged_run
     from pipelines.store.repository import save_processed
-    from pipelines.unchanged import unchanged_run
     from tests.pipelines.store_fixtures import enriched_paper, paper
 
     known, new = tmp_path / "known.pdf", tmp_path / "new.pdf"
@@ -135,7 +135,7 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
 
 
 def test_credentials_are_hidden_from_the_flow_and_given_back_to_its_discovery() -> None:
-    from pipelines.files import discover_targets, hide_credentials
+    from pipelines.ingest.targets import discover_targets, hide_credentials
 
     plain = "https://www.example-trust.nhs.uk/board/pack.pdf"
     assert hide_credentials(plain) == plain

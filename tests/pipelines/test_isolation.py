@@ -14,7 +14,12 @@ from extractors.errors import EncryptedError
 from extractors.limits import ReadLimits
 from extractors.types import Block, Document, Item, MeetingInfo, SegmentedDocument
 from pipelines.config import Limits
-from pipelines.isolation import IsolatedReader, ReadOutcome, WorkerStartError, read_limits_from
+from pipelines.ingest.isolation import (
+    IsolatedReader,
+    ReadOutcome,
+    WorkerStartError,
+    read_limits_from,
+)
 
 # ---- targets: module-level so the child can import them by name
 
@@ -386,6 +391,6 @@ def test_outcome_is_frozen(tmp_path: Path) -> None:
     ],
 )
 def test_only_well_formed_answers_are_accepted(message: object, expected: bool) -> None:
-    from pipelines.isolation import _well_formed
+    from pipelines.ingest.isolation import _well_formed
 
     assert _well_formed(message) is expected

@@ -269,7 +269,7 @@ def test_same_bytes_at_two_paths_read_at_once_are_one_document_and_one_copy(
     again.mkdir()
     for name in ("one.docx", "two.docx", "three.docx"):
         (again / name).write_bytes(paper_bytes + b"\0")  # new bytes, three paths
-    from pipelines.local import ingest_once
+    from pipelines.ingest.api import ingest_once
 
     def observe(event: str, value: object) -> None:
         if event == "file":

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.budget import AnswerBudget, Hold
 from pipelines.config import Limits
-from pipelines.files import reading_children
-from pipelines.isolation import IsolatedReader, read_in_ranges
+from pipelines.ingest.budget import AnswerBudget, Hold
+from pipelines.ingest.isolation import IsolatedReader, read_in_ranges
+from pipelines.ingest.targets import reading_children
 from tests.extractors.conftest import build_mixed_pdf
 
 
@@ -100,9 +100,9 @@ def test_more_children_only_for_a_large_file_when_cores_would_idle(
 def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
     long_pdf: Path,
 ) -> None:
-    from pipelines import files
-    from pipelines.children import ChildPools
     from pipelines.config import get_settings
+    from pipelines.ingest import targets as files
+    from pipelines.ingest.children import ChildPools
 
     settings = get_settings().model_copy(update={"split_read_pages": 3})
     with ChildPools() as children:
@@ -125,9 +125,9 @@ def test_a_worker_reads_with_helpers_it_already_has_and_starts_them_for_later(
 def test_helpers_are_started_ahead_only_for_one_large_file(
     tmp_path: Path, long_pdf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import files
-    from pipelines.children import ChildPools
     from pipelines.config import get_settings
+    from pipelines.ingest import targets as files
+    from pipelines.ingest.children import ChildPools
 
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
     large = tmp_path / "large.pdf"

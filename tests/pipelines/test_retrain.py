@@ -17,7 +17,7 @@ from pipelines.store.schema import ModelVersion
 def test_retrain_flow_summarises_and_promotes_by_the_rule(
     prefect_harness: None, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import retrain
+    from pipelines.analyst import retrain
 
     monkeypatch.setenv("NOSURPRISES_HOME", str(tmp_path / "home"))
     # The flow's train-compare-promote rule is under test; the encoder's head is trained in

@@ -115,7 +115,7 @@ def test_label_csv_export_defuses_formulas_from_papers() -> None:
     import csv
     import io
 
-    from pipelines.labelling import LabelRecord, export_labels
+    from pipelines.analyst.labelling import LabelRecord, export_labels
 
     record = LabelRecord(
         label_id=1, item_id="abc-001", heading='=HYPERLINK("http://evil","click")',

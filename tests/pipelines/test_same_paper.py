@@ -28,8 +28,8 @@ from extractors.types import (
 from pipelines.digest.reference import load_digest_reference
 from pipelines.digest.select import items_for, load_items
 from pipelines.digest.subscriptions import SubscriptionRequest, subscribe
-from pipelines.export import item_records
-from pipelines.flagged import FlaggedFilter, citations, flagged_records
+from pipelines.queries.export import item_records
+from pipelines.queries.flagged import FlaggedFilter, citations, flagged_records
 from pipelines.store import open_store, repository
 from pipelines.store.db import Store
 from pipelines.store.repository import (

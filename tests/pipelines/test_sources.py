@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import Settings, Source
-from pipelines.fetch import FetchError, FetchPolicy
-from pipelines.sources import (
+from pipelines.ingest.fetch import FetchError, FetchPolicy
+from pipelines.ingest.sources import (
     SourceError,
     SourceNotFoundError,
     SourceTarget,
@@ -136,7 +136,7 @@ def test_subdomains_of_the_trust_count_as_its_site(settings: Settings) -> None:
     <a href="https://sth.nhs.uk/minutes.pdf">2</a>
     <a href="https://nhs.uk/other.pdf">3</a>
     <a href="https://evil-sth.nhs.uk/x.pdf">4</a>"""
-    from pipelines import sources
+    from pipelines.ingest import sources
 
     site_names = {sources._site("www.sth.nhs.uk")}
     kept = [
@@ -261,7 +261,7 @@ def test_malformed_sources_are_configuration_errors(source: Source, settings: Se
 
 def test_the_documented_example_configuration_is_valid(repo_dir: Path) -> None:
     from pipelines.config import load_settings
-    from pipelines.sources import _kind
+    from pipelines.ingest.sources import _kind
 
     settings = load_settings(repo_dir / "docs" / "sources.example.toml")
     assert [(s.name, _kind(s)) for s in settings.sources] == [

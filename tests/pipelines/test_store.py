@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from extractors.errors import EncryptedError
-from pipelines.export import ITEM_FIELDS, document_records, item_records, write_csv, write_jsonl
+from pipelines.queries.export import (
+    ITEM_FIELDS,
+    document_records,
+    item_records,
+    write_csv,
+    write_jsonl,
+)
 from pipelines.store import open_store
 from pipelines.store.db import StoreError
 from pipelines.store.repository import (

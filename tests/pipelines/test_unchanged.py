@@ -13,10 +13,10 @@ from sqlalchemy import text
 from extractors.errors import EncryptedError
 from pipelines.config import load_settings
 from pipelines.home import store_url_from
+from pipelines.ingest.unchanged import _settle_with_orm, unchanged_run
 from pipelines.store import open_store
 from pipelines.store.repository import save_processed, save_quarantined, start_run
 from pipelines.store.sqlite_file import SCHEMA_HEAD, revision_of, sqlite_path, stored_time
-from pipelines.unchanged import _settle_with_orm, unchanged_run
 from tests.pipelines.store_fixtures import enriched_paper, facts, paper
 
 
@@ -87,7 +87,7 @@ def test_an_unchanged_folder_is_recorded_the_same_either_way(
         summary = unchanged_run([str(folder)], "nightly", db_url,
                                 lambda event, payload: seen.append((event, payload)))
     else:
-        from pipelines.runs import discover_targets, sha256_of
+        from pipelines.ingest.runs import discover_targets, sha256_of
 
         found = discover_targets([str(folder)], "nightly")
         hashed = [(t, sha256_of(Path(t.location))) for t in found]

@@ -26,9 +26,15 @@ import models.persistence as persistence
 from extractors.errors import ModelError
 from models import load_flagger
 from models.persistence import ModelRecord, file_sha256, load_model, record_path, write_record
+from pipelines.analyst.registry import (
+    current_record,
+    get_version,
+    load_verified,
+    promote,
+    record_version,
+)
 from pipelines.cli import main
 from pipelines.config import get_settings
-from pipelines.registry import current_record, get_version, load_verified, promote, record_version
 from pipelines.store import open_store
 
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.config import get_settings
-from pipelines.enrich import EnrichedPart, get_enricher, split_items
-from pipelines.ingest import run_ingest
-from pipelines.isolation import read_and_segment, read_limits_from
-from pipelines.runs import FileOutcome, RunSummary
+from pipelines.ingest.enrich import EnrichedPart, get_enricher, split_items
+from pipelines.ingest.flow import run_ingest
+from pipelines.ingest.isolation import read_and_segment, read_limits_from
+from pipelines.ingest.runs import FileOutcome, RunSummary
 
 pytestmark = pytest.mark.slow
 
@@ -167,8 +167,8 @@ def test_two_workers_run_on_dask_processes_and_store_what_one_worker_stores(
 def test_files_to_read_come_largest_first(tmp_path: Path) -> None:
     """Largest first, so that two workers end together rather than one finishing a big pack
     alone; URLs, whose size is known only once fetched, before every file."""
-    from pipelines.files import Target
-    from pipelines.ingest import sort_known
+    from pipelines.ingest.flow import sort_known
+    from pipelines.ingest.targets import Target
 
     sizes = {"small.pdf": 10, "large.pdf": 3000, "middle.pdf": 700, "also-middle.pdf": 700}
     for number, (name, size) in enumerate(sizes.items()):

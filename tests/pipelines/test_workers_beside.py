@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from extractors import codec
 from pipelines.cli import main
 from pipelines.config import get_settings
-from pipelines.runs import FileOutcome
+from pipelines.ingest.runs import FileOutcome
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _export(db_url: str, what: str) -> list[str]:
 
 def _ingest(path: Path, db_url: str, workers: int, split_chars: int,
             monkeypatch: pytest.MonkeyPatch) -> list[FileOutcome]:
-    from pipelines.local import run_in_process
+    from pipelines.ingest.api import run_in_process
 
     monkeypatch.setenv("NOSURPRISES_SPLIT_ENRICH_CHARS", str(split_chars))
     get_settings.cache_clear()
@@ -58,10 +58,10 @@ def _ingest(path: Path, db_url: str, workers: int, split_chars: int,
 def test_a_large_paper_with_a_fork_beside_its_child_stores_what_one_child_stores(
     tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipelines.files
+    import pipelines.ingest.targets
 
     # The sample pack stands in for a long one: helpers start for its size, its work is split.
-    monkeypatch.setattr(pipelines.files, "_MIN_BYTES_TO_SPLIT", 0)
+    monkeypatch.setattr(pipelines.ingest.targets, "_MIN_BYTES_TO_SPLIT", 0)
     folder = tmp_path / "papers"
     folder.mkdir()
     shutil.copy(samples_dir / PACK, folder / PACK)
@@ -86,9 +86,9 @@ def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
 ) -> None:
     """The 255-page pack, its flags found whole beside its entities found item by item in two
     processes: the same answer, encoded, as its whole stage in one child."""
-    from pipelines.children import ChildPools
-    from pipelines.enrich_process import enrich_beside, enrich_isolated
-    from pipelines.isolation import read_and_segment, read_limits_from
+    from pipelines.ingest.children import ChildPools
+    from pipelines.ingest.enrich_process import enrich_beside, enrich_isolated
+    from pipelines.ingest.isolation import read_and_segment, read_limits_from
 
     settings = get_settings()
     path = shared_dir / "real-papers" / REAL_PACK
@@ -109,8 +109,8 @@ def test_the_real_pack_found_beside_its_flags_answers_as_one_child_does(
 def _fork_wrapped(monkeypatch: pytest.MonkeyPatch, samples_dir: Path, in_fork) -> tuple:
     """The sample pack, and the process's enricher whose `part_entities` runs `in_fork(pid)`
     first in whichever process takes an item."""
-    from pipelines.enrich import get_enricher
-    from pipelines.isolation import read_and_segment, read_limits_from
+    from pipelines.ingest.enrich import get_enricher
+    from pipelines.ingest.isolation import read_and_segment, read_limits_from
 
     _, segmented = read_and_segment(samples_dir / PACK, read_limits_from(get_settings().limits))
     enricher = get_enricher(None, None)
@@ -128,7 +128,7 @@ def _fork_wrapped(monkeypatch: pytest.MonkeyPatch, samples_dir: Path, in_fork) -
 def test_the_fork_takes_items_beside_the_child_and_the_answer_is_the_childs_alone(
     monkeypatch: pytest.MonkeyPatch, samples_dir: Path, tmp_path: Path
 ) -> None:
-    from pipelines.enrich_process import _enrich_beside_fork
+    from pipelines.ingest.enrich_process import _enrich_beside_fork
 
     takers = tmp_path / "takers"
 
@@ -152,7 +152,7 @@ def test_the_fork_takes_items_beside_the_child_and_the_answer_is_the_childs_alon
 def test_a_fork_that_fails_fails_the_paper(
     monkeypatch: pytest.MonkeyPatch, samples_dir: Path, failure: type, raised: type
 ) -> None:
-    from pipelines.enrich_process import _enrich_beside_fork
+    from pipelines.ingest.enrich_process import _enrich_beside_fork
 
     parent = os.getpid()
 
@@ -171,7 +171,7 @@ def test_without_shared_semaphores_the_child_does_the_paper_alone(
 ) -> None:
     import multiprocessing
 
-    from pipelines.enrich_process import _enrich_beside_fork
+    from pipelines.ingest.enrich_process import _enrich_beside_fork
 
     def no_semaphores(*args, **kwargs):
         raise OSError("no /dev/shm")

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from extractors.hyphens import join_hyphenated
-from extractors.pdf_types import Line
-from extractors.pdf_unruled import unruled_tables
+from extractors.pdf.types import Line
+from extractors.pdf.unruled import unruled_tables
 from extractors.types import Block, BlockKind
 
 # Only the first and last rows of a page, within this share of its height, can be running lines.

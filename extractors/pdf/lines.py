@@ -6,7 +6,7 @@ import ctypes
 
 import pypdfium2.raw as pdfium_c
 
-from extractors.pdf_types import Fragment, PageGeometry
+from extractors.pdf.types import Fragment, PageGeometry
 
 # PDFium reports a hyphen it found at a line end as code 2 (0xFFFE in its text output).
 _PDFIUM_HYPHENS = (0x02, 0xFFFE)

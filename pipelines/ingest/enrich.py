@@ -69,7 +69,7 @@ class Enricher:
     def __init__(self, spacy_model: str | None, model_path: Path | None,
                  flags: bool = True) -> None:
         """Without `flags`, the entity pipeline only (a child that finds entities beside the
-        one that flags, see `pipelines.enrich_process.enrich_beside`): no workforce model."""
+        one that flags, see `pipelines.ingest.enrich_process.enrich_beside`): no workforce model."""
         from extractors.nlp import EntityPipeline
         from models import load_flagger
 

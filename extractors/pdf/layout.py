@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors.pdf_types import Fragment, Line, PageGeometry
+from extractors.pdf.types import Fragment, Line, PageGeometry
 
 # A gutter is looked for in the middle of the page only; side notes are not columns.
 _GUTTER_RANGE = (0.3, 0.7)

@@ -1,8 +1,8 @@
 """One file's way into the store, without Prefect: settle what the store knows, read in a
 child, enrich, store, and record every failure as a quarantine with a stable code.
 
-The Prefect tasks (`pipelines.ingest`) and the in-process run (`pipelines.local`) both call
-these steps, so a run gives the same records whichever way it is run.
+The Prefect tasks (`pipelines.ingest.flow`) and the in-process run (`pipelines.ingest.api`) both
+call these steps, so a run gives the same records whichever way it is run.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError, error_for
-from pipelines.children import ChildPools, process_pool
 from pipelines.config import Settings, get_settings
-from pipelines.files import (
+from pipelines.ingest.children import ChildPools, process_pool
+from pipelines.ingest.runs import QUARANTINED_TWIN, FileOutcome, Sorted, Target
+from pipelines.ingest.targets import (
     _UNKNOWN_SIZE,
     LOCAL_THREADS,
     InternalError,
@@ -28,7 +29,6 @@ from pipelines.files import (
     read_file,
     reading_children,
 )
-from pipelines.runs import QUARANTINED_TWIN, FileOutcome, Sorted, Target
 from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,
@@ -43,8 +43,8 @@ from pipelines.store.repository import (
 
 if TYPE_CHECKING:
     from extractors.types import DocContext, Item, SegmentedDocument
-    from pipelines.budget import Hold
-    from pipelines.enrich import Enriched, EnrichedPart
+    from pipelines.ingest.budget import Hold
+    from pipelines.ingest.enrich import Enriched, EnrichedPart
 
 Logger = logging.Logger | logging.LoggerAdapter
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -60,7 +60,7 @@ def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
     `files_in_run` is how many files the run reads and `threads` how many it reads at once
     in this process: together they decide how many reader children a long PDF may use.
     `children` is the run's pool of child processes; a step called by Prefect or Dask, which
-    cannot be handed it, uses the process's (`pipelines.children.process_pool`)."""
+    cannot be handed it, uses the process's (`pipelines.ingest.children.process_pool`)."""
     if children is None:
         children = process_pool()
     settings = get_settings()
@@ -88,7 +88,7 @@ def ingest_target(target: Target, run_id: str, db_url: str, log: Logger,
                                      retry_quarantined, files_in_run, threads, children)
     seconds = time.perf_counter() - started
     log_outcome(log, outcome, seconds)
-    from pipelines.enrich import model_loads
+    from pipelines.ingest.enrich import model_loads
 
     return replace(outcome, seconds=round(seconds, 3), worker=os.getpid(),
                    model_loads=model_loads())
@@ -169,7 +169,7 @@ def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings
         return _quarantine(store, facts, TooLargeError(f"file is over the {limit_mb} MiB limit"),
                            run_id)
 
-    from pipelines.budget import paper_hold
+    from pipelines.ingest.budget import paper_hold
 
     # This thread's entity-stage child loads its models while the file is read.
     children.enricher(settings)
@@ -236,7 +236,7 @@ def _read_enrich_store(path: Path, facts: FileFacts, run_id: str, settings: Sett
 def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
             files_in_run: int = 1, hold: Hold | None = None,
             children: ChildPools | None = None) -> tuple[Enriched, int]:
-    """Enrich in this thread's limited child (`pipelines.enrich_process`), with a fork of it
+    """Enrich in this thread's limited child (`pipelines.ingest.enrich_process`), with a fork of it
     finding a large paper's entities beside its flags when the run has cores to spare;
     or, for a large paper on a Dask worker, spread its items over the cluster when the run's
     own files cannot keep its threads busy (a run of one paper would otherwise leave the other
@@ -245,7 +245,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
 
     A run with at least as many files as the cluster has threads is not split: every thread
     already has a file of its own, and parts would only add their transfer and scheduling."""
-    from pipelines.enrich_process import enrich_isolated
+    from pipelines.ingest.enrich_process import enrich_isolated
 
     chars = sum(len(item.text) for item in segmented.items)
     if not on_dask_worker():
@@ -253,7 +253,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
         if threads >= 2 and chars >= settings.split_enrich_chars:
             # A large paper with cores to spare: its entities found by a fork of its child
             # beside its flags.
-            from pipelines.enrich_process import enrich_beside
+            from pipelines.ingest.enrich_process import enrich_beside
 
             return enrich_beside(settings, segmented, path, hold, threads, children)
         return enrich_isolated(settings, segmented, path, hold, threads, children), 1
@@ -267,7 +267,7 @@ def _enrich(segmented: SegmentedDocument, path: Path, settings: Settings,
         # Decided before `worker_client`, which gives up this task's thread slot: a worker
         # would start another file meanwhile, beyond its threads and with a reader of its own.
         return enrich_isolated(settings, segmented, path, hold, children=children), 1
-    from pipelines.enrich_process import enrich_part_isolated, enrich_split_isolated
+    from pipelines.ingest.enrich_process import enrich_part_isolated, enrich_split_isolated
 
     # Leaves this worker's thread slot free while waiting, so a part can run here too. Each
     # part runs in the entity stage's limited child of the worker thread that takes it.
@@ -322,7 +322,7 @@ def _quarantine(store: Store, facts: FileFacts, error: ReadError, run_id: str,
 def _ingest_url(target: Target, run_id: str, settings: Settings, store: Store, log: Logger,
                 retry_quarantined: bool, files_in_run: int, threads: int,
                 children: ChildPools) -> FileOutcome:
-    from pipelines.fetch import FetchError, FetchState, fetch_url
+    from pipelines.ingest.fetch import FetchError, FetchState, fetch_url
     from pipelines.observability import redact_url
 
     # A password in the URL is used to fetch but never stored: the store keeps the URL without it.

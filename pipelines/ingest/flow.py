@@ -21,23 +21,23 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
-from pipelines.children import ChildPools, serving
 from pipelines.config import get_settings
-from pipelines.files import (
+from pipelines.ingest.api import in_given_order
+from pipelines.ingest.children import ChildPools, serving
+from pipelines.ingest.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
+from pipelines.ingest.steps import ingest_target, settle_copies, sort_targets
+from pipelines.ingest.targets import (
     LOCAL_THREADS,
     _store,
     discover_targets,
     helpers_for,
     hide_credentials,
 )
-from pipelines.local import in_given_order
-from pipelines.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
-from pipelines.steps import ingest_target, settle_copies, sort_targets
+from pipelines.ingest.unchanged import unchanged_run
 from pipelines.store.repository import finish_run, start_run
-from pipelines.unchanged import unchanged_run
 
 # ---------------------------------------------------------------------------------------
-# The tasks: the steps of `pipelines.steps`, recorded in Prefect.
+# The tasks: the steps of `pipelines.ingest.steps`, recorded in Prefect.
 
 
 def _run_logger() -> logging.Logger | logging.LoggerAdapter:
@@ -103,7 +103,7 @@ def task_runner_for(workers: int) -> Any:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": None,
-                                          "preload": ["pipelines.worker_setup"]})
+                                          "preload": ["pipelines.ingest.worker_setup"]})
 
 
 def _run_name() -> str:
@@ -206,7 +206,7 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     """Run the ingest flow with the task runner that fits the number of workers.
 
     A run in which every file is known is answered from the store without a flow run;
-    `checked` says the caller has already asked (`pipelines.unchanged.unchanged_run`) and
+    `checked` says the caller has already asked (`pipelines.ingest.unchanged.unchanged_run`) and
     found something to read. `children`: the pool of child processes the caller made (and
     may have prepared) for this run, else one made here; the flow's tasks in this process
     use it, and the run closes it at its end."""

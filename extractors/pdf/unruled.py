@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.pdf_types import Line
+from extractors.pdf.types import Line
 
 _MIN_COLUMNS = 3  # two columns are a form (label and value), not a table
 _MIN_ROWS = 3  # the header and two rows

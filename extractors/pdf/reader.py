@@ -19,7 +19,10 @@ from extractors.errors import (
 )
 from extractors.hyphens import document_words
 from extractors.limits import ReadLimits
-from extractors.ocr import (
+from extractors.pdf.blocks import RunningText, build_blocks, split_running_lines
+from extractors.pdf.layout import PageTable, order_page
+from extractors.pdf.lines import page_fragments, page_geometry
+from extractors.pdf.ocr import (
     MIN_IMAGE_COVER,
     MIN_TEXT_CHARS,
     OcrParagraph,
@@ -27,11 +30,8 @@ from extractors.ocr import (
     ocr_page,
     render_page,
 )
-from extractors.pdf_blocks import RunningText, build_blocks, split_running_lines
-from extractors.pdf_layout import PageTable, order_page
-from extractors.pdf_lines import page_fragments, page_geometry
-from extractors.pdf_tables import RuledTableFinder, may_have_ruled_table
-from extractors.pdf_types import PageGeometry, PagesRead
+from extractors.pdf.tables import RuledTableFinder, may_have_ruled_table
+from extractors.pdf.types import PageGeometry, PagesRead
 from extractors.types import Block, Document, OutlineEntry
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from pipelines.export import item_record
+from pipelines.queries.export import item_record
 from pipelines.store.same_paper import also_in, members, turned_down
 from pipelines.store.schema import Document, EntityMention, Item
 

@@ -2,7 +2,7 @@
 paper's text costs at most its time and memory limits, never the run.
 
 Each worker thread has a child of its own (`IsolatedReader` with this module's target, kept
-in the run's `pipelines.children.ChildPools`): it loads spaCy and the workforce model once,
+in the run's `pipelines.ingest.children.ChildPools`): it loads spaCy and the workforce model once,
 before it says it is ready, and serves document after document. A document that passes a
 limit has its child killed and gets a `resource_limit` reason; a fresh child loads the
 models for the next document.
@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING, Any
 from extractors import codec
 from extractors.errors import CorruptError, ReadError
 from extractors.types import DocumentAnnotations
-from pipelines.budget import ENTITIES
-from pipelines.children import ChildPools, process_pool
-from pipelines.isolation import IsolatedReader, Stage
+from pipelines.ingest.budget import ENTITIES
+from pipelines.ingest.children import ChildPools, process_pool
+from pipelines.ingest.isolation import IsolatedReader, Stage
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from extractors.types import DocContext, Item, SegmentedDocument
-    from pipelines.budget import Hold
     from pipelines.config import Limits, Settings  # the child imports no settings
-    from pipelines.enrich import Enriched, EnrichedPart, PartRunner
+    from pipelines.ingest.budget import Hold
+    from pipelines.ingest.enrich import Enriched, EnrichedPart, PartRunner
 
-ENRICH_TARGET = "pipelines.enrich_process:enrich_in_child"
-LOAD_MODELS = "pipelines.enrich_process:load_models"
+ENRICH_TARGET = "pipelines.ingest.enrich_process:enrich_in_child"
+LOAD_MODELS = "pipelines.ingest.enrich_process:load_models"
 ENRICHING = Stage(
     actor="the entity and flag stage",
     process="the entity and flag stage's process",
@@ -50,7 +50,7 @@ def load_models(spacy_model: str | None, model_path: str | None, home: str) -> N
     no NOSURPRISES_* variables: the home, where a promoted model is found, is passed in."""
     os.environ["NOSURPRISES_HOME"] = home
     from extractors.types import Item, MeetingInfo, SegmentedDocument
-    from pipelines.enrich import get_enricher
+    from pipelines.ingest.enrich import get_enricher
 
     # The first document through spaCy and the classifier pays for their lazy set-up; a
     # two-sentence one pays it here, before the child is ready, instead of a paper's limit.
@@ -217,7 +217,7 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
                     hold: Hold | None = None, threads: int = 1,
                     children: ChildPools | None = None) -> Enriched:
     """The document's entities and flags, from this thread's child of `children` (the
-    process's pool when none is given, see `pipelines.children.process_pool`), within the
+    process's pool when none is given, see `pipelines.ingest.children.process_pool`), within the
     limits; with
     `hold`, the answer takes its room in the paper's hold of the run's budget before it is
     read (`too_long` when it cannot have any). `threads`: how many cores the child's sentence
@@ -226,7 +226,7 @@ def enrich_isolated(settings: Settings, segmented: SegmentedDocument, path: Path
     Raises the ReadError the child's failure gives (`resource_limit` for time or memory), so
     the document is quarantined with it; WorkerStartError when no child can start (a model
     that cannot be loaded fails the run, as it did in process)."""
-    from pipelines.enrich import Enriched
+    from pipelines.ingest.enrich import Enriched
 
     enricher = _pool(children).enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
@@ -242,7 +242,7 @@ def enrich_split_isolated(settings: Settings, segmented: SegmentedDocument, path
     """What `enrich_isolated` gives, with the items cut into `parts` runs that `run_parts`
     spreads over a cluster (each run in a limited child there, see `enrich_part_isolated`);
     the paper's context is worked out once, in this thread's child."""
-    from pipelines.enrich import join_parts, split_items
+    from pipelines.ingest.enrich import join_parts, split_items
 
     enricher = _pool(children).enricher(settings)
     room = hold.at(ENTITIES) if hold is not None else None
@@ -272,7 +272,7 @@ def enrich_beside(settings: Settings, segmented: SegmentedDocument, path: Path,
     once its flags are done, so that both end together. With how many processes worked on it.
     Where the system cannot fork, `enrich_isolated` with `threads` cores for the encoder.
     Raises as `enrich_isolated` does; a failure of the fork fails the paper."""
-    from pipelines.enrich import Enriched
+    from pipelines.ingest.enrich import Enriched
 
     if not hasattr(os, "fork"):
         return enrich_isolated(settings, segmented, path, hold, threads, children), 1
@@ -313,7 +313,7 @@ def enrich_part_isolated(items: tuple[Item, ...], context: DocContext, name: str
     worker's pool, within the entity stage's limits for that much text. Raises the ReadError
     of a failure, which fails the paper."""
     from pipelines.config import get_settings
-    from pipelines.enrich import EnrichedPart
+    from pipelines.ingest.enrich import EnrichedPart
 
     settings = get_settings()
     seconds = seconds_for_items(settings.limits, items)

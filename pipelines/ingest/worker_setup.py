@@ -15,8 +15,8 @@ SPARE_CHILDREN = 2
 
 def dask_setup(worker: Any) -> None:
     """Called by Dask in each new worker process; returns at once, the start runs behind."""
-    from pipelines.children import process_pool
     from pipelines.config import get_settings
+    from pipelines.ingest.children import process_pool
 
     # The worker's tasks are called by Dask, so they use the process's pool, which keeps its
     # children for the worker's life. A child that cannot start is reported by the thread and

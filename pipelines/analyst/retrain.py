@@ -18,9 +18,9 @@ from models.evaluate import Evaluation, evaluate_model, not_worse
 from models.labels import LabelledItem, read_labels
 from models.persistence import ModelRecord, check_hash, new_version, save_model
 from models.train import DEFAULT_PARAMS, fixed_test_set, train_model, training_set
+from pipelines.analyst.labelling import stored_labels, training_items
+from pipelines.analyst.registry import current_record, load_verified, promote, record_version
 from pipelines.config import get_settings
-from pipelines.labelling import stored_labels, training_items
-from pipelines.registry import current_record, load_verified, promote, record_version
 from pipelines.store import Store, open_store
 
 # Training settings the flow and the CLI use; tests shrink them to train in seconds.
@@ -96,7 +96,7 @@ def promote_if_not_worse(
         return False
     record = promote(store, comparison.candidate.version, home)
     from models import load_flagger
-    from pipelines.rescore import rescore_store
+    from pipelines.analyst.rescore import rescore_store
 
     rescore_store(store, load_flagger(Path(record.path)), progress)
     return True

@@ -42,14 +42,14 @@ from extractors.limits import ReadLimits
 
 if TYPE_CHECKING:
     from extractors.types import Document, SegmentedDocument
-    from pipelines.budget import Hold
     from pipelines.config import Limits  # not at run time: a child has no use for settings
+    from pipelines.ingest.budget import Hold
 
 log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
-_CODE_ROOT = str(Path(__file__).resolve().parents[1])
-DEFAULT_TARGET = "pipelines.isolation:read_and_segment"
+_CODE_ROOT = str(Path(__file__).resolve().parents[2])
+DEFAULT_TARGET = "pipelines.ingest.isolation:read_and_segment"
 # Loaded by a fresh child before it says it is ready, so no file's time limit pays for them.
 _PRELOAD = {DEFAULT_TARGET: ("extractors.read", "extractors.segment")}
 _POLL_SECONDS = 0.1  # how often the parent samples the child's memory while it waits
@@ -81,7 +81,7 @@ _SINGLE_THREAD_ENV = {
     "NUMEXPR_NUM_THREADS": "1",
     "VECLIB_MAXIMUM_THREADS": "1",
     # The encoder's tokenizer (Rust) keeps a thread pool too; a child that forks (see
-    # `pipelines.enrich_process.enrich_beside`) must not have one running.
+    # `pipelines.ingest.enrich_process.enrich_beside`) must not have one running.
     "TOKENIZERS_PARALLELISM": "false",
 }
 
@@ -197,7 +197,7 @@ class _OverCap(Exception):
 
 
 class Taker(Protocol):
-    """Takes room for an answer of `nbytes` before it is read (see `pipelines.budget`):
+    """Takes room for an answer of `nbytes` before it is read (see `pipelines.ingest.budget`):
     waits while there is none, raises a ReadError to refuse the answer."""
 
     def take(self, nbytes: int) -> None: ...
@@ -306,7 +306,7 @@ class _Worker:
         # This checkout first, so the child runs the parent's own code even where another
         # copy of the packages is installed and the parent's working folder has changed.
         code = (f"import sys; sys.path.insert(0, {_CODE_ROOT!r}); "
-                "from pipelines.isolation import _worker_main; _worker_main()")
+                "from pipelines.ingest.isolation import _worker_main; _worker_main()")
         try:
             # A fresh interpreter (what multiprocessing's "spawn" does) rather than fork: the
             # parent may run Prefect's threads. Started directly rather than through
@@ -720,7 +720,7 @@ def read_in_ranges(
     A range that fails fails the file, with the error the whole read would have given; a
     helper that cannot start leaves its range to the first reader. With `hold`, the ranges
     and the whole take their room in the paper's hold of the run's budget."""
-    from pipelines.budget import PAPER, PARTS
+    from pipelines.ingest.budget import PAPER, PARTS
 
     first = readers[0]
     started = time.monotonic()

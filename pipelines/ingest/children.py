@@ -1,7 +1,7 @@
 """Every child process of an ingest run, owned by one object that starts them and stops them.
 
 A run reads each file in a reader child and finds its entities and flags in a child of the
-entity and flag stage (both `pipelines.isolation.IsolatedReader`): one of each per worker
+entity and flag stage (both `pipelines.ingest.isolation.IsolatedReader`): one of each per worker
 thread, spares started ahead of the first file, and helpers that read a long PDF in ranges
 or find a large paper's entities beside its flags. A command makes the pool first and starts
 some of them before it imports Prefect, whose start-up then hides theirs (see `prepare` and
@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipelines.config import Settings
-    from pipelines.isolation import IsolatedReader
+    from pipelines.ingest.isolation import IsolatedReader
 
 # Warnings go to the loggers of the stages these children serve, which a run's log settings
 # already name.
-_reading_log = logging.getLogger("pipelines.files")
-_enriching_log = logging.getLogger("pipelines.enrich_process")
+_reading_log = logging.getLogger("pipelines.ingest.targets")
+_enriching_log = logging.getLogger("pipelines.ingest.enrich_process")
 
 
 class ChildPools:
@@ -59,8 +59,8 @@ class ChildPools:
 
     def prepare(self, settings: Settings, helpers: int = 0) -> None:
         """What a command does before it imports Prefect, when it has files to read: start a
-        spare reader child (and `helpers` more, see `pipelines.files.helpers_for`), and import
-        skops. skops' import looks for every SciPy ufunc in each module loaded so far: about
+        spare reader child (and `helpers` more, see `pipelines.ingest.targets.helpers_for`), and
+        import skops. skops' import looks for every SciPy ufunc in each module loaded so far: about
         two seconds once Prefect is loaded, a fifth of that before."""
         self.start_spare_reader(settings)
         self.start_helper_readers(settings, helpers)
@@ -77,8 +77,8 @@ class ChildPools:
         Prefect takes seconds to start a flow run (longer when it starts its temporary
         server); meanwhile the reader child imports its readers and a child of the entity and
         flag stages loads spaCy and the workforce model, so the first file finds both ready;
-        `helpers` more reader children start too (see `pipelines.files.helpers_for`). Called
-        again before the pool is closed, it returns the warm-up already under way. A child
+        `helpers` more reader children start too (see `pipelines.ingest.targets.helpers_for`).
+        Called again before the pool is closed, it returns the warm-up already under way. A child
         that cannot start here is left to the first file, which starts one again and reports
         the fault as a run would."""
         with self._lock:
@@ -142,7 +142,7 @@ class ChildPools:
                 self._helper_readers.append(started)
 
     def _start_reader(self, settings: Settings) -> IsolatedReader:
-        from pipelines.isolation import IsolatedReader, WorkerStartError
+        from pipelines.ingest.isolation import IsolatedReader, WorkerStartError
 
         reader = IsolatedReader(settings.limits)
         try:
@@ -164,7 +164,7 @@ class ChildPools:
             with self._lock:
                 enricher = self._spare_enrichers.pop() if self._spare_enrichers else None
             if enricher is None:
-                from pipelines.enrich_process import new_enricher
+                from pipelines.ingest.enrich_process import new_enricher
 
                 enricher = new_enricher(settings)
                 with self._lock:
@@ -174,8 +174,8 @@ class ChildPools:
 
     def start_spare_enrichers(self, settings: Settings, count: int = 1) -> None:
         """Have `count` children loading the models before the run's first papers need them."""
-        from pipelines.enrich_process import new_enricher
-        from pipelines.isolation import WorkerStartError
+        from pipelines.ingest.enrich_process import new_enricher
+        from pipelines.ingest.isolation import WorkerStartError
 
         with self._lock:
             missing = count - len(self._spare_enrichers)

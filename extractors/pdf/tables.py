@@ -15,9 +15,9 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.closing import close_after_read
-from extractors.pdf_layout import PageTable
-from extractors.pdf_lines import point_to_display
-from extractors.pdf_types import PageGeometry
+from extractors.pdf.layout import PageTable
+from extractors.pdf.lines import point_to_display
+from extractors.pdf.types import PageGeometry
 
 # Fewer path objects than this cannot draw a grid of at least two rows and two columns.
 _MIN_PATHS_FOR_TABLE = 4

@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.runs import (
+from pipelines.ingest.runs import (
     QUARANTINED_BEFORE,
     FileOutcome,
     Observer,
@@ -28,7 +28,7 @@ from pipelines.safety import printable_path
 from pipelines.store.sqlite_file import Copy, SqliteStore, sqlite_path
 
 # A file quarantined for a fault of our own stages is read again on every run (see
-# `pipelines.files.InternalError`): a run that meets one has something to do.
+# `pipelines.ingest.targets.InternalError`): a run that meets one has something to do.
 INTERNAL_ERROR = "internal_error"
 
 
@@ -85,7 +85,7 @@ def _settle(store: SqliteStore, hashed: list[tuple[Target, str]], source_name: s
 
 def _settle_with_orm(hashed: list[tuple[Target, str]], source_name: str | None, db_url: str,
                      observe: Observer) -> RunSummary | None:
-    from pipelines.files import _store
+    from pipelines.ingest.targets import _store
     from pipelines.store.repository import (
         FileFacts,
         find_known,

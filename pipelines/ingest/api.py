@@ -14,21 +14,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING
 
-from pipelines.runs import FileOutcome, Observer, RunSummary, Target, ignore_progress
-from pipelines.unchanged import unchanged_run
+from pipelines.ingest.runs import FileOutcome, Observer, RunSummary, Target, ignore_progress
+from pipelines.ingest.unchanged import unchanged_run
 
 if TYPE_CHECKING:
-    from pipelines.children import ChildPools
     from pipelines.config import Settings
+    from pipelines.ingest.children import ChildPools
 
-log = logging.getLogger("pipelines.ingest")
+log = logging.getLogger("pipelines.ingest.flow")
 
 
 def ingest_once(targets: list[str], source_name: str | None = None, db: str | None = None,
                 workers: int = 1, retry_quarantined: bool = False,
                 observe: Observer = ignore_progress) -> RunSummary:
     """Ingest files, folders and URLs and return the run's summary; `observe` follows its
-    progress (see `pipelines.runs.Observer`).
+    progress (see `pipelines.ingest.runs.Observer`).
 
     In this process unless a Prefect API is configured (`PREFECT_API_URL` or a Prefect
     profile), and then as a flow recorded there."""
@@ -40,8 +40,8 @@ def ingest_once(targets: list[str], source_name: str | None = None, db: str | No
         summary = unchanged_run(targets, source_name, db, observe)
         if summary is not None:
             return summary
-    from pipelines.children import ChildPools
     from pipelines.config import get_settings, prefect_api_url
+    from pipelines.ingest.children import ChildPools
 
     settings = get_settings()
     # The run's children, made here so that some start before anything heavy is imported;
@@ -55,7 +55,7 @@ def ingest_once(targets: list[str], source_name: str | None = None, db: str | No
             # A reader child starts, and skops is imported, before Prefect (see
             # `ChildPools.prepare`).
             _start_early(children, settings, targets, models=False)
-        from pipelines.ingest import run_ingest
+        from pipelines.ingest.flow import run_ingest
 
         return run_ingest(targets, source_name=source_name, db=db, workers=workers,
                           retry_quarantined=retry_quarantined, checked=True, observe=observe,
@@ -72,7 +72,7 @@ def _start_early(children: ChildPools, settings: Settings, targets: list[str],
     neither scikit-learn nor skops: their import would only take a core from the children.
     Without (a Prefect flow run): the reader child and skops' import (see
     `ChildPools.prepare`)."""
-    from pipelines.files import helpers_for
+    from pipelines.ingest.targets import helpers_for
 
     helpers = helpers_for(targets, settings)
     if models:
@@ -94,10 +94,10 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
     asked `unchanged_run` and found something to read. `children`: the pool of child
     processes the caller made (and may have warmed) for this run, else one made here; the run
     closes it at its end."""
-    from pipelines.children import ChildPools
     from pipelines.config import get_settings
-    from pipelines.files import LOCAL_THREADS, _store, discover_targets, helpers_for
-    from pipelines.steps import settle_copies, sort_targets
+    from pipelines.ingest.children import ChildPools
+    from pipelines.ingest.steps import settle_copies, sort_targets
+    from pipelines.ingest.targets import LOCAL_THREADS, _store, discover_targets, helpers_for
     from pipelines.store.repository import finish_run, start_run
 
     settings = get_settings()
@@ -151,7 +151,7 @@ def in_given_order(outcomes: list[FileOutcome], targets: list[str]) -> list[File
 
 def _read_all(to_read: list[Target], run_id: str, db_url: str, retry_quarantined: bool,
               threads: int, observe: Observer, children: ChildPools) -> list[FileOutcome]:
-    from pipelines.steps import ingest_target
+    from pipelines.ingest.steps import ingest_target
 
     if not to_read:
         return []

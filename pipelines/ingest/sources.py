@@ -13,8 +13,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.config import ConfigError, Settings, Source
-from pipelines.fetch import DOCUMENT_TYPES, Fetcher, FetchError, FetchPolicy
-from pipelines.folders import FoundFile, walk_path
+from pipelines.ingest.fetch import DOCUMENT_TYPES, Fetcher, FetchError, FetchPolicy
+from pipelines.ingest.folders import FoundFile, walk_path
 from pipelines.observability import redact_url
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def discover_files(root: Path) -> list[Path]:
 
 
 def walk_folder(root: Path) -> list[FoundFile]:
-    """`pipelines.folders.walk_path` of a path that must exist (a configured folder)."""
+    """`pipelines.ingest.folders.walk_path` of a path that must exist (a configured folder)."""
     root = Path(root).expanduser()
     if not os.path.lexists(root):
         raise SourceNotFoundError(f"no such file or folder: {root}")

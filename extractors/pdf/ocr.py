@@ -14,7 +14,7 @@ from PIL import Image
 
 from extractors.errors import ResourceLimitError, UnsupportedTypeError
 from extractors.hyphens import join_hyphenated
-from extractors.ocr_tables import OcrTableRow, find_tables
+from extractors.pdf.ocr_tables import OcrTableRow, find_tables
 
 OCR_DPI = 300
 # A page with fewer characters than this in its text layer has no usable text.

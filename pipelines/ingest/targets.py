@@ -1,7 +1,7 @@
 """The files of an ingest run, without Prefect: which the store already has, and how each
-is read in the run's reader children (`pipelines.children` owns them).
+is read in the run's reader children (`pipelines.ingest.children` owns them).
 
-Kept apart from the flow (`pipelines.ingest`) so that a command can start a reader and the
+Kept apart from the flow (`pipelines.ingest.flow`) so that a command can start a reader and the
 models' loading before it imports Prefect.
 """
 
@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors.errors import ReadError
-from pipelines import runs
-from pipelines.children import ChildPools, process_pool
 from pipelines.config import Settings
-from pipelines.runs import FileOutcome, Target, sha256_of
+from pipelines.ingest import runs
+from pipelines.ingest.children import ChildPools, process_pool
+from pipelines.ingest.runs import FileOutcome, Target, sha256_of
 from pipelines.safety import printable_path
 
 if TYPE_CHECKING:
-    from pipelines.budget import Hold
+    from pipelines.ingest.budget import Hold
     from pipelines.store.db import Store
     from pipelines.store.repository import FileFacts, Known
 
@@ -38,7 +38,7 @@ class InternalError(ReadError):
 
 
 # ---------------------------------------------------------------------------------------
-# Reading a file in the run's reader children (see `pipelines.children`).
+# Reading a file in the run's reader children (see `pipelines.ingest.children`).
 
 # Smaller files are read by one child: a PDF this small has too few pages to be worth ranges.
 _MIN_BYTES_TO_SPLIT = 100 * 1024
@@ -49,16 +49,16 @@ def read_file(
     hold: Hold | None = None, children: ChildPools | None = None,
 ) -> Any:
     """Read one file in this thread's reader child of `children` (the process's pool when
-    none is given, see `pipelines.children.process_pool`); a long PDF with up to `readers`
+    none is given, see `pipelines.ingest.children.process_pool`); a long PDF with up to `readers`
     children at once, when the run would otherwise leave cores idle (see
     `reading_children`). With `hold`, each answer takes its room in the paper's hold of the
-    run's budget before it is read (see `pipelines.budget`).
+    run's budget before it is read (see `pipelines.ingest.budget`).
 
     Only helper children already started are used (`ChildPools.warm_up` starts them for a run
     of one large file): a fresh one spends longer starting than its range saves. With
     `start_missing`, missing helpers are started for the files after this one, which a
     long-lived process (a Dask worker) will read with them."""
-    from pipelines.budget import PAPER
+    from pipelines.ingest.budget import PAPER
 
     if children is None:
         children = process_pool()
@@ -69,7 +69,7 @@ def read_file(
     helpers = children.take_helper_readers(settings, readers - 1, start_missing)
     if not helpers:
         return reader.run(path, room=room)
-    from pipelines.isolation import read_in_ranges
+    from pipelines.ingest.isolation import read_in_ranges
 
     try:
         return read_in_ranges([reader, *helpers], path, settings.split_read_pages, hold)
@@ -148,7 +148,7 @@ def reveal_credentials(location: str) -> str:
 
 
 def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
-    """`pipelines.runs.discover_targets`, with the credentials of URLs hidden from a flow
+    """`pipelines.ingest.runs.discover_targets`, with the credentials of URLs hidden from a flow
     run's parameters given back."""
     return runs.discover_targets(inputs, source_name, reveal_credentials)
 

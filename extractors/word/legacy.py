@@ -9,9 +9,9 @@ from pathlib import Path
 
 from extractors.errors import CorruptError, UnsupportedTypeError
 from extractors.limits import ReadLimits
-from extractors.soffice import convert_file, find_soffice
 from extractors.types import Document
-from extractors.word import read_docx
+from extractors.word.reader import read_docx
+from extractors.word.soffice import convert_file, find_soffice
 
 _DESCRIPTIONS = {"doc": "Word 97-2003", "rtf": "RTF", "odt": "OpenDocument text"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pipelines.folders import walk_path
+from pipelines.ingest.folders import walk_path
 from pipelines.safety import printable_path
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None,
     """Expand folders recursively; keep files and http(s) URLs as given, in order, once each.
 
     `reveal` gives back a URL's credentials where the caller hid them from a flow run's
-    recorded parameters (`pipelines.files.hide_credentials`)."""
+    recorded parameters (`pipelines.ingest.targets.hide_credentials`)."""
     targets: list[Target] = []
     seen: set[str] = set()
     for given in inputs:

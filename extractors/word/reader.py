@@ -14,12 +14,12 @@ from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from extractors.docx_numbering import ListLabel, Numbering
-from extractors.docx_safety import check_docx_package
 from extractors.errors import CorruptError, EmptyDocumentError, TooLongError
 from extractors.limits import ReadLimits
 from extractors.types import Block, BlockKind, Document
-from extractors.word_pages import with_rendered_pages
+from extractors.word.numbering import ListLabel, Numbering
+from extractors.word.pages import with_rendered_pages
+from extractors.word.safety import check_docx_package
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list\s*(bullet|number|paragraph|continue)", re.IGNORECASE)

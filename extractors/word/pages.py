@@ -17,8 +17,8 @@ from pathlib import Path
 
 from extractors.coverage import pdf_text_layer
 from extractors.errors import ResourceLimitError
-from extractors.soffice import convert_file, find_soffice
 from extractors.types import Block, Document
+from extractors.word.soffice import convert_file, find_soffice
 
 log = logging.getLogger(__name__)
 
