@@ -96,8 +96,9 @@ def run_in_process(targets: list[str], source_name: str | None = None, db: str |
     closes it at its end."""
     from pipelines.config import get_settings
     from pipelines.ingest.children import ChildPools
+    from pipelines.ingest.runs import discover_targets
     from pipelines.ingest.steps import settle_copies, sort_targets
-    from pipelines.ingest.targets import LOCAL_THREADS, _store, discover_targets, helpers_for
+    from pipelines.ingest.targets import LOCAL_THREADS, _store, helpers_for
     from pipelines.store.repository import finish_run, start_run
 
     settings = get_settings()

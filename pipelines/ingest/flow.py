@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,15 +26,17 @@ import pipelines.prefect_setup  # noqa: F401  (must precede the Prefect import)
 from pipelines.config import get_settings
 from pipelines.ingest.api import in_given_order
 from pipelines.ingest.children import ChildPools, serving
-from pipelines.ingest.runs import FileOutcome, Observer, RunSummary, Sorted, Target, ignore_progress
-from pipelines.ingest.steps import ingest_target, settle_copies, sort_targets
-from pipelines.ingest.targets import (
-    LOCAL_THREADS,
-    _store,
+from pipelines.ingest.runs import (
+    FileOutcome,
+    Observer,
+    RunSummary,
+    Sorted,
+    Target,
     discover_targets,
-    helpers_for,
-    hide_credentials,
+    ignore_progress,
 )
+from pipelines.ingest.steps import ingest_target, settle_copies, sort_targets
+from pipelines.ingest.targets import LOCAL_THREADS, GivenUrls, _store, helpers_for
 from pipelines.ingest.unchanged import unchanged_run
 from pipelines.store.repository import finish_run, start_run
 
@@ -116,24 +120,44 @@ def _run_name() -> str:
     return f"ingest {label}{more}"
 
 
-# Follows the progress of this process's flow runs (a flow's parameters must be data, so the
-# command's observer cannot be one of them); set by `run_ingest` for its run.
-_observe: Observer = ignore_progress
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """What `run_ingest` gives its flow run besides the flow's parameters, which Prefect
+    records and so must be data: the command's progress observer, and the URLs as given."""
+
+    observe: Observer
+    urls: GivenUrls
+
+
+# Each handover under the token its flow run is given as its `handover` parameter, from the
+# start of `run_ingest` to its end: runs at once in one process each find their own.
+_handovers: dict[str, Handover] = {}
+
+
+def _handed_over(token: str | None) -> Handover | None:
+    # The flow reads the handovers through this function, never by their name: Dask pickles
+    # the flow's function with the globals it names, and an observer or a lock cannot be.
+    return _handovers.get(token) if token else None
 
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)
 def ingest_flow(targets: list[str], source_name: str | None = None, db: str | None = None,
-                workers: int = 1, retry_quarantined: bool = False) -> RunSummary:
-    """Ingest files, folders and URLs into the store and return the run summary."""
+                workers: int = 1, retry_quarantined: bool = False,
+                handover: str | None = None) -> RunSummary:
+    """Ingest files, folders and URLs into the store and return the run summary.
+
+    `handover`: the token of what the `run_ingest` that started this flow run in this process
+    gave it (an observer, URLs' credentials); a scheduled run has none."""
     settings = get_settings()
     db_url = db or settings.database_url
     store = _store(db_url)
     run_id = start_run(store, "ingest")
     started = time.perf_counter()
     outcomes: list[FileOutcome] = []
-    observe = _observe
+    given = _handed_over(handover)
+    observe = given.observe if given else ignore_progress
     try:
-        found = discover_targets(targets, source_name)
+        found = discover_targets(targets, source_name, given.urls.reveal if given else str)
         observe("total", len(found))
         known = sort_known(found, run_id, db_url, retry_quarantined)
         for outcome in known.settled:
@@ -210,7 +234,6 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     found something to read. `children`: the pool of child processes the caller made (and
     may have prepared) for this run, else one made here; the flow's tasks in this process
     use it, and the run closes it at its end."""
-    global _observe
     from prefect.settings import temporary_settings
 
     db_url = db or get_settings().database_url
@@ -229,13 +252,15 @@ def run_ingest(targets: list[str], source_name: str | None = None, db: str | Non
     updates: dict[str, Any] = {"flows.heartbeat_frequency": None}
     if workers > 1 and _cluster_on_this_host(get_settings().dask_address):
         updates.update(_api_for_workers())  # a cluster elsewhere cannot reach a loopback server
-    _observe = observe
+    token = secrets.token_hex(8)
+    urls = GivenUrls()
+    _handovers[token] = Handover(observe, urls)
     try:
         with temporary_settings(updates=updates), serving(children):
             return ingest_flow.with_options(task_runner=runner)(
-                [hide_credentials(target) for target in targets], source_name=source_name,
-                db=db, workers=workers, retry_quarantined=retry_quarantined,
+                [urls.hide(target) for target in targets], source_name=source_name,
+                db=db, workers=workers, retry_quarantined=retry_quarantined, handover=token,
             )
     finally:
-        _observe = ignore_progress
+        del _handovers[token]
         children.close()

@@ -174,7 +174,7 @@ def discover_targets(inputs: Iterable[str], source_name: str | None = None,
     """Expand folders recursively; keep files and http(s) URLs as given, in order, once each.
 
     `reveal` gives back a URL's credentials where the caller hid them from a flow run's
-    recorded parameters (`pipelines.ingest.targets.hide_credentials`)."""
+    recorded parameters (`pipelines.ingest.targets.GivenUrls`)."""
     targets: list[Target] = []
     seen: set[str] = set()
     for given in inputs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,40 +117,37 @@ def _store(url: str) -> Store:
     return open_store(url)
 
 
-# URLs as given, by the form a flow run records: Prefect keeps a flow run's parameters in its
-# database and shows them in its UI, so a password in a URL must not be one of them.
-_given_urls: dict[str, str] = {}
-_given_lock = threading.Lock()
+class GivenUrls:
+    """The URLs one run was given, by the form its flow run records. Prefect keeps a flow run's
+    parameters in its database and shows them in its UI, so a password in a URL must not be
+    one of them: `hide` gives the form to record, and the run's own discovery gets the URL as
+    given back from `reveal`. Held by the run (`pipelines.ingest.flow.run_ingest`), so its
+    secrets go when the run ends."""
 
+    def __init__(self) -> None:
+        self._given: dict[str, str] = {}
+        self._lock = threading.Lock()
 
-def hide_credentials(location: str) -> str:
-    """`location` as a flow run may record it: a URL without its user name, password or
-    secret-looking query values, the URL as given kept in this process (`reveal_credentials`
-    gives it back to the run's own discovery)."""
-    if not location.lower().startswith(("http://", "https://")):
-        return location
-    from pipelines.observability import redact_url
+    def hide(self, location: str) -> str:
+        """`location` as a flow run may record it: a URL without its user name, password or
+        secret-looking query values; anything else as it is."""
+        if not location.lower().startswith(("http://", "https://")):
+            return location
+        from pipelines.observability import redact_url
 
-    hidden = base = redact_url(location)
-    if hidden == location:
-        return location
-    with _given_lock:
-        n = 1
-        while _given_urls.setdefault(hidden, location) != location:  # differs only in secrets
-            n += 1
-            hidden = f"{base}#{n}"
-    return hidden
+        hidden = base = redact_url(location)
+        if hidden == location:
+            return location
+        with self._lock:
+            n = 1
+            while self._given.setdefault(hidden, location) != location:  # differs in secrets
+                n += 1
+                hidden = f"{base}#{n}"
+        return hidden
 
-
-def reveal_credentials(location: str) -> str:
-    with _given_lock:
-        return _given_urls.get(location, location)
-
-
-def discover_targets(inputs: Iterable[str], source_name: str | None = None) -> list[Target]:
-    """`pipelines.ingest.runs.discover_targets`, with the credentials of URLs hidden from a flow
-    run's parameters given back."""
-    return runs.discover_targets(inputs, source_name, reveal_credentials)
+    def reveal(self, location: str) -> str:
+        with self._lock:
+            return self._given.get(location, location)
 
 
 def _local_facts(target: Target, path: Path, source: str) -> FileFacts:

@@ -135,17 +135,21 @@ def test_an_unchanged_folder_is_answered_without_prefect_or_the_models(
 
 
 def test_credentials_are_hidden_from_the_flow_and_given_back_to_its_discovery() -> None:
-    from pipelines.ingest.targets import discover_targets, hide_credentials
+    from pipelines.ingest.runs import discover_targets
+    from pipelines.ingest.targets import GivenUrls
 
+    urls = GivenUrls()
     plain = "https://www.example-trust.nhs.uk/board/pack.pdf"
-    assert hide_credentials(plain) == plain
-    assert hide_credentials("/srv/papers/pack.pdf") == "/srv/papers/pack.pdf"
+    assert urls.hide(plain) == plain
+    assert urls.hide("/srv/papers/pack.pdf") == "/srv/papers/pack.pdf"
 
     given = ["https://clerk:hunter2@www.example-trust.nhs.uk/board/a.pdf",
              "https://www.example-trust.nhs.uk/board/b.pdf?token=first-secret",
              "https://www.example-trust.nhs.uk/board/b.pdf?token=other-secret"]
-    hidden = [hide_credentials(url) for url in given]
+    hidden = [urls.hide(url) for url in given]
     assert not any(secret in " ".join(hidden)
                    for secret in ("hunter2", "clerk", "first-secret", "other-secret"))
     assert len(set(hidden)) == 3  # URLs differing only in their secrets stay apart
-    assert [target.location for target in discover_targets(hidden)] == given
+    assert [target.location for target in discover_targets(hidden, reveal=urls.reveal)] == given
+    # Another run's URLs are its own: this one's hidden forms mean nothing to it.
+    assert GivenUrls().reveal(hidden[0]) == hidden[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,15 +59,24 @@ def _export(db_url: str, what: str) -> list[dict]:
     return sorted(records, key=lambda r: json.dumps(r, sort_keys=True))
 
 
+class _Seen:
+    """The files a run reports, kept behind a lock as a command's progress display keeps its
+    own: an observer stays in the process of the run and is never pickled for a worker."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.outcomes: list[FileOutcome] = []
+
+    def __call__(self, event: str, payload: object) -> None:
+        if event == "file":
+            with self.lock:
+                self.outcomes.append(payload)
+
+
 def _ingest(folder: Path, db_url: str, workers: int) -> tuple[RunSummary, list[FileOutcome]]:
-    seen: list[FileOutcome] = []
-    summary = run_ingest(
-        [str(folder)],
-        db=db_url,
-        workers=workers,
-        observe=lambda event, payload: seen.append(payload) if event == "file" else None,
-    )
-    return summary, seen
+    seen = _Seen()
+    summary = run_ingest([str(folder)], db=db_url, workers=workers, observe=seen)
+    return summary, seen.outcomes
 
 
 def test_split_enrichment_gives_what_the_whole_document_gives(samples_dir: Path) -> None:
