@@ -102,6 +102,13 @@ QUARANTINE_CODES: tuple[str, ...] = tuple(cls.code for cls in QUARANTINE_ERRORS)
 _BY_CODE: dict[str, type[ReadError]] = {cls.code: cls for cls in QUARANTINE_ERRORS}
 
 
+class InternalError(ReadError):
+    """A failure of this project's own stages on a file that was read: recorded, never fatal,
+    and read again on every run. Not in the catalogue: it is no reason of the file's own."""
+
+    code = "internal_error"
+
+
 def error_for(code: str, message: str) -> ReadError:
     """The catalogue's error for `code` (one not in it, from a child or a store, is `corrupt`)."""
     return _BY_CODE.get(code, CorruptError)(message)

@@ -15,14 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.errors import CorruptError, NosurprisesError, ReadError, TooLargeError, error_for
+from extractors.errors import (
+    CorruptError,
+    InternalError,
+    NosurprisesError,
+    ReadError,
+    TooLargeError,
+    error_for,
+)
 from pipelines.config import Settings, get_settings
 from pipelines.ingest.children import ChildPools, process_pool
 from pipelines.ingest.runs import QUARANTINED_TWIN, FileOutcome, Sorted, Target
 from pipelines.ingest.targets import (
     _UNKNOWN_SIZE,
     LOCAL_THREADS,
-    InternalError,
     _local_facts,
     _settled,
     _store,
@@ -33,7 +39,6 @@ from pipelines.store.db import Store
 from pipelines.store.repository import (
     FileFacts,
     find_known,
-    forget_quarantined,
     load_fetch_state,
     record_copy,
     save_fetch_state,
@@ -159,11 +164,11 @@ def log_outcome(log: Logger, outcome: FileOutcome, seconds: float) -> None:
 def _process_bytes(path: Path, facts: FileFacts, run_id: str, settings: Settings, store: Store,
                    log: Logger, retry_quarantined: bool, files_in_run: int,
                    threads: int, children: ChildPools) -> FileOutcome:
-    settled, known = _settled(store, facts, run_id, retry_quarantined)
+    # Bytes quarantined before and tried again keep their document row until the new answer
+    # replaces what it says: the copies seen at other paths point to it.
+    settled, _ = _settled(store, facts, run_id, retry_quarantined)
     if settled is not None:
         return settled
-    if known is not None:  # quarantined before, and asked to try again
-        forget_quarantined(store, known.document_id)
     if facts.size > settings.limits.max_bytes:
         limit_mb = settings.limits.max_bytes // (1024 * 1024)
         return _quarantine(store, facts, TooLargeError(f"file is over the {limit_mb} MiB limit"),

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractors.errors import ReadError
+from extractors.errors import InternalError
 from pipelines.config import Settings
 from pipelines.ingest import runs
 from pipelines.ingest.children import ChildPools, process_pool
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
 _UNKNOWN_SIZE = 2**62  # sorts a URL, whose size is known only once fetched, first
 # Threads of a one-worker run: one file is analysed while the next is read in its child.
 LOCAL_THREADS = 2
-
-
-class InternalError(ReadError):
-    """A failure of this project's own stages on a file that was read: recorded, never fatal."""
-
-    code = "internal_error"
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from extractors.errors import InternalError
 from pipelines.ingest.runs import (
     QUARANTINED_BEFORE,
     FileOutcome,
@@ -27,9 +28,9 @@ from pipelines.ingest.runs import (
 from pipelines.safety import printable_path
 from pipelines.store.sqlite_file import Copy, SqliteStore, sqlite_path
 
-# A file quarantined for a fault of our own stages is read again on every run (see
-# `pipelines.ingest.targets.InternalError`): a run that meets one has something to do.
-INTERNAL_ERROR = "internal_error"
+# A file quarantined for a fault of our own stages is read again on every run: a run that
+# meets one has something to do.
+INTERNAL_ERROR = InternalError.code
 
 
 def unchanged_run(inputs: list[str], source_name: str | None, db_url: str,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psutil
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,9 +181,10 @@ def save_processed(
             previous = _previous_version(session, facts.source, facts.sha256)
             lock_meetings(session, (meeting.meeting_date,
                                     previous.meeting_date if previous else None))
-            document = Document(
+            values = dict(
                 id=document_id, sha256=facts.sha256, source=facts.source,
                 filename=facts.filename, size_bytes=facts.size, status="processed",
+                reason_code=None, reason_message=None,
                 format=read.format, pages=read.page_count, ocr=read.ocr,
                 title=meeting.title or segmented.meeting.title or read.metadata.get("title"),
                 document_type=segmented.document_type,
@@ -194,7 +195,10 @@ def save_processed(
                 source_name=facts.source_name, run_id=run_id, ingested_at=stamp,
                 items_count=len(paper.items), flagged_count=paper.flagged,
             )
-            session.add(document)
+            document = _read_again(session, document_id, facts, values)
+            if document is None:
+                document = Document(**values)
+                session.add(document)
             session.flush()  # the unique sha256 decides races between workers here
             for seq, enriched in enumerate(paper.items, start=1):
                 session.add(_item_row(document_id, seq, enriched, stamp, paper.model_version))
@@ -209,6 +213,25 @@ def save_processed(
         return Saved(document_id=document_id, items=0, flagged=0, duplicate=True)
     return Saved(document_id=document_id, items=len(paper.items),
                  flagged=document.flagged_count)
+
+
+def _read_again(session: Session, document_id: str, facts: FileFacts,
+                values: dict[str, Any]) -> Document | None:
+    """The row of bytes quarantined before and now read, made the paper's (None when the
+    bytes are new). It is kept, not replaced: the copies of the same bytes seen at other
+    paths point to it. When it was quarantined at another path, that path becomes a copy."""
+    row = session.get(Document, document_id)
+    if row is None or row.status != "quarantined":
+        return None
+    if row.source != facts.source:
+        _add_copy(session, document_id, FileFacts(
+            source=row.source, filename=row.filename, sha256=row.sha256,
+            size=row.size_bytes, source_name=row.source_name), row.run_id or values["run_id"])
+        session.execute(delete(DocumentCopy).where(DocumentCopy.document_id == document_id,
+                                                   DocumentCopy.source == facts.source))
+    for name, value in values.items():
+        setattr(row, name, value)
+    return row
 
 
 def _item_row(document_id: str, seq: int, enriched: EnrichedItem, stamp: datetime,
@@ -263,6 +286,9 @@ def save_quarantined(store: Store, facts: FileFacts | None, source: str, error: 
                 # The same bytes at another path, read at the same time: that path too has
                 # its record, as a copy of the document.
                 _add_copy(session, document_id, facts, run_id)
+            if existing is not None and existing.status == "quarantined":
+                # Tried again and failed again: the row says why this time.
+                existing.reason_code, existing.reason_message = error.code, error.message
             session.add(Quarantine(**attempt))
     except IntegrityError:
         # A concurrent run stored a row for the same bytes between the look-up and the insert:
@@ -270,14 +296,6 @@ def save_quarantined(store: Store, facts: FileFacts | None, source: str, error: 
         with store.session() as session:
             session.add(Quarantine(**attempt))
     return document_id
-
-
-def forget_quarantined(store: Store, document_id: str) -> None:
-    """Drop a quarantined document row so the file can be tried again (its history stays)."""
-    with store.session() as session:
-        document = session.get(Document, document_id)
-        if document is not None and document.status == "quarantined":
-            session.delete(document)
 
 
 def load_fetch_state(store: Store, location: str) -> tuple[str | None, str | None] | None:

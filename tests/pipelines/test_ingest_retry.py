@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extractors.errors import EncryptedError
-from pipelines.ingest.targets import InternalError, _settled
+from extractors.errors import EncryptedError, InternalError
+from pipelines.ingest.targets import _settled
 from pipelines.store import open_store
 from pipelines.store.repository import save_quarantined, start_run
 from tests.pipelines.store_fixtures import facts
@@ -153,3 +153,66 @@ def test_credentials_are_hidden_from_the_flow_and_given_back_to_its_discovery() 
     assert [target.location for target in discover_targets(hidden, reveal=urls.reveal)] == given
     # Another run's URLs are its own: this one's hidden forms mean nothing to it.
     assert GivenUrls().reveal(hidden[0]) == hidden[0]
+
+
+def test_a_paper_quarantined_at_one_path_and_seen_at_another_is_read_again_whole(
+    db_url: str, tmp_path, monkeypatch
+) -> None:
+    """Bytes quarantined at one path and seen again at a second (a copy of the document)
+    are read again on request: failing again updates the reason, succeeding makes the same
+    row the paper, and neither loses the record of either path."""
+    import logging
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from extractors.errors import CorruptError
+    from pipelines.config import get_settings
+    from pipelines.ingest import steps
+    from pipelines.ingest.enrich import Enriched
+    from pipelines.store.schema import Document, DocumentCopy, Item
+    from tests.pipelines.store_fixtures import paper
+
+    store = open_store(db_url)
+    run_id = start_run(store, "ingest")
+    first = facts(str(tmp_path / "a" / "pack.pdf"), b"the same bytes")
+    second = facts(str(tmp_path / "b" / "pack.pdf"), b"the same bytes")
+    save_quarantined(store, first, first.source, EncryptedError("password required"), run_id)
+    outcome, _ = _settled(store, second, run_id, retry_quarantined=False)
+    assert outcome is not None and outcome.status == "duplicate"
+
+    def copies() -> set[str]:
+        with store.session() as session:
+            return set(session.scalars(select(DocumentCopy.source)))
+
+    assert copies() == {second.source}
+    answers = [SimpleNamespace(worker_pid=1, readers=1, error=CorruptError("damaged xref"),
+                               result=None)]
+    monkeypatch.setattr(steps, "read_file", lambda *args, **kwargs: answers[-1])
+    children = SimpleNamespace(enricher=lambda settings: None)
+
+    def again(target) -> object:
+        return steps._process_bytes(tmp_path / "pack.pdf", target, run_id, get_settings(),
+                                    store, logging.getLogger(__name__), True, 1, 1, children)
+
+    outcome = again(first)  # fails again: no error escapes the file, the row says why now
+    assert (outcome.status, outcome.reason_code) == ("quarantined", "corrupt")
+    with store.session() as session:
+        row = session.get(Document, outcome.document_id)
+        assert (row.status, row.reason_code, row.source) == ("quarantined", "corrupt",
+                                                             first.source)
+    assert copies() == {second.source}
+
+    read, segmented, annotations, flags = paper(["Ward closure", "Minutes"])
+    answers.append(SimpleNamespace(worker_pid=1, readers=1, error=None,
+                                   result=(read, segmented)))
+    monkeypatch.setattr(steps, "_enrich", lambda *args, **kwargs: (
+        Enriched(annotations, tuple(flags), "test"), 1))
+    outcome = again(second)  # read at the second path this time, and it is read
+    assert outcome.status == "processed" and outcome.items == 2
+    with store.session() as session:
+        row = session.get(Document, outcome.document_id)
+        assert (row.status, row.reason_code, row.source) == ("processed", None, second.source)
+        assert len(session.scalars(select(Item)).all()) == 2
+    assert copies() == {first.source}  # the path it was quarantined at is a copy now
+    store.dispose()
