@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.types import CATEGORIES, Flag, Item
-from pipelines.cli import database_url, db_option, main
+from pipelines.cli import database_url, db_option, main, open_existing_store
 from pipelines.config import get_settings
 
 BATCH = 2000  # items scored per call: large enough to be fast, small enough to stream
@@ -142,7 +142,10 @@ def label(
         raise click.UsageError("say --workforce or --not-workforce")
     if categories and workforce is False:
         raise click.UsageError("--category applies only with --workforce")
-    store = open_store(database_url(db))
+    # Labels are imported into a store that may not exist yet (to train on them); labelling an
+    # item or exporting labels needs one that does.
+    store = (open_store(database_url(db)) if item_id is None and export_file is None
+             else open_existing_store(db))
     try:
         if item_id is not None:
             label_id = add_label(store, item_id, bool(workforce), categories, labeller=labeller)
@@ -289,7 +292,6 @@ def rescore(db: str | None) -> None:
     label); run after changing the model by hand, promotion does it itself."""
     from models import load_flagger
     from pipelines.analyst.rescore import rescore_store
-    from pipelines.cli import open_existing_store
 
     settings = get_settings()
     store = open_existing_store(db)

@@ -207,12 +207,14 @@ def digest_command(
     now = _as_of(as_of)
     console = Console()
     if dry_run:
-        store = _open(db)
+        store = open_existing_store(db)
         previews = preview(store, sender_from(settings), now, recognition_from(settings))
         _print_previews(previews, console)
         return
     transport_from(settings, str(outbox_dir) if outbox_dir else None)  # fail fast on bad SMTP
-    _open(db)  # creates or migrates the store before the flow's tasks use it
+    # Migrates the store before the flow's tasks use it; one that does not exist has no items
+    # and no subscribers, and is refused rather than created (a mistyped --db).
+    open_existing_store(db).dispose()
     from pipelines.digest.flow import digest_flow
 
     report = digest_flow(db=db, outbox_dir=str(outbox_dir) if outbox_dir else None, now=now)
@@ -234,7 +236,8 @@ def feed_command(out: Path, db: str | None) -> None:
     from pipelines.digest.feeds import write_feeds
     from pipelines.digest.flow import recognition_from
 
-    files = write_feeds(_open(db), out, recognition=recognition_from(load_settings(db=db)))
+    recognition = recognition_from(load_settings(db=db))
+    files = write_feeds(open_existing_store(db), out, recognition=recognition)
     table = Table(title=f"{len(files)} feed(s) in {out}")
     for column in ("Email", "File", "Entries"):
         table.add_column(column, overflow="fold")
@@ -267,7 +270,7 @@ def feedback_command(
     if import_file is not None:
         if item_id or verdict:
             raise click.UsageError("give either ITEM VERDICT or --import FILE, not both")
-        report = import_feedback(_open(db), import_file)
+        report = import_feedback(open_existing_store(db), import_file)
         for line in report.skipped:
             click.echo(f"skipped: {line}", err=True)
         for address in report.unsubscribed:
@@ -277,7 +280,7 @@ def feedback_command(
     if not item_id or not verdict:
         raise click.UsageError("give ITEM and VERDICT (useful or not_workforce), or --import FILE")
     try:
-        result = record_feedback(_open(db), item_id, verdict, email)
+        result = record_feedback(open_existing_store(db), item_id, verdict, email)
     except InvalidAddressError as exc:
         raise click.BadParameter(str(exc), param_hint="--email") from exc
     action = "Updated" if result.updated else "Recorded"

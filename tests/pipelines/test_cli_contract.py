@@ -101,7 +101,11 @@ def test_ingest_of_an_empty_folder_exits_1_saying_no_paper_was_found(
 
 
 @pytest.mark.parametrize("command", [["flagged"], ["export"], ["status"], ["subscriptions"],
-                                     ["export", "--what", "documents"]])
+                                     ["export", "--what", "documents"],
+                                     ["digest", "--dry-run"], ["feed", "--out", "feeds"],
+                                     ["label", "--export", "-"],
+                                     ["label", "stray-001", "--not-workforce"],
+                                     ["feedback", "stray-001", "useful"]])
 def test_read_only_commands_refuse_a_store_that_does_not_exist(
     command: list[str], tmp_path: Path
 ) -> None:
