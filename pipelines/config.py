@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.errors import NosurprisesError
@@ -106,13 +106,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from the environment, overridden by the TOML file (if any), then by `overrides`."""
-    path = config_file or Settings().config
-    values: dict[str, Any] = _read_toml(Path(path)) if path is not None else {}
-    values.update({key: value for key, value in overrides.items() if value is not None})
     try:
+        path = config_file or Settings().config
+        values: dict[str, Any] = _read_toml(Path(path)) if path is not None else {}
+        values.update({key: value for key, value in overrides.items() if value is not None})
         return Settings(**values)
-    except ValueError as exc:
-        raise ConfigError(f"invalid configuration: {exc}") from exc
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+
+
+def _invalid(exc: ValidationError) -> ConfigError:
+    """One line naming each invalid setting and where it is set. Never its value: a database
+    or SMTP URL may hold a password."""
+    problems = []
+    for error in exc.errors():
+        where = [str(part) for part in error["loc"]]
+        name = ".".join(where)
+        if len(where) == 1:
+            source = f"NOSURPRISES_{name.upper()} or `{name}` in the config file"
+        else:
+            source = f"`{name}` in the config file"
+        problems.append(f"{name}: {error['msg']} (set by {source})")
+    return ConfigError("invalid configuration: " + "; ".join(problems))
 
 
 @lru_cache(maxsize=1)
