@@ -96,6 +96,8 @@ def add_label(
 
 def _import_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     content = path.read_text(encoding="utf-8")
+    if content.lstrip().startswith("["):
+        return _label_studio_rows(path, content)
     if path.suffix.lower() == ".csv":
         rows = []
         for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
@@ -121,13 +123,73 @@ def _import_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def import_labels(store: Store, path: Path, labeller: str | None = None) -> int:
+def _label_studio_rows(path: Path, content: str) -> list[tuple[int, dict[str, Any]]]:
+    """Labels from a Label Studio export (JSON, a list of tasks as `export_labels` writes
+    them and Label Studio gives back): each annotated task's latest annotation that was not
+    cancelled; tasks nobody annotated are not labels."""
+    try:
+        tasks = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise LabelError(f"{path}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(tasks, list):
+        raise LabelError(f"{path}: a Label Studio export is a list of tasks")
+    rows = []
+    for number, task in enumerate(tasks, start=1):
+        data = task.get("data") if isinstance(task, dict) else None
+        kept = [a for a in (task.get("annotations") or []) if isinstance(a, dict)
+                and not a.get("was_cancelled")] if isinstance(task, dict) else []
+        if not isinstance(data, dict) or not kept:
+            continue
+        choices: dict[str, list[str]] = {}
+        for result in kept[-1].get("result") or []:
+            value = result.get("value") if isinstance(result, dict) else None
+            if isinstance(value, dict) and isinstance(value.get("choices"), list):
+                choices[str(result.get("from_name"))] = [str(c) for c in value["choices"]]
+        verdict = choices.get("workforce") or []
+        if not verdict:
+            raise LabelError(f"{path}: task {number} has no workforce choice")
+        author = kept[-1].get("completed_by")
+        if isinstance(author, dict):
+            author = author.get("email")
+        rows.append((number, {
+            "item_id": data.get("item_id"), "text": data.get("text"),
+            "heading": data.get("heading"),
+            "workforce_impacting": verdict[0] == "workforce_impacting",
+            "categories": choices.get("categories") or [],
+            "labeller": author if isinstance(author, str) else None,
+        }))
+    return rows
+
+
+def _already_recorded(store: Store, item_id: str | None, text: str | None,
+                      workforce_impacting: bool, categories: Sequence[str],
+                      labeller: str | None) -> bool:
+    """True when the store's latest label of the same item (or text) says the same: an
+    import given twice, or a file exported and imported back, adds nothing."""
+    with store.session() as session:
+        where = (Label.item_id == item_id) if item_id else (Label.text == text)
+        latest = session.scalars(select(Label).where(where).order_by(Label.id.desc())).first()
+    return latest is not None and (
+        bool(latest.workforce_impacting) == workforce_impacting
+        and sorted(latest.categories or ()) == sorted(categories)
+        and latest.labeller == labeller
+    )
+
+
+def import_labels(store: Store, path: Path, labeller: str | None = None) -> tuple[int, int]:
     """Record every label in a JSON Lines or CSV file (item_id or text, workforce_impacting,
-    categories); all or nothing is the caller's concern, each label is checked as it comes."""
-    count = 0
+    categories) or a Label Studio export; all or nothing is the caller's concern, each label
+    is checked as it comes. (recorded, already recorded): a label the store's latest for the
+    same item or text already says is not recorded twice."""
+    count = unchanged = 0
     for number, row in _import_rows(Path(path)):
         if "workforce_impacting" not in row:
             raise LabelError(f"{path}: line {number} has no workforce_impacting")
+        who = labeller or row.get("labeller")
+        if _already_recorded(store, row.get("item_id") or None, row.get("text"),
+                             bool(row["workforce_impacting"]), row.get("categories") or (), who):
+            unchanged += 1
+            continue
         try:
             add_label(
                 store,
@@ -136,13 +198,13 @@ def import_labels(store: Store, path: Path, labeller: str | None = None) -> int:
                 row.get("categories") or (),
                 text=row.get("text"),
                 heading=row.get("heading"),
-                labeller=labeller or row.get("labeller"),
+                labeller=who,
                 origin="import",
             )
         except NosurprisesError as exc:
             raise LabelError(f"{path}: line {number}: {exc}") from exc
         count += 1
-    return count
+    return count, unchanged
 
 
 def stored_labels(store: Store) -> list[LabelRecord]:

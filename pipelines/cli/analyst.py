@@ -103,7 +103,7 @@ def classify(db: str | None) -> None:
     "--import",
     "import_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Record every label in a JSON Lines or CSV file.",
+    help="Record every label in a JSON Lines or CSV file, or a Label Studio JSON export.",
 )
 @click.option(
     "--export",
@@ -151,8 +151,9 @@ def label(
             label_id = add_label(store, item_id, bool(workforce), categories, labeller=labeller)
             click.echo(f"label {label_id} recorded for item {item_id}")
         if import_file is not None:
-            count = import_labels(store, import_file, labeller=labeller)
-            click.echo(f"{count} labels imported from {import_file}")
+            count, unchanged = import_labels(store, import_file, labeller=labeller)
+            again = f" ({unchanged} already recorded)" if unchanged else ""
+            click.echo(f"{count} labels imported from {import_file}{again}")
         if export_file is not None:
             records = stored_labels(store)
             text = export_labels(records, fmt)

@@ -164,6 +164,25 @@ def test_label_import_and_export_formats(
     }
     jsonl = run("label", "--export", "-", "--format", "jsonl", "--db", db_url).stdout
     assert [json.loads(x)["item_id"] for x in jsonl.splitlines()] == [stored_items[0], None]
+
+    # The same file again, or the Label Studio export given back, records nothing twice.
+    again = run("label", "--import", str(imports), "--db", db_url)
+    assert again.exit_code == 0 and "0 labels imported" in again.output
+    assert "(2 already recorded)" in again.output
+    back = run("label", "--import", str(out), "--db", db_url)
+    assert back.exit_code == 0 and "(2 already recorded)" in back.output
+    # A reviewer in Label Studio changes one judgement and leaves a task unannotated.
+    tasks[1]["annotations"].append({"result": [{
+        "from_name": "workforce", "to_name": "text", "type": "choices",
+        "value": {"choices": ["not_workforce"]}}], "completed_by": {"email": "rev@example.org"}})
+    tasks.append({"id": 99, "data": {"text": "Lunch will be served."}, "annotations": []})
+    out.write_text(json.dumps(tasks))
+    reviewed = run("label", "--import", str(out), "--db", db_url)
+    assert reviewed.exit_code == 0 and "1 labels imported" in reviewed.output
+    latest = json.loads(run("label", "--export", "-", "--db", db_url).stdout.splitlines()[-1])
+    assert (latest["text"], latest["workforce_impacting"], latest["categories"],
+            latest["labeller"]) == ("Night shifts will become twelve hours long.", False, [],
+                                    "rev@example.org")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"item_id": "nope", "workforce_impacting": true}\n')
     failed = run("label", "--import", str(bad), "--db", db_url)
