@@ -200,8 +200,9 @@ def digest_command(
     dry_run: bool, outbox_dir: Path | None, as_of: str | None, db: str | None
 ) -> None:
     """Send each subscriber one email with the flagged items they have not had yet."""
+    from pipelines.config import prefect_api_url
     from pipelines.digest.delivery import preview
-    from pipelines.digest.flow import recognition_from, sender_from, transport_from
+    from pipelines.digest.run import recognition_from, sender_from, transport_from
 
     settings = load_settings(db=db)
     now = _as_of(as_of)
@@ -215,9 +216,15 @@ def digest_command(
     # Migrates the store before the flow's tasks use it; one that does not exist has no items
     # and no subscribers, and is refused rather than created (a mistyped --db).
     open_existing_store(db).dispose()
-    from pipelines.digest.flow import digest_flow
+    folder = str(outbox_dir) if outbox_dir else None
+    if prefect_api_url() is None:  # a one-off run: in this process, no temporary server
+        from pipelines.digest.run import run_digest
 
-    report = digest_flow(db=db, outbox_dir=str(outbox_dir) if outbox_dir else None, now=now)
+        report = run_digest(db=db, outbox_dir=folder, now=now)
+    else:  # a flow run, recorded by the configured Prefect API
+        from pipelines.digest.flow import digest_flow
+
+        report = digest_flow(db=db, outbox_dir=folder, now=now)
     _print_report(report, console)
     unsent = report.count("failed") + report.count("uncertain")
     if unsent:
@@ -234,7 +241,7 @@ def digest_command(
 def feed_command(out: Path, db: str | None) -> None:
     """Write an Atom feed per subscription into DIR."""
     from pipelines.digest.feeds import write_feeds
-    from pipelines.digest.flow import recognition_from
+    from pipelines.digest.run import recognition_from
 
     recognition = recognition_from(load_settings(db=db))
     files = write_feeds(open_existing_store(db), out, recognition=recognition)
