@@ -208,6 +208,27 @@ def export(what: str, fmt: str, out: Path | None, db: str | None) -> None:
         click.echo(f"{count} {what} written to {out}", err=True)
 
 
+def _known_filters(trust: str | None, union: str | None) -> tuple[str | None, str | None]:
+    """`--trust` and `--union` as the store records them; a code no organisation or union
+    of the reference data has is a usage error, not "no items match" (as `subscribe`)."""
+    from pipelines.digest.reference import load_digest_reference
+
+    ref = load_digest_reference()
+    if trust is not None:
+        trust = trust.strip().upper()
+        if trust not in ref.organisations:
+            raise click.BadParameter(f"unknown trust or ICB code {trust!r}",
+                                     param_hint="--trust")
+    if union is not None:
+        key = ref.union_key(union)
+        if key is None:
+            known = ", ".join(sorted(ref.unions))
+            raise click.BadParameter(f"unknown union {union!r} (known: {known})",
+                                     param_hint="--union")
+        union = key
+    return trust, union
+
+
 @main.command()
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Only papers first read on or after this day (YYYY-MM-DD).")
@@ -223,6 +244,8 @@ def flagged(since: Any, trust: str | None, union: str | None, category: str | No
     """Workforce-impacting items, newest meeting first, with page citations."""
     from pipelines.queries.flagged import FlaggedFilter, flagged_records
 
+    if trust or union:
+        trust, union = _known_filters(trust, union)
     filters = FlaggedFilter(since=since.date() if since else None, trust=trust, union=union,
                             category=category, min_score=min_score)
     store = open_existing_store(db)

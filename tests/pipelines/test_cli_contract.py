@@ -241,3 +241,15 @@ assert result.exit_code == 0 and "No flagged items match." in result.output, res
     assert "pipelines.queries.flagged" in modules
     assert not {"prefect", "spacy", "sklearn", "skops", "jinja2", "pipelines.digest",
                 "pipelines.cli.analyst", "pipelines.ingest.flow"} & modules
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--union", "UNISEN", "unknown union 'UNISEN' (known: "),
+    ("--trust", "zz9", "unknown trust or ICB code 'ZZ9'"),
+])
+def test_flagged_names_a_filter_no_organisation_or_union_has(
+    option: str, value: str, message: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(main, ["flagged", option, value,
+                                       "--db", f"sqlite:///{tmp_path / 'store.db'}"])
+    assert result.exit_code == 2 and message in result.output
