@@ -66,8 +66,10 @@ def add_label(
     heading: str | None = None,
     labeller: str | None = None,
     origin: str = "cli",
+    created_at: datetime | None = None,
 ) -> int:
-    """Record one label; an item label needs the item in the store, a free-text one its text."""
+    """Record one label; an item label needs the item in the store, a free-text one its text.
+    `created_at`: when the label was made, if not now (an imported label keeps its time)."""
     chosen = _check_categories(categories)
     if chosen and not workforce_impacting:
         raise LabelError("categories only apply to a workforce-impacting label")
@@ -85,7 +87,7 @@ def add_label(
             categories=list(chosen),
             labeller=labeller,
             origin=origin,
-            created_at=datetime.now(UTC),
+            created_at=created_at or datetime.now(UTC),
         )
         session.add(label)
         if row is not None:
@@ -101,9 +103,16 @@ def _import_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     if path.suffix.lower() == ".csv":
         rows = []
         for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
-            cats = [
-                c for c in (row.get("categories") or "").replace(";", ",").split(",") if c.strip()
-            ]
+            row = {key: (value if value != "" else None) for key, value in row.items()}
+            cell = (row.get("categories") or "").strip()
+            if cell.startswith("["):  # a JSON list, as other CSV exports write lists
+                try:
+                    cats = [str(c) for c in json.loads(cell)]
+                except json.JSONDecodeError as exc:
+                    raise LabelError(f"{path}: line {number}: categories is not a JSON list "
+                                     f"({exc.msg})") from exc
+            else:
+                cats = [c for c in cell.replace(";", ",").split(",") if c.strip()]
             flag = str(row.get("workforce_impacting", "")).strip().lower() in {"1", "true", "yes"}
             rows.append(
                 (
@@ -157,37 +166,65 @@ def _label_studio_rows(path: Path, content: str) -> list[tuple[int, dict[str, An
             "workforce_impacting": verdict[0] == "workforce_impacting",
             "categories": choices.get("categories") or [],
             "labeller": author if isinstance(author, str) else None,
+            "created_at": kept[-1].get("created_at"),
         }))
     return rows
 
 
+def _to_the_second(moment: datetime) -> datetime:
+    """UTC without its zone, to the second: how an export writes a label's time."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def _label_time(value: Any, where: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise LabelError(f"{where}: created_at {value!r} is not an ISO date and time") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _already_recorded(store: Store, item_id: str | None, text: str | None,
                       workforce_impacting: bool, categories: Sequence[str],
-                      labeller: str | None) -> bool:
-    """True when the store's latest label of the same item (or text) says the same: an
-    import given twice, or a file exported and imported back, adds nothing."""
+                      labeller: str | None, made: datetime | None) -> bool:
+    """True when the store holds this label already, so that a file imported twice, or an
+    export given back, adds nothing. A label with its time (as exports write them) is the
+    stored one of the same item or text, judgement, labeller and second; one without a time
+    repeats the item's latest label."""
     with store.session() as session:
         where = (Label.item_id == item_id) if item_id else (Label.text == text)
-        latest = session.scalars(select(Label).where(where).order_by(Label.id.desc())).first()
-    return latest is not None and (
-        bool(latest.workforce_impacting) == workforce_impacting
-        and sorted(latest.categories or ()) == sorted(categories)
-        and latest.labeller == labeller
-    )
+        labels = list(session.scalars(select(Label).where(where).order_by(Label.id.desc())))
+
+    def same(label: Label) -> bool:
+        return (bool(label.workforce_impacting) == workforce_impacting
+                and sorted(label.categories or ()) == sorted(categories)
+                and (label.labeller or None) == (labeller or None))
+
+    if made is None:
+        return bool(labels) and same(labels[0])
+    second = _to_the_second(made)
+    return any(same(label) and _to_the_second(label.created_at) == second for label in labels)
 
 
 def import_labels(store: Store, path: Path, labeller: str | None = None) -> tuple[int, int]:
     """Record every label in a JSON Lines or CSV file (item_id or text, workforce_impacting,
-    categories) or a Label Studio export; all or nothing is the caller's concern, each label
-    is checked as it comes. (recorded, already recorded): a label the store's latest for the
-    same item or text already says is not recorded twice."""
+    categories, and when given labeller and created_at) or a Label Studio export; all or
+    nothing is the caller's concern, each label is checked as it comes. Returns (recorded,
+    already recorded): a label the store holds already is not recorded twice
+    (`_already_recorded`), and an imported label keeps the time it was made."""
     count = unchanged = 0
     for number, row in _import_rows(Path(path)):
         if "workforce_impacting" not in row:
             raise LabelError(f"{path}: line {number} has no workforce_impacting")
-        who = labeller or row.get("labeller")
+        who = labeller or row.get("labeller") or None
+        made = _label_time(row.get("created_at"), f"{path}: line {number}")
         if _already_recorded(store, row.get("item_id") or None, row.get("text"),
-                             bool(row["workforce_impacting"]), row.get("categories") or (), who):
+                             bool(row["workforce_impacting"]), row.get("categories") or (), who,
+                             made):
             unchanged += 1
             continue
         try:
@@ -200,6 +237,7 @@ def import_labels(store: Store, path: Path, labeller: str | None = None) -> tupl
                 heading=row.get("heading"),
                 labeller=who,
                 origin="import",
+                created_at=made,
             )
         except NosurprisesError as exc:
             raise LabelError(f"{path}: line {number}: {exc}") from exc

@@ -274,3 +274,35 @@ def test_train_records_a_candidate_and_promotes_only_if_not_worse(
         assert row.is_current == better
     store.dispose()
     assert ("promoted" in result.stdout) and (("not promoted" in result.stdout) != better)
+
+
+def test_labels_exported_and_imported_back_add_nothing_in_any_format(
+    home: Path, db_url: str, stored_items: list[str], tmp_path: Path
+) -> None:
+    """An item whose judgement changed keeps its history once: every export given back (JSON
+    Lines, CSV, Label Studio) records nothing, and an imported label keeps its time."""
+    item = stored_items[0]
+    assert run("label", item, "--workforce", "--labeller", "A", "--db", db_url).exit_code == 0
+    assert run("label", item, "--not-workforce", "--db", db_url).exit_code == 0
+
+    def stored() -> list[dict]:
+        out = run("label", "--export", "-", "--format", "jsonl", "--db", db_url).stdout
+        return [json.loads(line) for line in out.splitlines()]
+
+    before = stored()
+    for fmt, name in (("jsonl", "l.jsonl"), ("csv", "l.csv"), ("labelstudio", "l.json")):
+        path = tmp_path / name
+        assert run("label", "--export", str(path), "--format", fmt, "--db", db_url).exit_code == 0
+        for _ in range(2):
+            again = run("label", "--import", str(path), "--db", db_url)
+            assert again.exit_code == 0, again.output
+            assert "0 labels imported" in again.output and "(2 already recorded)" in again.output
+    assert stored() == before
+
+    # A label made elsewhere keeps who made it and when.
+    made = tmp_path / "made.jsonl"
+    made.write_text(json.dumps({"text": "Rotas will move to twelve-hour shifts.",
+                                "workforce_impacting": True, "labeller": "B",
+                                "created_at": "2026-01-05T10:00:00Z"}) + "\n")
+    assert "1 labels imported" in run("label", "--import", str(made), "--db", db_url).output
+    assert (stored()[-1]["labeller"], stored()[-1]["created_at"]) == ("B", "2026-01-05T10:00:00")
