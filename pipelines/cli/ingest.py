@@ -172,6 +172,14 @@ def _print_summary(console: Console, summary: RunSummary) -> None:
             reasons.add_row(terminal_safe(Path(row.source).name, 60), row.code or "",
                             terminal_safe(row.message or "", 100))
         console.print(reasons)
+    if summary.known_unreadable:
+        known = Table(title="Quarantined before", title_justify="left")
+        known.add_column("file")
+        known.add_column("reason")
+        for row in summary.known_unreadable:
+            known.add_row(terminal_safe(Path(row.source).name, 60), row.code or "")
+        console.print(known)
+        console.print("Read them again with --retry-quarantined (after raising a limit, say).")
     console.print(f"{summary.pages} pages in {summary.seconds} s; run {summary.run_id}")
 
 

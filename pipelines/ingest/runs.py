@@ -109,6 +109,9 @@ class RunSummary:
     seconds: float
     reasons: dict[str, int]
     quarantined_files: tuple[QuarantinedFile, ...]
+    # Files whose bytes were quarantined before (or by this run at another path): counted as
+    # duplicates, never read again unless asked, and still unreadable.
+    known_unreadable: tuple[QuarantinedFile, ...] = ()
 
     @classmethod
     def of(cls, outcomes: Iterable[FileOutcome], run_id: str, seconds: float,
@@ -130,6 +133,9 @@ class RunSummary:
             reasons=dict(Counter(o.reason_code for o in quarantined)),
             quarantined_files=tuple(QuarantinedFile(o.source, o.reason_code, o.message)
                                     for o in quarantined),
+            known_unreadable=tuple(QuarantinedFile(o.source, o.reason_code, o.message)
+                                   for o in outcomes
+                                   if o.status == "duplicate" and o.reason_code),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -148,6 +154,8 @@ class RunSummary:
             "reasons": dict(self.reasons),
             "quarantined_files": [{"source": q.source, "code": q.code, "message": q.message}
                                   for q in self.quarantined_files],
+            "known_unreadable": [{"source": q.source, "code": q.code, "message": q.message}
+                                 for q in self.known_unreadable],
         }
 
     def counts(self) -> dict[str, int]:

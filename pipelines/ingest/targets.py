@@ -173,5 +173,5 @@ def _settled(store: Store, facts: FileFacts, run_id: str, retry_quarantined: boo
     if known is not None and not retry:  # quarantined before
         record_copy(store, known, facts, run_id)  # this path, too, has its record
         return FileOutcome(facts.source, facts.filename, "duplicate", message=quarantined,
-                           document_id=known.document_id), known
+                           reason_code=known.reason_code, document_id=known.document_id), known
     return None, known

@@ -72,8 +72,10 @@ def _settle(store: SqliteStore, hashed: list[tuple[Target, str]], source_name: s
         source, filename = _names(target)
         if known.source != source:
             copies.append(Copy(known.document_id, source, filename))
-        message = QUARANTINED_BEFORE if known.status != "processed" else None
-        outcomes.append(FileOutcome(source, filename, "duplicate", message=message,
+        before = known.status != "processed"
+        outcomes.append(FileOutcome(source, filename, "duplicate",
+                                    reason_code=known.reason_code if before else None,
+                                    message=QUARANTINED_BEFORE if before else None,
                                     document_id=known.document_id))
     run_id = str(uuid.uuid4())
     observe("total", len(outcomes))
@@ -116,8 +118,10 @@ def _settle_with_orm(hashed: list[tuple[Target, str]], source_name: str | None, 
             finish_run(store, run_id, "failed", {}, {"reason": "store changed during check"})
             return None
         record_copy(store, known, fact, run_id)
-        message = QUARANTINED_BEFORE if known.status != "processed" else None
-        outcome = FileOutcome(fact.source, fact.filename, "duplicate", message=message,
+        before = known.status != "processed"
+        outcome = FileOutcome(fact.source, fact.filename, "duplicate",
+                              reason_code=known.reason_code if before else None,
+                              message=QUARANTINED_BEFORE if before else None,
                               document_id=known.document_id)
         outcomes.append(outcome)
         observe("file", outcome)

@@ -87,6 +87,31 @@ def test_ingest_exits_1_when_no_input_could_be_read(tmp_path: Path, db_url: str)
 
 
 @pytest.mark.usefixtures("no_prefect_api")
+def test_a_file_quarantined_before_is_named_again_with_its_reason(
+    tmp_path: Path, db_url: str
+) -> None:
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    assert _ingest(db_url, cut).exit_code == 1
+    twin = tmp_path / "elsewhere" / "cut-copy.pdf"
+    twin.parent.mkdir()
+    twin.write_bytes(cut.read_bytes())
+    for given in (cut, twin):  # the same path, and the same bytes at another path
+        again = _ingest(db_url, given)
+        assert again.exit_code == 0, again.output  # known: nothing new to read
+        summary = json.loads(again.stdout)
+        assert summary["duplicate"] == 1 and summary["quarantined_files"] == []
+        assert summary["known_unreadable"] == [{
+            "source": str(given), "code": "corrupt",
+            "message": "quarantined in an earlier run"}]
+    shown = CliRunner().invoke(main, ["ingest", str(cut), "--db", db_url],
+                               env={"COLUMNS": "200"})
+    assert "Quarantined before" in shown.output
+    assert "Read them again with --retry-quarantined" in shown.output
+    assert "cut.pdf" in shown.output and "corrupt" in shown.output
+
+
+@pytest.mark.usefixtures("no_prefect_api")
 def test_ingest_of_an_empty_folder_exits_1_saying_no_paper_was_found(
     tmp_path: Path, db_url: str
 ) -> None:
