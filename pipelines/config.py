@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.errors import NosurprisesError
@@ -22,32 +22,36 @@ class ConfigError(NosurprisesError):
 class Limits(BaseModel):
     """Resource limits applied to every file while it is read (in a child process)."""
 
-    max_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 2000
-    seconds_per_file: float = 300.0
-    memory_bytes: int = 1024 * 1024 * 1024
-    ocr_pages_max: int = 200  # pages OCR'd per document before giving up on the rest
-    zip_max_entries: int = 10_000
-    zip_max_uncompressed: int = 512 * 1024 * 1024
-    zip_max_ratio: float = 200.0
+    model_config = ConfigDict(extra="forbid")  # a misspelt limit is an error, not a default
+
+    max_bytes: int = Field(200 * 1024 * 1024, gt=0)
+    max_pages: int = Field(2000, gt=0)
+    seconds_per_file: float = Field(300.0, gt=0)
+    memory_bytes: int = Field(1024 * 1024 * 1024, gt=0)
+    ocr_pages_max: int = Field(200, ge=0)  # pages OCR'd per document before giving up on the rest
+    zip_max_entries: int = Field(10_000, gt=0)
+    zip_max_uncompressed: int = Field(512 * 1024 * 1024, gt=0)
+    zip_max_ratio: float = Field(200.0, gt=0)
     # The entity and flag stages of one document run in a child process of their own, within
     # enrich_seconds plus enrich_seconds_per_million_chars for each million characters of its
     # items' text (they take about 25 s a million on one core), and enrich_memory_bytes
     # (the models take half a GiB of address space before the first document).
-    enrich_seconds: float = 60.0
-    enrich_seconds_per_million_chars: float = 120.0
-    enrich_memory_bytes: int = 1536 * 1024 * 1024
+    enrich_seconds: float = Field(60.0, gt=0)
+    enrich_seconds_per_million_chars: float = Field(120.0, ge=0)
+    enrich_memory_bytes: int = Field(1536 * 1024 * 1024, gt=0)
     # Bytes of children's answers (papers as read, their entities and flags) the ingest
     # process holds at once across all its worker threads, until each paper is stored; an
     # answer over a third of it is refused as too_long (see pipelines/ingest/budget.py). The process
     # grew by about 3 MiB for each MiB of answers it held, on top of what its threads' heaps
     # keep (docs/reliability.md): 64 MiB held would put six workers on 1,785-page packs near
     # 0.55 GiB, and a third of it takes a paper of 2,000 pages twice as dense as a board pack.
-    answer_budget_bytes: int = 64 * 1024 * 1024
+    answer_budget_bytes: int = Field(64 * 1024 * 1024, gt=0)
 
 
 class Source(BaseModel):
     """A configured source: a folder, a file URL, or a listing page whose links are papers."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str
     path: str | None = None
@@ -68,22 +72,23 @@ class Settings(BaseSettings):
     smtp_from: str = "nosurprises <digest@localhost>"
     user_agent: str = "nosurprises/0.1 (NHS staff-side paper reader)"
     allow_private_urls: bool = False
-    host_interval_seconds: float = 1.0  # politeness: at least this long between requests to a host
+    # Politeness: at least this long between requests to a host.
+    host_interval_seconds: float = Field(1.0, ge=0)
     ca_bundle: Path | None = None  # extra CAs to trust (an NHS network's own); TLS stays verified
     # Where a union is recognised, as {"BMA": ["RHQ", "RP5"]}; a union not listed is taken to
     # be recognised at every NHS trust and ICB, the national position for Staff Council unions.
     union_recognition: dict[str, list[str]] = Field(default_factory=dict)
-    workers: int = 1
+    workers: int = Field(1, ge=1, le=64)
     # A running Dask scheduler ("tcp://host:8786") that `--workers N` (N > 1) sends files to
     # instead of starting a local cluster of N processes for the run.
     dask_address: str | None = None
     # Documents with at least this much item text have their entity and flag stage split over
     # the Dask workers (one paper is otherwise one task on one worker).
-    split_enrich_chars: int = 50_000
+    split_enrich_chars: int = Field(50_000, ge=0)
     # ... and, in such a run, a PDF is read by several reader children at once, in ranges of at
     # least this many pages each (0: always by one child). Below about 50, the ranges' own costs
     # (opening the file in each child, sending the pages across) outweigh reading side by side.
-    split_read_pages: int = 50
+    split_read_pages: int = Field(50, ge=0)
     limits: Limits = Field(default_factory=Limits)
     sources: list[Source] = Field(default_factory=list)
 
@@ -109,6 +114,10 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         path = config_file or Settings().config
         values: dict[str, Any] = _read_toml(Path(path)) if path is not None else {}
+        unknown = sorted(set(values) - set(Settings.model_fields))
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r} in {path} (known: "
+                              f"{', '.join(sorted(Settings.model_fields))})")
         values.update({key: value for key, value in overrides.items() if value is not None})
         return Settings(**values)
     except ValidationError as exc:

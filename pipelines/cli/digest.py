@@ -138,7 +138,7 @@ def unsubscribe_command(email: str, db: str | None) -> None:
     from pipelines.digest.subscriptions import unsubscribe
 
     try:
-        ended = unsubscribe(_open(db), email)
+        ended = unsubscribe(open_existing_store(db), email)
     except InvalidAddressError as exc:
         raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
     if not ended:

@@ -130,7 +130,8 @@ def test_ingest_of_an_empty_folder_exits_1_saying_no_paper_was_found(
                                      ["digest", "--dry-run"], ["feed", "--out", "feeds"],
                                      ["label", "--export", "-"],
                                      ["label", "stray-001", "--not-workforce"],
-                                     ["feedback", "stray-001", "useful"]])
+                                     ["feedback", "stray-001", "useful"],
+                                     ["unsubscribe", "officer@example.org"]])
 def test_read_only_commands_refuse_a_store_that_does_not_exist(
     command: list[str], tmp_path: Path
 ) -> None:

@@ -41,3 +41,36 @@ def test_a_secret_in_an_invalid_value_stays_out_of_the_message(monkeypatch) -> N
         load_settings()
     assert "hunter2" not in str(caught.value)
     assert "host_interval_seconds" in str(caught.value)
+
+
+@pytest.mark.parametrize(("setting", "value", "name"), [
+    ("NOSURPRISES_WORKERS", "0", "workers: Input should be greater than or equal to 1"),
+    ("NOSURPRISES_WORKERS", "65", "workers: Input should be less than or equal to 64"),
+    ("NOSURPRISES_HOST_INTERVAL_SECONDS", "-1", "host_interval_seconds: "),
+])
+def test_a_setting_out_of_its_range_is_refused(setting: str, value: str, name: str,
+                                               monkeypatch) -> None:
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[limits]\nmax_pages = 0\n", "limits.max_pages: Input should be greater than 0"),
+    ("[limits]\nmax_pagez = 3\n", "limits.max_pagez: Extra inputs are not permitted"),
+    ("workerz = 3\n", "unknown setting 'workerz' in "),
+    ('[[sources]]\nname = "a"\npaht = "/srv/papers"\n', "sources.0.paht: Extra inputs"),
+])
+def test_a_misspelt_or_impossible_setting_in_the_file_is_refused(
+    text: str, message: str, tmp_path: Path, monkeypatch
+) -> None:
+    config = tmp_path / "nosurprises.toml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("NOSURPRISES_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=message):
+        load_settings()
+
+
+def test_the_example_configuration_loads(repo_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NOSURPRISES_CONFIG", str(repo_dir / "docs" / "sources.example.toml"))
+    assert load_settings().sources
