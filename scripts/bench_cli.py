@@ -8,6 +8,7 @@ own, runs in the same round, so the ratios hold on a busy machine. No Prefect AP
 configured for these runs: a one-off command runs in its own process.
 
     python scripts/bench_cli.py [--rounds 3] [--code DIR] [--before DIR] [--long]
+                                [--reruns N]
 
 `--long` adds two longer packs made with poppler's `pdfunite`: the LCH pack joined with the
 West Yorkshire ICB reports, and the LCH pack four times over (about 1,000 pages), each with
@@ -16,6 +17,13 @@ West Yorkshire ICB reports, and the LCH pack four times over (about 1,000 pages)
 `--code` times another checkout's code (an older commit, for a before-and-after) on the
 same files; `--before DIR` times that checkout and this one (or `--code`) in the same rounds,
 one after the other, the order swapped each round, so both columns meet the same load.
+`--reruns N` then times N unchanged reruns of the pack for each checkout, in turn, after one
+first run each, and prints the fastest as a share of that first run (a rerun takes about a
+tenth of a second, where one busy moment of the machine shows).
+
+Each timed checkout is byte-compiled first, as an installed package is, and the timed
+processes may write bytecode: a `PYTHONDONTWRITEBYTECODE` in the caller's environment would
+otherwise have every process compile the modules it imports again.
 "× pdfplumber" above 1 means faster than pdfplumber.
 """
 
@@ -45,7 +53,30 @@ def _environment(home: Path, code: Path) -> dict[str, str]:
     env.update(PYTHONPATH=str(code), NOSURPRISES_HOME=str(home),
                PREFECT_HOME=str(home / "prefect"))
     env.pop("NOSURPRISES_DB", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+def _compile(code: Path) -> None:
+    folders = [str(code / name) for name in ("pipelines", "extractors", "models")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], check=True,
+                   capture_output=True)
+
+
+def _reruns(pack: Path, codes: list[Path], count: int) -> None:
+    """The fastest of `count` unchanged reruns of `pack` per checkout, taken in turn."""
+    homes = {code: Path(tempfile.mkdtemp(prefix="bench-rerun-")) for code in codes}
+    command = _cli("ingest", str(pack), "--workers", "2")
+    first = {code: _timed(command, _environment(homes[code], code), ok=(0, 3))
+             for code in codes}
+    times: dict[Path, list[float]] = {code: [] for code in codes}
+    for n in range(count):
+        for code in codes if n % 2 == 0 else codes[::-1]:
+            times[code].append(_timed(command, _environment(homes[code], code), ok=(0, 3)))
+    for code in codes:
+        best = min(times[code])
+        print(f"unchanged rerun of the pack, {code.name or code}: fastest of {count} "
+              f"{best:.3f} s, {best / first[code]:.2%} of its first run ({first[code]:.2f} s)")
 
 
 def _timed(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
@@ -114,7 +145,12 @@ def main() -> None:
                         help="another checkout timed in the same rounds, for a before-and-after")
     parser.add_argument("--long", action="store_true",
                         help="also time the joined and four-times packs (about 300, 1,000 pages)")
+    parser.add_argument("--reruns", type=int, default=0,
+                        help="then time this many unchanged reruns of the pack per checkout")
     args = parser.parse_args()
+    codes = [c.resolve() for c in ([args.before] if args.before else []) + [args.code]]
+    for code in codes:
+        _compile(code)
     pack = PACK if PACK.is_file() else None
     if args.long and pack is not None and JOINED.is_file():
         made = Path(tempfile.mkdtemp(prefix="bench-packs-"))
@@ -123,6 +159,8 @@ def main() -> None:
         print(f"skipping the pack: {PACK.name} is not in ../shared/real-papers")
     if args.before is not None:
         _side_by_side(pack, args.before.resolve(), args.code.resolve(), args.rounds)
+        if args.reruns and pack is not None:
+            _reruns(pack, codes, args.reruns)
         return
     rounds = [_round(pack, args.code.resolve()) for _ in range(args.rounds)]
     print(f"best of {args.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
@@ -142,6 +180,8 @@ def main() -> None:
     if four in rounds[0]:
         ratio = min(r[four][0] for r in rounds) / min(r[pack_case][0] for r in rounds)
         print(f"1,020 pages took {ratio:.2f} times the 255-page pack")
+    if args.reruns and pack is not None:
+        _reruns(pack, codes, args.reruns)
 
 
 def _side_by_side(pack: Path | None, before: Path, after: Path, rounds: int) -> None:
