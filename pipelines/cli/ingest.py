@@ -220,6 +220,7 @@ def _known_filters(trust: str | None, union: str | None) -> tuple[str | None, st
     """`--trust` and `--union` as the store records them; a code no organisation or union
     of the reference data has is a usage error, not "no items match" (as `subscribe`)."""
     from pipelines.digest.reference import load_digest_reference
+    from pipelines.digest.subscriptions import UnknownValueError, union_keys
 
     ref = load_digest_reference()
     if trust is not None:
@@ -228,12 +229,10 @@ def _known_filters(trust: str | None, union: str | None) -> tuple[str | None, st
             raise click.BadParameter(f"unknown trust or ICB code {trust!r}",
                                      param_hint="--trust")
     if union is not None:
-        key = ref.union_key(union)
-        if key is None:
-            known = ", ".join(sorted(ref.unions))
-            raise click.BadParameter(f"unknown union {union!r} (known: {known})",
-                                     param_hint="--union")
-        union = key
+        try:
+            (union,) = union_keys((union,), ref)
+        except UnknownValueError as exc:
+            raise click.BadParameter(str(exc), param_hint=exc.option) from exc
     return trust, union
 
 

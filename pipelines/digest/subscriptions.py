@@ -119,7 +119,9 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _unions(values: tuple[str, ...], ref: DigestReference) -> tuple[str, ...]:
+def union_keys(values: tuple[str, ...], ref: DigestReference) -> tuple[str, ...]:
+    """Each union as the store records it (`unison`, `MiP` -> `UNISON`, `MIP`); one the
+    reference data does not know is an `UnknownValueError` that lists those it knows."""
     found = []
     for value in values:
         key = ref.union_key(value)
@@ -186,7 +188,7 @@ def validate_request(
     clean = replace(
         request,
         email=normalise_address(request.email),
-        unions=_unions(request.unions, ref),
+        unions=union_keys(request.unions, ref),
         trusts=_organisations(request.trusts, "trust", "--trust", ref, notes),
         icbs=_organisations(request.icbs, "icb", "--icb", ref, notes),
         regions=_regions(request.regions, ref),
